@@ -1,0 +1,44 @@
+# The two commands of the README: `make run` and `make test`. Both set up .venv first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install run test lint sqlite-tests postgres-tests clean
+
+$(BIN)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+install: $(BIN)/.installed
+
+# A local development server with demo content; DEBUG is on only here.
+run: install
+	DEBUG=1 $(BIN)/python manage.py migrate --noinput
+	DEBUG=1 $(BIN)/python manage.py load_demo
+	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
+
+# The whole suite on SQLite, then on PostgreSQL too when DATABASE_URL names one.
+test: lint sqlite-tests postgres-tests
+
+sqlite-tests: install
+	env -u DATABASE_URL $(BIN)/python -m pytest
+
+postgres-tests: install
+	@if [ -n "$$DATABASE_URL" ]; then \
+		echo "Running the suite again on $${DATABASE_URL%%:*}"; \
+		$(BIN)/python -m pytest; \
+	else \
+		echo "DATABASE_URL is not set: PostgreSQL run skipped (.ci/run provides one)."; \
+	fi
+
+clean:
+	rm -rf $(VENV) .pytest_cache staticfiles

@@ -1,0 +1,192 @@
+"""The editors' admin: articles with their byline, captions and related links inline."""
+
+from django.contrib import admin, messages
+from django.db import models
+from django.db.models import Count, Prefetch
+from django.utils.html import format_html
+from django.utils.translation import ngettext
+
+from .models import Article, Author, Byline, Caption, RelatedLink, Section
+
+# Addresses typed without a scheme are taken as https (Django 6's default, opted into now).
+HTTPS_URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
+
+
+def thumbnail(image, *, size=80):
+    """An <img> preview of an uploaded image, or an empty string."""
+    if not image:
+        return ""
+    return format_html('<img src="{}" alt="" width="{}">', image.url, size)
+
+
+class BylineInline(admin.TabularInline):
+    model = Byline
+    extra = 1
+    autocomplete_fields = ("author",)
+    fields = ("order", "author", "role")
+    verbose_name = "byline author"
+
+
+class CaptionInline(admin.StackedInline):
+    model = Caption
+    extra = 0
+    fields = ("order", ("image", "preview"), "text", ("credit", "alt_text"))
+    readonly_fields = ("preview",)
+
+    @admin.display(description="Preview")
+    def preview(self, caption):
+        return thumbnail(caption.image, size=160)
+
+
+class RelatedLinkInline(admin.TabularInline):
+    model = RelatedLink
+    fk_name = "article"
+    extra = 0
+    fields = ("order", "title", "url", "target")
+    formfield_overrides = HTTPS_URL_FIELDS
+    autocomplete_fields = ("target",)
+
+
+class TagListFilter(admin.SimpleListFilter):
+    title = "tag"
+    parameter_name = "tag"
+
+    def lookups(self, request, model_admin):
+        tags = Article.tags.most_common(min_count=1)[:50]
+        return [(tag.slug, tag.name) for tag in tags]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(tags__slug=self.value())
+        return queryset
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = ("headline", "status", "section", "byline", "publish_at", "lead_thumbnail")
+    list_filter = (
+        "status",
+        "section",
+        ("authors", admin.RelatedOnlyFieldListFilter),
+        TagListFilter,
+    )
+    list_select_related = ("section",)
+    date_hierarchy = "publish_at"
+    search_fields = ("headline", "dek", "body", "authors__name")
+    prepopulated_fields = {"slug": ("headline",)}
+    inlines = (BylineInline, CaptionInline, RelatedLinkInline)
+    actions = ("publish_now", "unpublish")
+    readonly_fields = ("created_at", "updated_at", "source", "source_checksum")
+    fieldsets = (
+        (None, {"fields": ("headline", "slug", "dek", "body")}),
+        ("Filing", {"fields": ("section", "tags", "byline_override")}),
+        ("Publication", {"fields": ("status", "publish_at")}),
+        (
+            "Provenance",
+            {
+                "classes": ("collapse",),
+                "fields": ("source", "source_checksum", "created_at", "updated_at"),
+            },
+        ),
+    )
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(
+                Prefetch("bylines", queryset=Byline.objects.select_related("author")), "captions"
+            )
+        )
+
+    def view_on_site(self, article):
+        return article.get_absolute_url() if article.is_published() else None
+
+    def has_publish_permission(self, request):
+        return request.user.has_perm("articles.publish_article")
+
+    @admin.display(description="Byline")
+    def byline(self, article):
+        return article.byline_override or ", ".join(str(b) for b in article.byline_list)
+
+    @admin.display(description="Lead image")
+    def lead_thumbnail(self, article):
+        caption = article.lead_caption
+        return thumbnail(caption.image) if caption else ""
+
+    @admin.action(description="Publish selected articles now", permissions=("publish",))
+    def publish_now(self, request, queryset):
+        articles = list(queryset)
+        for article in articles:
+            article.publish(at=article.publish_at if article.is_scheduled() else None)
+        self.message_user(
+            request,
+            ngettext("Published %d article.", "Published %d articles.", len(articles))
+            % len(articles),
+            messages.SUCCESS,
+        )
+
+    @admin.action(description="Unpublish selected articles", permissions=("publish",))
+    def unpublish(self, request, queryset):
+        articles = list(queryset)
+        for article in articles:
+            article.unpublish()
+        self.message_user(
+            request,
+            ngettext("Unpublished %d article.", "Unpublished %d articles.", len(articles))
+            % len(articles),
+            messages.SUCCESS,
+        )
+
+
+@admin.register(Author)
+class AuthorAdmin(admin.ModelAdmin):
+    list_display = ("name", "job_title", "article_count", "photo_preview")
+    formfield_overrides = HTTPS_URL_FIELDS
+    search_fields = ("name", "job_title")
+    prepopulated_fields = {"slug": ("name",)}
+    autocomplete_fields = ("user",)
+    readonly_fields = ("photo_preview",)
+    fields = (
+        "name",
+        "slug",
+        "job_title",
+        "bio",
+        ("photo", "photo_preview"),
+        "website",
+        ("x_handle", "bluesky_handle"),
+        "user",
+    )
+
+    def get_queryset(self, request):
+        articles = Count("articles", distinct=True)
+        return super().get_queryset(request).annotate(article_count=articles).order_by("name")
+
+    @admin.display(description="Articles", ordering="article_count")
+    def article_count(self, author):
+        return author.article_count
+
+    @admin.display(description="Photo")
+    def photo_preview(self, author):
+        return thumbnail(author.photo)
+
+
+@admin.register(Section)
+class SectionAdmin(admin.ModelAdmin):
+    list_display = ("name", "order", "article_count")
+    list_editable = ("order",)
+    prepopulated_fields = {"slug": ("name",)}
+    search_fields = ("name",)
+
+    def get_queryset(self, request):
+        articles = Count("articles")
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(article_count=articles)
+            .order_by(*Section._meta.ordering)
+        )
+
+    @admin.display(description="Articles", ordering="article_count")
+    def article_count(self, section):
+        return section.article_count

@@ -1,0 +1,23 @@
+"""The app's settings, each an ``ARTICLES_*`` name with a default.
+
+Read at call time (not import time), so ``override_settings`` works in tests and a host
+project can change any of them in its own settings.
+"""
+
+from django.conf import settings
+
+DEFAULTS = {
+    # Articles per page on the home, section, author and tag pages.
+    "ARTICLES_PAGINATE_BY": 20,
+    # Name shown in the page header and titles.
+    "ARTICLES_SITE_NAME": "The Newsroom",
+    # Largest image an editor may upload, in bytes.
+    "ARTICLES_MAX_IMAGE_BYTES": 10 * 1024 * 1024,
+    # Largest text file import_articles will read, in bytes.
+    "ARTICLES_IMPORT_MAX_BYTES": 5 * 1024 * 1024,
+}
+
+
+def get(name):
+    """The value of the ``ARTICLES_*`` setting ``name``, or its default."""
+    return getattr(settings, name, DEFAULTS[name])

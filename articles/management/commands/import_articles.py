@@ -1,0 +1,172 @@
+"""Import articles that a scraper saved as plain text (format: articles/importers/parser.py).
+
+    python manage.py import_articles PATH [PATH ...]
+
+PATH is a file, a folder (read recursively for *.txt) or - for standard input.
+
+Guarantees:
+- Idempotent: a file imported before with the same content changes nothing; a changed file
+  updates its article in place instead of duplicating it (keyed on the file's resolved path).
+- Atomic per file: a file that fails, or a run that is interrupted, leaves no half-written
+  article; the other files still import.
+- Every bad input gets a one-line reason naming the file, and the exit code is 1 when any
+  file failed, 0 otherwise.
+- Every run except --dry-run is recorded as an ImportRun, browsable in the admin.
+"""
+
+import json
+import shlex
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from articles import conf
+from articles.importers.files import SourceError, checksum, discover
+from articles.importers.loader import load_article
+from articles.importers.parser import ArticleFormatError, parse_article
+from articles.models import Article, ImportedFile, ImportRun, Section
+
+
+class Command(BaseCommand):
+    help = "Import scraped plain-text articles from files, folders or standard input (-)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="+", metavar="PATH")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Parse and validate only; write nothing."
+        )
+        parser.add_argument(
+            "--json", action="store_true", help="Print one JSON object per file (JSON Lines)."
+        )
+        parser.add_argument(
+            "--status",
+            choices=[Article.Status.DRAFT, Article.Status.PUBLISHED],
+            default=Article.Status.DRAFT,
+            help="Status of new articles (default: draft).",
+        )
+        parser.add_argument("--section", metavar="SLUG", help="File new articles in this section.")
+        parser.add_argument(
+            "--tag", action="append", default=[], dest="tags", help="Add a tag (repeatable)."
+        )
+        parser.add_argument(
+            "--encoding", help="Decode files with this encoding (default: detect UTF-8 or cp1252)."
+        )
+
+    def handle(self, *paths, **options):
+        section = self._section(options["section"])
+        sources = list(discover(paths))
+        run = None
+        if not options["dry_run"]:
+            run = ImportRun.objects.create(command=self._command_line(paths, options))
+        counts = dict.fromkeys(ImportedFile.Action.values, 0)
+        failures = []
+        progress = len(sources) > 1 and not options["json"] and self.stderr.isatty()
+
+        for number, source in enumerate(sources, 1):
+            if progress:
+                self.stderr.write(f"\r[{number}/{len(sources)}] importing…", ending="")
+            result = self._import(source, section, run, options)
+            counts[result["action"]] += 1
+            if result["action"] == ImportedFile.Action.FAILED:
+                failures.append(result)
+            if options["json"]:
+                self.stdout.write(json.dumps(self._json(result), ensure_ascii=False))
+            elif result.get("encoding") not in (None, "utf-8", "utf-8-sig"):
+                self.stdout.write(f"{source.label}: decoded as {result['encoding']}")
+        if progress:
+            self.stderr.write("")
+
+        if run is not None:
+            ImportRun.objects.filter(pk=run.pk).update(finished_at=timezone.now(), **counts)
+        if not options["json"]:
+            self._summary(counts, failures, dry_run=options["dry_run"])
+        if failures:
+            raise CommandError(f"{len(failures)} of {len(sources)} files failed.", returncode=1)
+
+    def _section(self, slug):
+        if slug is None:
+            return None
+        try:
+            return Section.objects.get(slug=slug)
+        except Section.DoesNotExist:
+            raise CommandError(f"No section with the slug {slug!r}.") from None
+
+    def _import(self, source, section, run, options):
+        """Parse and load one source; returns a result dict, never raises for bad input."""
+        result = {"file": source.label, "action": ImportedFile.Action.FAILED}
+        digest = ""
+        try:
+            data = source.read(max_bytes=conf.get("ARTICLES_IMPORT_MAX_BYTES"))
+            digest = checksum(data)
+            parsed = parse_article(data, encoding=options["encoding"])
+            result.update(parsed=parsed, encoding=parsed.encoding)
+            if options["dry_run"]:
+                result["action"] = self._dry_run_action(source.key(digest), digest)
+            else:
+                loaded = load_article(
+                    parsed,
+                    source=source.key(digest),
+                    checksum=digest,
+                    status=options["status"],
+                    section=section,
+                    tags=options["tags"],
+                    run=run,
+                )
+                result.update(action=loaded.action, article=loaded.article)
+        except (SourceError, ArticleFormatError) as error:
+            result["error"] = str(error)
+        except ValidationError as error:
+            result["error"] = "invalid article: " + "; ".join(_messages(error))
+        if run is not None:
+            ImportedFile.objects.create(
+                run=run,
+                path=source.label,
+                checksum=digest,
+                action=result["action"],
+                error=result.get("error", ""),
+                article=result.get("article"),
+            )
+        return result
+
+    def _dry_run_action(self, key, digest):
+        existing = Article.objects.filter(source=key).values_list("source_checksum", flat=True)
+        if not existing:
+            return ImportedFile.Action.CREATED
+        if existing[0] == digest:
+            return ImportedFile.Action.UNCHANGED
+        return ImportedFile.Action.UPDATED
+
+    def _json(self, result):
+        if result["action"] == ImportedFile.Action.FAILED:
+            return {"file": result["file"], "ok": False, "error": result["error"]}
+        line = {"file": result["file"], "ok": True, "action": result["action"]}
+        if result["encoding"] not in ("utf-8", "utf-8-sig"):
+            line["encoding"] = result["encoding"]
+        line["article"] = result["parsed"].as_dict()
+        return line
+
+    def _summary(self, counts, failures, *, dry_run):
+        verb = "Would import" if dry_run else "Imported"
+        line = ", ".join(f"{counts[action]} {action}" for action in ImportedFile.Action.values)
+        style = self.style.ERROR if failures else self.style.SUCCESS
+        self.stdout.write(style(f"{verb}: {line}."))
+        for failure in failures:
+            self.stdout.write(f"  {failure['file']}: {failure['error']}")
+
+    @staticmethod
+    def _command_line(paths, options):
+        words = ["import_articles", *paths, "--status", options["status"]]
+        if options["section"]:
+            words += ["--section", options["section"]]
+        for tag in options["tags"]:
+            words += ["--tag", tag]
+        if options["encoding"]:
+            words += ["--encoding", options["encoding"]]
+        return shlex.join(words)
+
+
+def _messages(error):
+    if hasattr(error, "message_dict"):
+        return [f"{field}: {' '.join(msgs)}" for field, msgs in error.message_dict.items()]
+    return error.messages

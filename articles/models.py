@@ -1,0 +1,421 @@
+"""Articles, their ordered bylines, captions and related links, and the sections that file them.
+
+What "published" means is defined once, in ``ArticleQuerySet.published()``; every public view,
+feed and sitemap asks that method.
+"""
+
+from django.conf import settings
+from django.core.validators import FileExtensionValidator
+from django.db import models
+from django.db.models import Prefetch, Q
+from django.urls import reverse
+from django.utils import timezone
+from django_prose_editor.fields import ProseEditorField
+from taggit.managers import TaggableManager
+from taggit.models import TaggedItemBase
+
+from .sanitizer import EDITOR_EXTENSIONS, sanitize_html, strip_control_characters
+from .validators import http_url_q, http_url_validator, validate_image_size
+
+IMAGE_EXTENSIONS = ("jpg", "jpeg", "png", "webp", "gif")
+
+
+def http_url_constraint(field, model):
+    """A database check that ``field`` is empty or an http(s) URL, whatever wrote the row."""
+    return models.CheckConstraint(
+        condition=http_url_q(field), name=f"articles_{model}_{field}_http_only"
+    )
+
+
+class Section(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    description = models.TextField(
+        blank=True, help_text="One or two sentences for the section page."
+    )
+    order = models.PositiveSmallIntegerField(
+        default=0, help_text="Position in the site navigation, lowest first."
+    )
+
+    class Meta:
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:section_detail", kwargs={"slug": self.slug})
+
+
+class Author(models.Model):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    job_title = models.CharField(max_length=200, blank=True)
+    bio = models.TextField("short bio", blank=True, help_text="Two or three plain sentences.")
+    photo = models.ImageField(
+        upload_to="authors/%Y/",
+        blank=True,
+        validators=[FileExtensionValidator(IMAGE_EXTENSIONS), validate_image_size],
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="author_profile",
+        help_text="The staff account of this author, if they have one.",
+    )
+    website = models.URLField(blank=True, validators=[http_url_validator])
+    x_handle = models.CharField("X handle", max_length=50, blank=True)
+    bluesky_handle = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [http_url_constraint("website", "author")]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.website = self.website.strip()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:author_detail", kwargs={"slug": self.slug})
+
+
+class TaggedArticle(TaggedItemBase):
+    """Tags through a real foreign key, so revision history and joins can see them."""
+
+    content_object = models.ForeignKey("Article", on_delete=models.CASCADE)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_object", "tag"], name="articles_taggedarticle_unique"
+            )
+        ]
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """Articles the public may see: status published and a publication time now or past."""
+        return self.filter(published_q())
+
+    def for_listing(self):
+        """What a list of articles shows: section, byline, lead caption and tags, in 4 queries."""
+        return self.select_related("section").prefetch_related(
+            Prefetch("bylines", queryset=Byline.objects.select_related("author")),
+            "captions",
+            "tags",
+        )
+
+    def for_detail(self):
+        """Everything an article page shows, in a fixed number of queries."""
+        return self.for_listing().prefetch_related(
+            Prefetch("related_links", queryset=RelatedLink.objects.select_related("target"))
+        )
+
+
+def published_q(prefix=""):
+    """The published rule as a ``Q``, for use inside other queries (``Exists``, joins)."""
+    return Q(
+        **{f"{prefix}status": Article.Status.PUBLISHED, f"{prefix}publish_at__lte": timezone.now()}
+    )
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        IN_REVIEW = "review", "In review"
+        PUBLISHED = "published", "Published"
+        UNPUBLISHED = "unpublished", "Unpublished"
+
+    headline = models.CharField(max_length=255)
+    slug = models.SlugField(
+        max_length=255,
+        unique_for_date="publish_at",
+        help_text="The last part of the address; unique among the articles of one day.",
+    )
+    dek = models.TextField(
+        "standfirst", blank=True, help_text="One or two sentences under the headline."
+    )
+    body = ProseEditorField(
+        extensions=EDITOR_EXTENSIONS,
+        sanitize=sanitize_html,
+        blank=True,
+        help_text="Sanitized on every save: scripts, styles and unsafe links are removed.",
+    )
+    section = models.ForeignKey(
+        Section, null=True, blank=True, on_delete=models.PROTECT, related_name="articles"
+    )
+    authors = models.ManyToManyField(Author, through="Byline", related_name="articles")
+    byline_override = models.CharField(
+        max_length=255,
+        blank=True,
+        help_text='Shown instead of the author names, e.g. "Jane Doe in Madrid". '
+        "Author pages, feeds and structured data still use the byline.",
+    )
+    status = models.CharField(max_length=12, choices=Status, default=Status.DRAFT)
+    publish_at = models.DateTimeField(
+        "publication time",
+        null=True,
+        blank=True,
+        help_text="Published articles appear at this time; a future time schedules them. "
+        "Left empty, publishing sets it to now.",
+    )
+    publish_date = models.DateField(
+        null=True, editable=False, help_text="The local date of publish_at, used in the address."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    source = models.CharField(
+        max_length=500, blank=True, help_text="For imported articles: the file it came from."
+    )
+    source_checksum = models.CharField(max_length=64, blank=True, editable=False)
+    import_run = models.ForeignKey(
+        "ImportRun",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="articles",
+        help_text="The import run that last wrote this article.",
+    )
+
+    tags = TaggableManager(through=TaggedArticle, blank=True)
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-publish_at", "-id"]
+        get_latest_by = "publish_at"
+        permissions = [("publish_article", "Can publish and unpublish articles")]
+        indexes = [
+            models.Index(fields=["status", "-publish_at"], name="articles_published_idx"),
+            models.Index(fields=["section", "status", "-publish_at"], name="articles_section_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["publish_date", "slug"], name="articles_article_unique_slug_per_day"
+            ),
+            models.UniqueConstraint(
+                fields=["source"],
+                condition=~Q(source=""),
+                name="articles_article_unique_source",
+            ),
+        ]
+
+    def __str__(self):
+        return self.headline
+
+    def save(self, *args, **kwargs):
+        self.headline = strip_control_characters(self.headline).strip()
+        self.dek = strip_control_characters(self.dek).strip()
+        self.body = sanitize_html(self.body)
+        if self.status == self.Status.PUBLISHED and self.publish_at is None:
+            self.publish_at = timezone.now()
+        self.publish_date = self.local_publish_at.date() if self.publish_at else None
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "publish_date"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        if self.publish_date is None:
+            return reverse("articles:article_preview", kwargs={"pk": self.pk})
+        return reverse(
+            "articles:article_detail",
+            kwargs={
+                "year": self.publish_date.year,
+                "month": f"{self.publish_date.month:02d}",
+                "day": f"{self.publish_date.day:02d}",
+                "slug": self.slug,
+            },
+        )
+
+    @property
+    def local_publish_at(self):
+        """``publish_at`` in the newsroom's time zone, which dates the article's address."""
+        return timezone.localtime(self.publish_at, timezone.get_default_timezone())
+
+    def is_published(self):
+        """The same rule as ``ArticleQuerySet.published()``, for one article in memory."""
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.publish_at is not None
+            and self.publish_at <= timezone.now()
+        )
+
+    is_published.boolean = True
+
+    def is_scheduled(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.publish_at is not None
+            and self.publish_at > timezone.now()
+        )
+
+    def publish(self, *, at=None):
+        """Make the article public at ``at`` (default: now, or the time already set)."""
+        self.status = self.Status.PUBLISHED
+        self.publish_at = at or self.publish_at or timezone.now()
+        self.save(update_fields=["status", "publish_at", "updated_at"])
+
+    def unpublish(self):
+        self.status = self.Status.UNPUBLISHED
+        self.save(update_fields=["status", "updated_at"])
+
+    @property
+    def byline_list(self):
+        """The byline in order; uses the prefetched rows of ``for_listing()``."""
+        return list(self.bylines.all())
+
+    @property
+    def lead_caption(self):
+        """The first caption, which is the lead image of the article (or None)."""
+        captions = list(self.captions.all())
+        return captions[0] if captions else None
+
+
+class Byline(models.Model):
+    """One author's place in an article's byline."""
+
+    class Role(models.TextChoices):
+        AUTHOR = "author", "Author"
+        ADDITIONAL_REPORTING = "additional", "Additional reporting"
+        PHOTOGRAPHER = "photographer", "Photographer"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bylines")
+    author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="bylines")
+    role = models.CharField(max_length=12, choices=Role, default=Role.AUTHOR)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "author", "role"], name="articles_byline_unique_author_role"
+            )
+        ]
+
+    def __str__(self):
+        if self.role == self.Role.AUTHOR:
+            return self.author.name
+        return f"{self.author.name} ({self.get_role_display().lower()})"
+
+
+class Caption(models.Model):
+    """A captioned image; the first one (lowest order) is the article's lead image."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="captions")
+    image = models.ImageField(
+        upload_to="captions/%Y/%m/",
+        blank=True,
+        width_field="image_width",
+        height_field="image_height",
+        validators=[FileExtensionValidator(IMAGE_EXTENSIONS), validate_image_size],
+        help_text="Optional: imported captions may arrive before their image.",
+    )
+    image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    text = models.TextField(blank=True)
+    credit = models.CharField(max_length=255, blank=True, help_text="e.g. Reuters/Jane Doe")
+    alt_text = models.CharField(
+        max_length=255, blank=True, help_text="What the image shows, for readers who cannot see it."
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+
+    def __str__(self):
+        return self.text[:80] or self.alt_text or f"Caption {self.pk}"
+
+    def save(self, *args, **kwargs):
+        self.text = strip_control_characters(self.text).strip()
+        self.credit = strip_control_characters(self.credit).strip()
+        super().save(*args, **kwargs)
+
+
+class RelatedLink(models.Model):
+    """A link to another story: an outside URL, an article of ours, or (imported) a bare title."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="related_links")
+    title = models.CharField(max_length=255, blank=True)
+    url = models.URLField("URL", max_length=500, blank=True, validators=[http_url_validator])
+    target = models.ForeignKey(
+        Article,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="An article of ours; used instead of the URL.",
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        constraints = [http_url_constraint("url", "relatedlink")]
+
+    def __str__(self):
+        return self.display_title
+
+    def save(self, *args, **kwargs):
+        self.url = self.url.strip()
+        super().save(*args, **kwargs)
+
+    @property
+    def display_title(self):
+        return self.title or (self.target.headline if self.target else self.url)
+
+    @property
+    def href(self):
+        """Where the link goes for readers: a public target article, the URL, or nowhere."""
+        if self.target is not None and self.target.is_published():
+            return self.target.get_absolute_url()
+        return self.url or None
+
+
+class ImportRun(models.Model):
+    """One run of ``import_articles``: when, how it was called, and what came of each file."""
+
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(
+        null=True, blank=True, help_text="Empty if the run was interrupted."
+    )
+    command = models.TextField(help_text="The command line, as it was run.")
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-started_at"]
+        get_latest_by = "started_at"
+
+    def __str__(self):
+        return f"Import #{self.pk} of {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class ImportedFile(models.Model):
+    """The result of one file in an import run."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", "Created"
+        UPDATED = "updated", "Updated"
+        UNCHANGED = "unchanged", "Unchanged"
+        FAILED = "failed", "Failed"
+
+    run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="files")
+    path = models.CharField(max_length=1000)
+    checksum = models.CharField(max_length=64, blank=True)
+    action = models.CharField(max_length=10, choices=Action)
+    error = models.TextField(blank=True)
+    article = models.ForeignKey(
+        Article, null=True, blank=True, on_delete=models.SET_NULL, related_name="imports"
+    )
+
+    class Meta:
+        ordering = ["run", "id"]
+
+    def __str__(self):
+        return f"{self.path}: {self.get_action_display().lower()}"

@@ -1,0 +1,110 @@
+"""Reader pages. Every public query starts from ``Article.objects.published()``."""
+
+import datetime
+
+from django.db.models import Exists, OuterRef
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils.cache import add_never_cache_headers
+from django.views.generic import DetailView, ListView
+from taggit.models import Tag
+
+from . import conf
+from .models import Article, Author, Byline, Section
+
+
+class ArticleListMixin:
+    """A paginated list of public articles, newest first."""
+
+    template_name = "articles/article_list.html"
+    context_object_name = "articles"
+
+    def get_paginate_by(self, queryset):
+        return conf.get("ARTICLES_PAGINATE_BY")
+
+    def get_queryset(self):
+        return Article.objects.published().for_listing()
+
+
+class ArticleListView(ArticleListMixin, ListView):
+    pass
+
+
+class SectionDetailView(ArticleListMixin, ListView):
+    template_name = "articles/section_detail.html"
+
+    def get_queryset(self):
+        self.section = get_object_or_404(Section, slug=self.kwargs["slug"])
+        return super().get_queryset().filter(section=self.section)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(section=self.section, **kwargs)
+
+
+class AuthorDetailView(ArticleListMixin, ListView):
+    template_name = "articles/author_detail.html"
+
+    def get_queryset(self):
+        self.author = get_object_or_404(Author, slug=self.kwargs["slug"])
+        by_author = Byline.objects.filter(article=OuterRef("pk"), author=self.author)
+        return super().get_queryset().filter(Exists(by_author))
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(author=self.author, **kwargs)
+
+
+class TagDetailView(ArticleListMixin, ListView):
+    """A tag's page exists only while a public article carries the tag."""
+
+    template_name = "articles/tag_detail.html"
+    allow_empty = False
+
+    def get_queryset(self):
+        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        return super().get_queryset().filter(tags=self.tag)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(tag=self.tag, **kwargs)
+
+
+class ArticleDetailView(DetailView):
+    """An article at its dated address. Staff also see non-public articles, marked as previews."""
+
+    context_object_name = "article"
+    template_name = "articles/article_detail.html"
+
+    def get_queryset(self):
+        articles = Article.objects.for_detail()
+        if self.request.user.has_perm("articles.view_article"):
+            return articles
+        return articles.published()
+
+    def get_object(self, queryset=None):
+        try:
+            date = datetime.date(
+                int(self.kwargs["year"]), int(self.kwargs["month"]), int(self.kwargs["day"])
+            )
+        except ValueError:
+            raise Http404("No such date.") from None
+        return get_object_or_404(self.get_queryset(), publish_date=date, slug=self.kwargs["slug"])
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(is_preview=not self.object.is_published(), **kwargs)
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        if context["is_preview"]:
+            add_never_cache_headers(response)
+        return response
+
+
+class ArticlePreviewView(ArticleDetailView):
+    """Any article by id, for staff only: drafts have no date and so no public address yet."""
+
+    def get_queryset(self):
+        if not self.request.user.has_perm("articles.view_article"):
+            raise Http404
+        return Article.objects.for_detail()
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])

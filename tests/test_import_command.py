@@ -1,0 +1,187 @@
+import io
+import json
+import shutil
+import tempfile
+from pathlib import Path
+from unittest import mock
+
+from django.core.management import CommandError, call_command
+from django.test import TestCase, override_settings
+
+from articles.models import Article, ImportedFile, ImportRun
+
+from .factories import make_section
+
+STORY = """{headline}
+By Jane Doe
+The river at dawn on Tuesday. /City Desk/Ann Lee
+
+The river at dawn on Tuesday. /City Desk/Ann Lee
+
+The river rose two metres overnight, the water authority said on Tuesday.
+
+Residents of the lower town were told to move valuables upstairs.
+
+Search Trends
+"""
+
+
+class ImportCommandTestCase(TestCase):
+    def setUp(self):
+        self.folder = Path(tempfile.mkdtemp())
+        self.addCleanup(shutil.rmtree, self.folder)
+
+    def write(self, name, content):
+        path = self.folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, str):
+            content = content.encode()
+        path.write_bytes(content)
+        return path
+
+    def story(self, name, headline="River rises after storm"):
+        return self.write(name, STORY.format(headline=headline))
+
+    def run_command(self, *args):
+        """Run import_articles; returns (stdout, error or None)."""
+        out, err = io.StringIO(), io.StringIO()
+        try:
+            call_command("import_articles", *map(str, args), stdout=out, stderr=err)
+        except CommandError as error:
+            return out.getvalue(), error
+        return out.getvalue(), None
+
+
+class ImportCommandTests(ImportCommandTestCase):
+    def test_imports_a_folder_recursively(self):
+        self.story("a.txt", "River rises after storm")
+        self.story("nested/b.txt", "Bridge closed as water rises")
+        self.write("notes.md", "not an article")
+        out, error = self.run_command(self.folder)
+        self.assertIsNone(error)
+        self.assertIn("2 created, 0 updated, 0 unchanged, 0 failed", out)
+        self.assertEqual(Article.objects.count(), 2)
+        run = ImportRun.objects.get()
+        self.assertEqual((run.created, run.failed), (2, 0))
+        self.assertIsNotNone(run.finished_at)
+        self.assertIn("import_articles", run.command)
+        self.assertEqual(run.files.count(), 2)
+        self.assertEqual(Article.objects.first().import_run, run)
+
+    def test_reimport_is_a_no_op_and_a_changed_file_updates(self):
+        path = self.story("a.txt")
+        self.run_command(path)
+        out, _ = self.run_command(path)
+        self.assertIn("0 created, 0 updated, 1 unchanged", out)
+        path.write_text(STORY.format(headline="River rises after the storm"))
+        out, _ = self.run_command(path)
+        self.assertIn("0 created, 1 updated, 0 unchanged", out)
+        self.assertEqual(Article.objects.get().headline, "River rises after the storm")
+
+    def test_dry_run_writes_nothing(self):
+        path = self.story("a.txt")
+        out, error = self.run_command("--dry-run", path)
+        self.assertIsNone(error)
+        self.assertIn("Would import: 1 created", out)
+        self.assertFalse(Article.objects.exists())
+        self.assertFalse(ImportRun.objects.exists())
+
+    def test_one_bad_file_fails_alone_with_a_clear_reason(self):
+        self.story("good.txt")
+        self.write("empty.txt", "")
+        self.write("binary.txt", bytes(range(256)) * 4)
+        self.write("headline-only.txt", "Just a headline\n")
+        out, error = self.run_command(self.folder)
+        self.assertEqual(error.returncode, 1)
+        self.assertIn("3 of 4 files failed", str(error))
+        self.assertEqual(Article.objects.count(), 1)
+        for name in ("empty.txt", "binary.txt", "headline-only.txt"):
+            self.assertRegex(out, rf"{name}: \S")
+        failed = ImportedFile.objects.filter(action=ImportedFile.Action.FAILED)
+        self.assertEqual(failed.count(), 3)
+        self.assertTrue(all(record.error for record in failed))
+
+    def test_missing_path_and_empty_folder_are_errors(self):
+        (self.folder / "empty").mkdir()
+        out, error = self.run_command(self.folder / "missing.txt", self.folder / "empty")
+        self.assertEqual(error.returncode, 1)
+        self.assertIn("missing.txt: no such file or folder", out)
+        self.assertIn("empty: folder holds no .txt files", out)
+
+    @override_settings(ARTICLES_IMPORT_MAX_BYTES=100)
+    def test_file_over_the_size_limit_is_refused(self):
+        out, error = self.run_command(self.story("big.txt"))
+        self.assertIsNotNone(error)
+        self.assertIn("over the size limit of 100 bytes", out)
+        self.assertFalse(Article.objects.exists())
+
+    def test_status_section_and_tags(self):
+        make_section(slug="city")
+        self.run_command(
+            "--status",
+            "published",
+            "--section",
+            "city",
+            "--tag",
+            "Floods",
+            "--tag",
+            "Weather",
+            self.story("a.txt"),
+        )
+        article = Article.objects.published().get()
+        self.assertEqual(article.section.slug, "city")
+        self.assertEqual(sorted(article.tags.names()), ["Floods", "Weather"])
+
+    def test_unknown_section_is_an_error_before_anything_is_written(self):
+        _, error = self.run_command("--section", "nowhere", self.story("a.txt"))
+        self.assertIn("No section with the slug 'nowhere'", str(error))
+        self.assertFalse(ImportRun.objects.exists())
+
+    def test_reads_standard_input(self):
+        data = STORY.format(headline="From a pipe").encode()
+        with mock.patch("sys.stdin", io.TextIOWrapper(io.BytesIO(data))):
+            out, error = self.run_command("-")
+        self.assertIsNone(error)
+        self.assertEqual(Article.objects.get().headline, "From a pipe")
+
+    def test_cp1252_file_is_decoded_and_reported(self):
+        text = STORY.format(headline="Café owners “relieved” as river falls")
+        out, error = self.run_command(self.write("cp.txt", text.encode("cp1252")))
+        self.assertIsNone(error)
+        self.assertIn("decoded as cp1252", out)
+        self.assertEqual(Article.objects.get().headline, "Café owners “relieved” as river falls")
+
+    def test_interrupted_file_leaves_no_half_written_article(self):
+        path = self.story("a.txt")
+        with (
+            mock.patch("articles.importers.loader._write_captions", side_effect=KeyboardInterrupt),
+            self.assertRaises(KeyboardInterrupt),
+        ):
+            self.run_command(path)
+        self.assertFalse(Article.objects.exists())
+
+
+class ImportCommandJsonTests(ImportCommandTestCase):
+    def test_json_lines_match_the_documented_shape(self):
+        good = self.story("good.txt")
+        bad = self.write("empty.txt", "")
+        out, error = self.run_command("--json", "--dry-run", good, bad)
+        lines = [json.loads(line) for line in out.splitlines()]
+        self.assertEqual(error.returncode, 1)
+        self.assertEqual(lines[0]["file"], str(good))
+        self.assertEqual((lines[0]["ok"], lines[0]["action"]), (True, "created"))
+        article = lines[0]["article"]
+        self.assertEqual(article["headline"], "River rises after storm")
+        self.assertEqual(article["authors"], ["Jane Doe"])
+        self.assertEqual(
+            article["captions"],
+            [{"text": "The river at dawn on Tuesday.", "credit": "City Desk/Ann Lee"}],
+        )
+        self.assertEqual(article["related_links"], [])
+        self.assertEqual(article["subheadings"], [])
+        self.assertEqual(len(article["paragraphs"]), 2)
+        self.assertEqual(article["dropped"], ["Search Trends"])
+        self.assertEqual(lines[1]["file"], str(bad))
+        self.assertFalse(lines[1]["ok"])
+        self.assertTrue(lines[1]["error"])
+        self.assertFalse(Article.objects.exists())

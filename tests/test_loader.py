@@ -1,0 +1,130 @@
+from unittest import mock
+
+from articles.importers.parser import Block, parse_article
+from django.core.exceptions import ValidationError
+from django.test import TestCase
+
+from articles.importers.loader import load_article, render_body
+from articles.models import Article, Author, Caption
+
+TEXT = """Harbour ferry returns after month-long repairs
+Ana Müller and Tom Reyes
+Passengers board the morning ferry at Pier 4 on March 2. /Harbour Daily/Lee Park
+
+Passengers board the morning ferry at Pier 4 on March 2. /Harbour Daily/Lee Park
+
+The city's oldest ferry line carried passengers again on Monday after a month of repairs.
+
+Officials said the crossing would run every twenty minutes at peak hours.
+
+
+Bridge tolls to rise in spring
+
+Can the old pier survive another winter?
+
+Repairs cost more than planned. The hull needed new plating below the waterline.
+
+
+What comes next
+
+A second boat is due back in service in June, the operator said.
+
+Share this article
+"""
+
+
+def load(text=TEXT, **options):
+    options = {"source": "/imports/ferry.txt", "checksum": "abc"} | options
+    return load_article(parse_article(text), **options)
+
+
+class LoadArticleTests(TestCase):
+    def test_new_file_creates_a_complete_article(self):
+        result = load()
+        article = Article.objects.for_detail().get()
+        self.assertEqual(result.action, "created")
+        self.assertEqual(article.headline, "Harbour ferry returns after month-long repairs")
+        self.assertEqual(article.slug, "harbour-ferry-returns-after-month-long-repairs")
+        self.assertEqual(
+            [b.author.name for b in article.bylines.all()], ["Ana Müller", "Tom Reyes"]
+        )
+        self.assertEqual(
+            [(c.text, c.credit) for c in article.captions.all()],
+            [
+                (
+                    "Passengers board the morning ferry at Pier 4 on March 2.",
+                    "Harbour Daily/Lee Park",
+                )
+            ],
+        )
+        self.assertEqual(
+            [(link.title, link.url) for link in article.related_links.all()],
+            [
+                ("Bridge tolls to rise in spring", ""),
+                ("Can the old pier survive another winter?", ""),
+            ],
+        )
+        self.assertIn("<h2>What comes next</h2>", article.body)
+        self.assertNotIn("Share this article", article.body)
+        self.assertEqual(article.status, Article.Status.DRAFT)
+        self.assertEqual((article.source, article.source_checksum), ("/imports/ferry.txt", "abc"))
+
+    def test_same_source_and_checksum_is_unchanged(self):
+        load()
+        result = load()
+        self.assertEqual(result.action, "unchanged")
+        self.assertEqual(Article.objects.count(), 1)
+
+    def test_changed_file_updates_in_place_and_keeps_caption_images(self):
+        article = load().article
+        Caption.objects.filter(article=article).update(image="captions/ferry.jpg")
+        result = load(TEXT.replace("every twenty minutes", "every half hour"), checksum="def")
+        self.assertEqual((result.action, result.article.pk), ("updated", article.pk))
+        article.refresh_from_db()
+        self.assertIn("every half hour", article.body)
+        self.assertEqual(article.lead_caption.image.name, "captions/ferry.jpg")
+        self.assertEqual(article.bylines.count(), 2)
+        self.assertEqual(article.related_links.count(), 2)
+
+    def test_authors_are_matched_by_name_across_articles(self):
+        load()
+        load(TEXT.replace("Tom Reyes", "ana müller and Kim Ode"), source="/imports/other.txt")
+        self.assertEqual(
+            sorted(Author.objects.values_list("name", flat=True)),
+            ["Ana Müller", "Kim Ode", "Tom Reyes"],
+        )
+
+    def test_published_status_section_and_tags(self):
+        from .factories import make_section
+
+        section = make_section(slug="city")
+        article = load(status=Article.Status.PUBLISHED, section=section, tags=["Ferries"]).article
+        self.assertTrue(article.is_published())
+        self.assertEqual(article.section, section)
+        self.assertEqual(list(article.tags.names()), ["Ferries"])
+
+    def test_same_headline_gets_a_distinct_slug(self):
+        first = load().article
+        second = load(source="/imports/copy.txt").article
+        self.assertEqual(second.slug, first.slug + "-2")
+
+    def test_invalid_article_is_refused(self):
+        too_long = TEXT.replace("Harbour ferry returns", "Harbour " * 40, 1)
+        with self.assertRaises(ValidationError) as caught:
+            load(too_long)
+        self.assertIn("headline", caught.exception.message_dict)
+        self.assertFalse(Article.objects.exists())
+
+    def test_failure_midway_leaves_nothing_behind(self):
+        """The article and its authors are written before the captions; all go together."""
+        with (
+            mock.patch("articles.importers.loader._write_captions", side_effect=RuntimeError),
+            self.assertRaises(RuntimeError),
+        ):
+            load()
+        self.assertFalse(Article.objects.exists())
+        self.assertFalse(Author.objects.exists())
+
+    def test_body_is_escaped(self):
+        html = render_body([Block(Block.PARAGRAPH, "<script>x</script> & {{ 7|add:7 }}")])
+        self.assertEqual(html, "<p>&lt;script&gt;x&lt;/script&gt; &amp; {{ 7|add:7 }}</p>")

@@ -1,0 +1,108 @@
+"""Query budgets of the reader pages and the admin list: fixed, whatever the amount of content."""
+
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test import TestCase, override_settings
+from django.test.utils import CaptureQueriesContext
+
+from .factories import (
+    make_article,
+    make_author,
+    make_caption,
+    make_related_link,
+    make_section,
+)
+
+
+def enrich(article, count):
+    """Give ``article`` ``count`` more authors, captions, related links and tags."""
+    for number in range(count):
+        author = make_author()
+        article.bylines.create(author=author, order=10 + number)
+        make_caption(article, order=10 + number)
+        make_related_link(article, order=10 + number, target=make_article())
+    article.tags.add(*(f"extra tag {article.pk}-{n}" for n in range(count)))
+
+
+class QueryCountTestCase(TestCase):
+    def count_queries(self, url):
+        with CaptureQueriesContext(connection) as queries:
+            response = self.client.get(url)
+        self.assertEqual(response.status_code, 200)
+        return len(queries)
+
+
+class ArticlePageQueryTests(QueryCountTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.article = make_article(section=make_section(), authors=[make_author()], tags=["one"])
+        make_caption(cls.article)
+        make_related_link(cls.article)
+
+    def test_article_page_query_budget(self):
+        """Article with section (1), bylines with authors (2), captions (3), tags (4), related
+        links with their targets (5); the section navigation comes from the cache."""
+        url = self.article.get_absolute_url()
+        self.client.get(url)
+        with self.assertNumQueries(5):
+            self.client.get(url)
+
+    def test_article_page_with_a_cold_cache_stays_within_six_queries(self):
+        self.assertLessEqual(self.count_queries(self.article.get_absolute_url()), 6)
+
+    def test_article_page_queries_do_not_grow_with_content(self):
+        """Guards against a query per author, caption, related link or tag."""
+        url = self.article.get_absolute_url()
+        self.client.get(url)
+        before = self.count_queries(url)
+        enrich(self.article, 10)
+        self.assertEqual(self.count_queries(url), before)
+
+
+class ListPageQueryTests(QueryCountTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.section = make_section(slug="world")
+        cls.author = make_author(slug="jane")
+        for _ in range(3):
+            article = make_article(section=cls.section, authors=[cls.author], tags=["common"])
+            make_caption(article)
+
+    def test_list_page_query_budgets(self):
+        """Count (1), articles with sections (2), bylines (3), captions (4), tags (5); the
+        section, author or tag page adds the lookup of its subject (6)."""
+        for url, budget in (
+            ("/", 5),
+            ("/sections/world/", 6),
+            ("/authors/jane/", 6),
+            ("/tags/common/", 6),
+        ):
+            with self.subTest(url=url):
+                self.client.get(url)
+                with self.assertNumQueries(budget):
+                    self.client.get(url)
+
+    def test_list_page_queries_do_not_grow_with_page_size(self):
+        """Guards against a query per article on the page, or per author/caption/tag of one."""
+        urls = ("/", "/sections/world/", "/authors/jane/", "/tags/common/")
+        with override_settings(ARTICLES_PAGINATE_BY=2):
+            small = [self.count_queries(url) for url in urls]
+        for _ in range(12):
+            article = make_article(section=self.section, authors=[self.author], tags=["common"])
+            enrich(article, 3)
+        with override_settings(ARTICLES_PAGINATE_BY=15):
+            self.assertEqual([self.count_queries(url) for url in urls], small)
+
+
+class AdminChangelistQueryTests(QueryCountTestCase):
+    def test_changelist_queries_do_not_grow_with_rows(self):
+        """Guards against a query per row for the byline, section or lead thumbnail."""
+        self.client.force_login(get_user_model().objects.create_superuser("ed", password="pw"))
+        for _ in range(2):
+            make_caption(make_article(section=make_section(), authors=[make_author()]))
+        few = self.count_queries("/admin/articles/article/")
+        for _ in range(15):
+            article = make_article(section=make_section(), authors=[make_author(), make_author()])
+            make_caption(article)
+            article.tags.add("busy")
+        self.assertEqual(self.count_queries("/admin/articles/article/"), few)

@@ -1,0 +1,45 @@
+"""Settings as a deployment sees them, checked in a fresh process with its own environment."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from django.test import SimpleTestCase
+
+ROOT = Path(__file__).resolve().parent.parent
+PRODUCTION = {
+    "SECRET_KEY": "a-long-random-production-key-" + "x" * 40,
+    "ALLOWED_HOSTS": "news.example.com",
+    "DATABASE_URL": "sqlite:///:memory:",
+}
+
+
+def manage(*args, **environ):
+    reset = {"DEBUG", "SECRET_KEY", "SECURE_SSL_REDIRECT"}
+    env = {k: v for k, v in os.environ.items() if k not in reset} | environ
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+class ProductionSettingsTests(SimpleTestCase):
+    def test_check_deploy_is_clean(self):
+        result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        self.assertIn("no issues", result.stdout)
+
+    def test_secret_key_is_required_when_debug_is_off(self):
+        environ = {k: v for k, v in PRODUCTION.items() if k != "SECRET_KEY"}
+        result = manage("check", **environ)
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn("Set the SECRET_KEY environment variable", result.stderr)
+
+    def test_debug_runs_without_a_secret_key(self):
+        result = manage("check", DEBUG="1", DATABASE_URL="sqlite:///:memory:")
+        self.assertEqual(result.returncode, 0, result.stderr)
