@@ -3,10 +3,20 @@
 from django.contrib import admin, messages
 from django.db import models
 from django.db.models import Count, Prefetch
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import ngettext
 
-from .models import Article, Author, Byline, Caption, RelatedLink, Section
+from .models import (
+    Article,
+    Author,
+    Byline,
+    Caption,
+    ImportedFile,
+    ImportRun,
+    RelatedLink,
+    Section,
+)
 
 # Addresses typed without a scheme are taken as https (Django 6's default, opted into now).
 HTTPS_URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
@@ -76,7 +86,7 @@ class ArticleAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("headline",)}
     inlines = (BylineInline, CaptionInline, RelatedLinkInline)
     actions = ("publish_now", "unpublish")
-    readonly_fields = ("created_at", "updated_at", "source", "source_checksum")
+    readonly_fields = ("created_at", "updated_at", "source", "source_checksum", "import_run_link")
     fieldsets = (
         (None, {"fields": ("headline", "slug", "dek", "body")}),
         ("Filing", {"fields": ("section", "tags", "byline_override")}),
@@ -85,7 +95,13 @@ class ArticleAdmin(admin.ModelAdmin):
             "Provenance",
             {
                 "classes": ("collapse",),
-                "fields": ("source", "source_checksum", "created_at", "updated_at"),
+                "fields": (
+                    "source",
+                    "source_checksum",
+                    "import_run_link",
+                    "created_at",
+                    "updated_at",
+                ),
             },
         ),
     )
@@ -108,6 +124,13 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.display(description="Byline")
     def byline(self, article):
         return article.byline_override or ", ".join(str(b) for b in article.byline_list)
+
+    @admin.display(description="Import run")
+    def import_run_link(self, article):
+        if article.import_run_id is None:
+            return "—"
+        url = reverse("admin:articles_importrun_change", args=[article.import_run_id])
+        return format_html('<a href="{}">{}</a>', url, article.import_run)
 
     @admin.display(description="Lead image")
     def lead_thumbnail(self, article):
@@ -190,3 +213,41 @@ class SectionAdmin(admin.ModelAdmin):
     @admin.display(description="Articles", ordering="article_count")
     def article_count(self, section):
         return section.article_count
+
+
+class ImportedFileInline(admin.TabularInline):
+    model = ImportedFile
+    fields = ("path", "action", "error", "article", "checksum")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("article")
+
+
+@admin.register(ImportRun)
+class ImportRunAdmin(admin.ModelAdmin):
+    """Read-only history of import_articles runs: where each imported story came from."""
+
+    list_display = ("__str__", "created", "updated", "unchanged", "failed", "finished_at")
+    readonly_fields = (
+        "started_at",
+        "finished_at",
+        "command",
+        "created",
+        "updated",
+        "unchanged",
+        "failed",
+    )
+    inlines = (ImportedFileInline,)
+    date_hierarchy = "started_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

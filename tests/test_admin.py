@@ -5,7 +5,7 @@ from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase
 
-from articles.models import Article, Author, Caption
+from articles.models import Article, Author, Caption, ImportedFile, ImportRun
 
 from .factories import image_file, make_article, make_author, make_section, tomorrow
 
@@ -212,3 +212,18 @@ class AuthorAndSectionAdminTests(AdminTestCase):
         response = self.client.get("/admin/articles/section/")
         self.assertContains(response, "World")
         self.assertEqual(response.context["cl"].result_list[0].article_count, 1)
+
+
+class ImportRunAdminTests(AdminTestCase):
+    def test_import_runs_are_browsable_and_linked_from_their_articles(self):
+        run = ImportRun.objects.create(command="import_articles a.txt b.txt", created=1, failed=1)
+        article = make_article(source="/imports/a.txt", import_run=run)
+        ImportedFile.objects.create(run=run, path="a.txt", action="created", article=article)
+        ImportedFile.objects.create(run=run, path="b.txt", action="failed", error="empty file")
+        self.assertContains(self.client.get("/admin/articles/importrun/"), "Import #")
+        detail = self.client.get(f"/admin/articles/importrun/{run.pk}/change/")
+        self.assertContains(detail, "import_articles a.txt b.txt")
+        self.assertContains(detail, "empty file")
+        change = self.client.get(f"/admin/articles/article/{article.pk}/change/")
+        self.assertContains(change, f"/admin/articles/importrun/{run.pk}/change/")
+        self.assertContains(change, "/imports/a.txt")
