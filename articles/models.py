@@ -270,6 +270,11 @@ class Article(models.Model):
         return list(self.bylines.all())
 
     @property
+    def visible_related_links(self):
+        """Related links a reader may see: none that would reveal an article that is not public."""
+        return [link for link in self.related_links.all() if link.display_title]
+
+    @property
     def lead_caption(self):
         """The first caption, which is the lead image of the article (or None)."""
         captions = list(self.captions.all())
@@ -365,7 +370,12 @@ class RelatedLink(models.Model):
 
     @property
     def display_title(self):
-        return self.title or (self.target.headline if self.target else self.url)
+        """The title, else a public target's headline, else the URL; "" if none may be shown."""
+        if self.title:
+            return self.title
+        if self.target is not None and self.target.is_published():
+            return self.target.headline
+        return self.url
 
     @property
     def href(self):

@@ -166,3 +166,10 @@ class RelationTests(TestCase):
         byline.role = Byline.Role.PHOTOGRAPHER
         self.assertEqual(str(byline), "Jane Doe (photographer)")
         self.assertEqual(str(Caption(text="Words")), "Words")
+
+    def test_related_link_never_reveals_a_hidden_headline(self):
+        article = make_article()
+        hidden = make_article(headline="Secret", status=Article.Status.DRAFT, publish_at=None)
+        make_related_link(article, title="", url="", target=hidden)
+        visible = make_related_link(article, title="Kept", url="", order=1)
+        self.assertEqual(article.visible_related_links, [visible])
