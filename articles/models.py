@@ -4,6 +4,8 @@ What "published" means is defined once, in ``ArticleQuerySet.published()``; ever
 feed and sitemap asks that method.
 """
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.validators import FileExtensionValidator
 from django.db import models
@@ -17,6 +19,7 @@ from taggit.models import TaggedItemBase
 from .sanitizer import EDITOR_EXTENSIONS, sanitize_html, strip_control_characters
 from .validators import http_url_q, http_url_validator, validate_image_size
 
+UPDATE_GRACE = timedelta(minutes=1)
 IMAGE_EXTENSIONS = ("jpg", "jpeg", "png", "webp", "gif")
 
 
@@ -253,6 +256,10 @@ class Article(models.Model):
             and self.publish_at is not None
             and self.publish_at > timezone.now()
         )
+
+    def was_updated(self):
+        """Changed more than a minute after it went live: pages then show the update time."""
+        return self.publish_at is not None and self.updated_at - self.publish_at > UPDATE_GRACE
 
     def publish(self, *, at=None):
         """Make the article public at ``at`` (default: now, or the time already set)."""

@@ -57,11 +57,16 @@ class TagDetailView(ArticleListMixin, ListView):
     """A tag's page exists only while a public article carries the tag."""
 
     template_name = "articles/tag_detail.html"
-    allow_empty = False
 
     def get_queryset(self):
         self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
         return super().get_queryset().filter(tags=self.tag)
+
+    def paginate_queryset(self, queryset, page_size):
+        paginated = super().paginate_queryset(queryset, page_size)
+        if not paginated[0].count:  # the paginator counts anyway: no extra exists() query
+            raise Http404("No public article has this tag.")
+        return paginated
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(tag=self.tag, **kwargs)

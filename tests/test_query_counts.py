@@ -26,6 +26,8 @@ def enrich(article, count):
 
 class QueryCountTestCase(TestCase):
     def count_queries(self, url):
+        """Queries of a request to ``url`` once the section navigation is cached."""
+        self.client.get(url)
         with CaptureQueriesContext(connection) as queries:
             response = self.client.get(url)
         self.assertEqual(response.status_code, 200)
@@ -48,12 +50,13 @@ class ArticlePageQueryTests(QueryCountTestCase):
             self.client.get(url)
 
     def test_article_page_with_a_cold_cache_stays_within_six_queries(self):
-        self.assertLessEqual(self.count_queries(self.article.get_absolute_url()), 6)
+        with CaptureQueriesContext(connection) as queries:
+            self.client.get(self.article.get_absolute_url())
+        self.assertLessEqual(len(queries), 6)
 
     def test_article_page_queries_do_not_grow_with_content(self):
         """Guards against a query per author, caption, related link or tag."""
         url = self.article.get_absolute_url()
-        self.client.get(url)
         before = self.count_queries(url)
         enrich(self.article, 10)
         self.assertEqual(self.count_queries(url), before)
