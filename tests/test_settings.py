@@ -18,7 +18,7 @@ PRODUCTION = {
 def manage(*args, **environ):
     reset = {"DEBUG", "SECRET_KEY", "SECURE_SSL_REDIRECT"}
     env = {k: v for k, v in os.environ.items() if k not in reset} | environ
-    return subprocess.run(
+    return subprocess.run(  # noqa: S603 (our own manage.py, fixed arguments)
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
         env=env,

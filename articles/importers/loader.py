@@ -124,7 +124,7 @@ def _write_captions(article, parsed_captions):
     for order, parsed in enumerate(parsed_captions):
         caption = existing[order] if order < len(existing) else Caption(article=article)
         caption.text, caption.credit, caption.order = parsed.text, parsed.credit or "", order
-        caption.full_clean(exclude=["article"])
+        caption.full_clean(exclude=["article", "image"])
         caption.save()
     extra = [caption.pk for caption in existing[len(parsed_captions) :]]
     if extra:

@@ -53,7 +53,8 @@ class Command(BaseCommand):
             "--encoding", help="Decode files with this encoding (default: detect UTF-8 or cp1252)."
         )
 
-    def handle(self, *paths, **options):
+    def handle(self, **options):
+        paths = options["paths"]
         section = self._section(options["section"])
         sources = list(discover(paths))
         run = None

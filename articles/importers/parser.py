@@ -1,0 +1,229 @@
+"""Parse a scraped plain-text article into a ``ParsedArticle``: pure, no database.
+
+The format, top to bottom: the headline (first non-empty line); a byline when the next line names
+people or an agency; photo captions ending in a credit after `` /`` (scrapers often print one twice
+in a row); body paragraphs separated by blank lines (wire copy may hard-wrap one over several
+lines); runs of related-story teasers; subheadings; and page furniture, which is dropped. The
+rules for each part are in ``rules.py``.
+"""
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from . import rules
+
+
+class ArticleFormatError(ValueError):
+    """The input is not an article; the message says which rule failed."""
+
+
+@dataclass(frozen=True)
+class ParsedCaption:
+    text: str
+    credit: str | None = None
+
+
+@dataclass(frozen=True)
+class ParsedLink:
+    title: str
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Block:
+    """One piece of the body, in reading order."""
+
+    PARAGRAPH: ClassVar[str] = "paragraph"
+    SUBHEADING: ClassVar[str] = "subheading"
+    CAPTION: ClassVar[str] = "caption"
+    RELATED_LINK: ClassVar[str] = "related_link"
+
+    kind: str
+    text: str
+    credit: str | None = None
+
+
+@dataclass(frozen=True)
+class ParsedArticle:
+    headline: str
+    authors: tuple[str, ...]
+    captions: tuple[ParsedCaption, ...]
+    blocks: tuple[Block, ...]
+    dropped: tuple[str, ...]
+    encoding: str = "utf-8"
+
+    @property
+    def related_links(self):
+        return tuple(ParsedLink(b.text) for b in self.blocks if b.kind == Block.RELATED_LINK)
+
+    @property
+    def subheadings(self):
+        return tuple(b.text for b in self.blocks if b.kind == Block.SUBHEADING)
+
+    @property
+    def paragraphs(self):
+        return tuple(b.text for b in self.blocks if b.kind == Block.PARAGRAPH)
+
+    def as_dict(self):
+        return {
+            "headline": self.headline,
+            "authors": list(self.authors),
+            "captions": [{"text": c.text, "credit": c.credit} for c in self.captions],
+            "related_links": [
+                {"title": link.title, "url": link.url} for link in self.related_links
+            ],
+            "subheadings": list(self.subheadings),
+            "paragraphs": list(self.paragraphs),
+            "dropped": list(self.dropped),
+        }
+
+
+def decode(data, encoding=None):
+    """``(text, encoding)``: the given encoding, else UTF-8 (with or without BOM), else cp1252."""
+    if encoding:
+        candidates = [encoding]
+    elif data.startswith(b"\xef\xbb\xbf"):
+        candidates = ["utf-8-sig"]
+    else:
+        candidates = ["utf-8", "cp1252"]
+    if b"\x00" in data:
+        raise ArticleFormatError("binary content (NUL bytes), not a text file")
+    for candidate in candidates:
+        try:
+            return data.decode(candidate), candidate
+        except UnicodeDecodeError:
+            continue
+        except LookupError:
+            raise ArticleFormatError(f"unknown encoding {candidate!r}") from None
+    raise ArticleFormatError(f"cannot decode as {' or '.join(candidates)}")
+
+
+def parse_article(data, *, encoding=None):
+    """The article in ``data`` (text or bytes); raises ``ArticleFormatError`` if it is not one."""
+    used = "utf-8"
+    if isinstance(data, bytes):
+        data, used = decode(data, encoding)
+    if rules.is_binary(data):
+        raise ArticleFormatError("binary content, not a text file")
+    units = _units(data)
+    if not units:
+        raise ArticleFormatError("empty file")
+    headline, *rest = units
+    authors = ()
+    if rest and rest[0].header and (names := rules.split_byline(rest[0].text)):
+        authors, rest = names, rest[1:]
+    blocks, dropped = _body(rest)
+    if not any(block.kind == Block.PARAGRAPH for block in blocks):
+        raise ArticleFormatError("only a headline, no body paragraphs")
+    captions = tuple(
+        ParsedCaption(block.text, block.credit) for block in blocks if block.kind == Block.CAPTION
+    )
+    return ParsedArticle(
+        headline=headline.text,
+        authors=authors,
+        captions=captions,
+        blocks=tuple(blocks),
+        dropped=tuple(dropped),
+        encoding=used,
+    )
+
+
+@dataclass(frozen=True)
+class _Unit:
+    """A line or a paragraph of the input, before it is classified."""
+
+    text: str
+    header: bool = False  # in the first block, with the headline: byline and lead caption
+
+
+def _units(text):
+    """Blocks of non-blank lines; the first block (headline, byline, caption) is split by line."""
+    units, block = [], []
+    for raw in [*text.splitlines(), ""]:
+        line = rules.clean_line(raw)
+        if line:
+            block.append(rules.normalize_space(line))
+        elif block:
+            units.extend(_split_block(block, header=not units))
+            block = []
+    return units
+
+
+def _split_block(lines, *, header):
+    if header:
+        return [_Unit(line, header=True) for line in lines]
+    if len(lines) > 1 and (
+        all(rules.split_credit(line) for line in lines) or rules.is_teaser_run(lines)
+    ):
+        return [_Unit(line) for line in lines]
+    return [_Unit(" ".join(lines))]
+
+
+def _body(units):
+    """Classify the units after the headline and byline into blocks and dropped furniture."""
+    last_paragraph = max(
+        (i for i, unit in enumerate(units) if _is_body_text(unit.text)), default=-1
+    )
+    blocks, dropped = [], []
+    i = 0
+    while i < len(units):
+        text = units[i].text
+        following = units[i + 1].text if i + 1 < len(units) else None
+        caption = _caption(text, following)
+        if _repeats_caption(blocks, text):
+            i += 1
+        elif caption is not None:
+            blocks.append(caption)
+            i += 1
+        elif rules.is_furniture(text) or i > last_paragraph:
+            dropped.append(text)
+            i += 1
+        elif rules.is_paragraph(text):
+            blocks.append(Block(Block.PARAGRAPH, text))
+            i += 1
+        else:
+            run = _headline_run(units, i, last_paragraph)
+            after = units[i + len(run)].text if i + len(run) < len(units) else None
+            if len(run) == 1 and rules.is_subheading(run[0], after):
+                blocks.append(Block(Block.SUBHEADING, run[0]))
+            elif len(run) == 1 and not rules.is_teaser(run[0]):
+                blocks.append(Block(Block.PARAGRAPH, run[0]))
+            else:
+                blocks.extend(Block(Block.RELATED_LINK, rules.teaser_title(t)) for t in run)
+            i += len(run)
+    return blocks, dropped
+
+
+def _is_body_text(text):
+    return rules.is_paragraph(text) and not rules.is_furniture(text)
+
+
+def _caption(text, following):
+    """A caption block: a line with a credit, or a line the scraper printed twice in a row."""
+    if split := rules.split_credit(text):
+        return Block(Block.CAPTION, split[0], credit=split[1])
+    if following == text and not rules.is_furniture(text):
+        return Block(Block.CAPTION, text)
+    return None
+
+
+def _repeats_caption(blocks, text):
+    """The scraper's second copy of the caption just read."""
+    if not blocks or blocks[-1].kind != Block.CAPTION:
+        return False
+    previous = blocks[-1]
+    return text in (previous.text, f"{previous.text} /{previous.credit}")
+
+
+def _headline_run(units, start, last_paragraph):
+    """The headline-like, non-furniture lines from ``start`` up to the next other unit."""
+    run = []
+    for unit in units[start : last_paragraph + 1]:
+        if (
+            rules.is_paragraph(unit.text)
+            or rules.is_furniture(unit.text)
+            or _caption(unit.text, None)
+        ):
+            break
+        run.append(unit.text)
+    return run
