@@ -12,6 +12,9 @@ from typing import ClassVar
 
 from . import rules
 
+# Blank lines that end a teaser run: scrapers mark a new part of the page with two or more.
+SECTION_GAP = 2
+
 
 class ArticleFormatError(ValueError):
     """The input is not an article; the message says which rule failed."""
@@ -134,29 +137,36 @@ class _Unit:
 
     text: str
     header: bool = False  # in the first block, with the headline: byline and lead caption
+    gap: int = 0  # blank lines before it; two or more often start a teaser run or a section
 
 
 def _units(text):
     """Blocks of non-blank lines; the first block (headline, byline, caption) is split by line."""
-    units, block = [], []
+    units, block, blanks = [], [], 0
     for raw in [*text.splitlines(), ""]:
         line = rules.clean_line(raw)
         if line:
             block.append(rules.normalize_space(line))
         elif block:
-            units.extend(_split_block(block, header=not units))
-            block = []
+            units.extend(_split_block(block, header=not units, gap=blanks))
+            block, blanks = [], 1
+        else:
+            blanks += 1
     return units
 
 
-def _split_block(lines, *, header):
+def _split_block(lines, *, header, gap):
+    """One unit per line for the header, captions, teaser runs and furniture; else a paragraph
+    (a hard-wrapped one joined with single spaces)."""
     if header:
         return [_Unit(line, header=True) for line in lines]
     if len(lines) > 1 and (
-        all(rules.split_credit(line) for line in lines) or rules.is_teaser_run(lines)
+        all(rules.split_credit(line) for line in lines)
+        or any(rules.is_furniture(line) for line in lines)
+        or rules.is_teaser_run(lines)
     ):
-        return [_Unit(line) for line in lines]
-    return [_Unit(" ".join(lines))]
+        return [_Unit(line, gap=gap if i == 0 else 0) for i, line in enumerate(lines)]
+    return [_Unit(" ".join(lines), gap=gap)]
 
 
 def _body(units):
@@ -216,11 +226,14 @@ def _repeats_caption(blocks, text):
 
 
 def _headline_run(units, start, last_paragraph):
-    """The headline-like, non-furniture lines from ``start`` up to the next other unit."""
+    """The headline-like, non-furniture lines from ``start`` up to the next other unit or the
+    next double blank line."""
     run = []
     for unit in units[start : last_paragraph + 1]:
         if (
-            rules.is_paragraph(unit.text)
+            run
+            and unit.gap >= SECTION_GAP
+            or rules.is_paragraph(unit.text)
             or rules.is_furniture(unit.text)
             or _caption(unit.text, None)
         ):

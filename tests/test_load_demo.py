@@ -1,0 +1,42 @@
+import io
+import re
+
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+from django.test import TestCase
+
+from articles.models import Article, Author, Section
+
+
+def load_demo():
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    return out.getvalue()
+
+
+class LoadDemoTests(TestCase):
+    def test_demo_site_is_complete_and_the_login_works(self):
+        out = load_demo()
+        articles = Article.objects.published().for_detail()
+        self.assertEqual(articles.count(), 6)
+        self.assertEqual(Section.objects.count(), 5)
+        for article in articles:
+            with self.subTest(article=article.headline):
+                self.assertTrue(article.dek)
+                self.assertTrue(article.section)
+                self.assertTrue(article.bylines.all())
+                self.assertTrue(article.tags.all())
+                self.assertTrue(article.lead_caption.image)
+                self.assertTrue(article.lead_caption.alt_text)
+        self.assertEqual(Author.objects.get(name="Zoë Hartmann").job_title, "Science correspondent")
+        password = re.search(r"password '([^']+)'", out)[1]
+        user = authenticate(username="editor", password=password)
+        self.assertTrue(user.is_staff and user.has_perm("articles.publish_article"))
+        home = self.client.get("/")
+        self.assertContains(home, "Harbour ferry returns to service after month of repairs")
+
+    def test_running_again_adds_nothing(self):
+        load_demo()
+        out = load_demo()
+        self.assertIn("0 new of 6", out)
+        self.assertEqual(Article.objects.count(), 6)
