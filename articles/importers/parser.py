@@ -85,12 +85,12 @@ def decode(data, encoding=None):
     """``(text, encoding)``: the given encoding, else UTF-8 (with or without BOM), else cp1252."""
     if encoding:
         candidates = [encoding]
+    elif b"\x00" in data:  # text in the encodings we detect never holds NUL bytes
+        raise ArticleFormatError("binary content (NUL bytes), not a text file")
     elif data.startswith(b"\xef\xbb\xbf"):
         candidates = ["utf-8-sig"]
     else:
         candidates = ["utf-8", "cp1252"]
-    if b"\x00" in data:
-        raise ArticleFormatError("binary content (NUL bytes), not a text file")
     for candidate in candidates:
         try:
             return data.decode(candidate), candidate
@@ -136,30 +136,43 @@ class _Unit:
     """A line or a paragraph of the input, before it is classified."""
 
     text: str
-    header: bool = False  # in the first block, with the headline: byline and lead caption
+    header: bool = False  # the line after the headline, where a byline stands
     gap: int = 0  # blank lines before it; two or more often start a teaser run or a section
 
 
 def _units(text):
-    """Blocks of non-blank lines; the first block (headline, byline, caption) is split by line."""
+    """Blocks of non-blank lines as units; see ``_split_block``."""
     units, block, blanks = [], [], 0
     for raw in [*text.splitlines(), ""]:
         line = rules.clean_line(raw)
         if line:
             block.append(rules.normalize_space(line))
         elif block:
-            units.extend(_split_block(block, header=not units, gap=blanks))
+            split = _split_header if not units else _split_block
+            units.extend(split(block, gap=blanks))
             block, blanks = [], 1
         else:
             blanks += 1
     return units
 
 
-def _split_block(lines, *, header, gap):
-    """One unit per line for the header, captions, teaser runs and furniture; else a paragraph
-    (a hard-wrapped one joined with single spaces)."""
-    if header:
-        return [_Unit(line, header=True) for line in lines]
+def _split_header(lines, *, gap):
+    """The first block: headline, a byline candidate and captions each on their own line, then
+    whatever body text follows them without a blank line."""
+    units = [_Unit(lines[0])]
+    rest = lines[1:]
+    if rest and rules.is_byline(rest[0]):
+        units.append(_Unit(rest[0], header=True))
+        rest = rest[1:]
+    while rest and rules.split_credit(rest[0]):
+        units.append(_Unit(rest[0]))
+        rest = rest[1:]
+    return units + (_split_block(rest, gap=0) if rest else [])
+
+
+def _split_block(lines, *, gap):
+    """One unit per line for captions, teaser runs and furniture; else a paragraph (a
+    hard-wrapped one joined with single spaces)."""
     if len(lines) > 1 and (
         all(rules.split_credit(line) for line in lines)
         or any(rules.is_furniture(line) for line in lines)
