@@ -173,7 +173,10 @@ class Article(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     source = models.CharField(
-        max_length=500, blank=True, help_text="For imported articles: the file it came from."
+        max_length=500,
+        blank=True,
+        db_index=True,  # the partial unique index below cannot serve "source = %s" lookups
+        help_text="For imported articles: the file it came from.",
     )
     source_checksum = models.CharField(max_length=64, blank=True, editable=False)
     import_run = models.ForeignKey(
