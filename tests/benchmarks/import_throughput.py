@@ -17,7 +17,33 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-WORDS = ["harbour", "council", "ferry", "river", "budget", "market", "storm", "school", "tram", "energy", "port", "city", "valley", "museum", "stadium", "reef", "coral", "battery", "factory", "workers", "talks", "deal", "union", "bridge", "island"]
+WORDS = [
+    "harbour",
+    "council",
+    "ferry",
+    "river",
+    "budget",
+    "market",
+    "storm",
+    "school",
+    "tram",
+    "energy",
+    "port",
+    "city",
+    "valley",
+    "museum",
+    "stadium",
+    "reef",
+    "coral",
+    "battery",
+    "factory",
+    "workers",
+    "talks",
+    "deal",
+    "union",
+    "bridge",
+    "island",
+]
 NAMES = ["Ana Müller", "Tom Reyes", "Kwame Mensah", "Leo Fischer", "Zoë Hartmann", "Daniel Costa"]
 
 
