@@ -16,8 +16,9 @@ from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
+from .fields import HttpURLField
 from .sanitizer import EDITOR_EXTENSIONS, sanitize_html, strip_control_characters
-from .validators import http_url_q, http_url_validator, validate_image_size
+from .validators import http_url_q, validate_image_size
 
 UPDATE_GRACE = timedelta(minutes=1)
 IMAGE_EXTENSIONS = ("jpg", "jpeg", "png", "webp", "gif")
@@ -68,7 +69,7 @@ class Author(models.Model):
         related_name="author_profile",
         help_text="The staff account of this author, if they have one.",
     )
-    website = models.URLField(blank=True, validators=[http_url_validator])
+    website = HttpURLField(blank=True)
     x_handle = models.CharField("X handle", max_length=50, blank=True)
     bluesky_handle = models.CharField(max_length=100, blank=True)
 
@@ -78,10 +79,6 @@ class Author(models.Model):
 
     def __str__(self):
         return self.name
-
-    def save(self, *args, **kwargs):
-        self.website = self.website.strip()
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("articles:author_detail", kwargs={"slug": self.slug})
@@ -356,7 +353,7 @@ class RelatedLink(models.Model):
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="related_links")
     title = models.CharField(max_length=255, blank=True)
-    url = models.URLField("URL", max_length=500, blank=True, validators=[http_url_validator])
+    url = HttpURLField("URL", max_length=500, blank=True)
     target = models.ForeignKey(
         Article,
         null=True,
@@ -373,10 +370,6 @@ class RelatedLink(models.Model):
 
     def __str__(self):
         return self.display_title
-
-    def save(self, *args, **kwargs):
-        self.url = self.url.strip()
-        super().save(*args, **kwargs)
 
     @property
     def display_title(self):

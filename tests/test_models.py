@@ -123,6 +123,11 @@ class ArticleConstraintTests(TestCase):
         with self.assertRaises(IntegrityError), transaction.atomic():
             author.save()
 
+    def test_urls_are_stored_without_surrounding_white_space(self):
+        link = make_related_link(make_article(), url="  https://example.com/a \n")
+        link.refresh_from_db()
+        self.assertEqual(link.url, "https://example.com/a")
+
     def test_an_author_appears_once_per_role(self):
         article, author = make_article(), make_author()
         Byline.objects.create(article=article, author=author)
