@@ -212,12 +212,7 @@ class Article(models.Model):
         return self.headline
 
     def save(self, *args, **kwargs):
-        self.headline = strip_control_characters(self.headline).strip()
-        self.dek = strip_control_characters(self.dek).strip()
-        self.body = sanitize_html(self.body)
-        if self.status == self.Status.PUBLISHED and self.publish_at is None:
-            self.publish_at = timezone.now()
-        self.publish_date = self.local_publish_at.date() if self.publish_at else None
+        self.normalize()
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "publish_date"}
         super().save(*args, **kwargs)
@@ -234,6 +229,15 @@ class Article(models.Model):
                 "slug": self.slug,
             },
         )
+
+    def normalize(self):
+        """Clean and derive the row's own fields. ``save()`` calls it; bulk writers must too."""
+        self.headline = strip_control_characters(self.headline).strip()
+        self.dek = strip_control_characters(self.dek).strip()
+        self.body = sanitize_html(self.body)
+        if self.status == self.Status.PUBLISHED and self.publish_at is None:
+            self.publish_at = timezone.now()
+        self.publish_date = self.local_publish_at.date() if self.publish_at else None
 
     @property
     def local_publish_at(self):

@@ -6,9 +6,10 @@ from pathlib import Path
 from unittest import mock
 
 from django.core.management import CommandError, call_command
+from django.db.models import QuerySet
 from django.test import TestCase, override_settings
 
-from articles.models import Article, ImportedFile, ImportRun
+from articles.models import Article, Author, Caption, ImportedFile, ImportRun
 
 from .factories import make_section
 
@@ -153,12 +154,21 @@ class ImportCommandTests(ImportCommandTestCase):
 
     def test_interrupted_file_leaves_no_half_written_article(self):
         path = self.story("a.txt")
+        real_bulk_create = QuerySet.bulk_create
+
+        def interrupted_at_captions(queryset, objs, *args, **kwargs):
+            """Ctrl-C after the article and its byline are written, before its captions."""
+            if queryset.model is Caption:
+                raise KeyboardInterrupt
+            return real_bulk_create(queryset, objs, *args, **kwargs)
+
         with (
-            mock.patch("articles.importers.loader._write_captions", side_effect=KeyboardInterrupt),
+            mock.patch.object(QuerySet, "bulk_create", interrupted_at_captions),
             self.assertRaises(KeyboardInterrupt),
         ):
             self.run_command(path)
         self.assertFalse(Article.objects.exists())
+        self.assertFalse(Author.objects.exists())
 
 
 class ImportCommandJsonTests(ImportCommandTestCase):

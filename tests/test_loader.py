@@ -3,7 +3,7 @@ from unittest import mock
 from django.core.exceptions import ValidationError
 from django.test import TestCase
 
-from articles.importers.loader import load_article, render_body
+from articles.importers.loader import ImportItem, load_article, load_articles, render_body
 from articles.importers.parser import Block, parse_article
 from articles.models import Article, Author
 
@@ -132,3 +132,62 @@ class LoadArticleTests(TestCase):
     def test_body_is_escaped(self):
         html = render_body([Block(Block.PARAGRAPH, "<script>x</script> & {{ 7|add:7 }}")])
         self.assertEqual(html, "<p>&lt;script&gt;x&lt;/script&gt; &amp; {{ 7|add:7 }}</p>")
+
+
+def item(text=TEXT, source="/imports/ferry.txt", checksum="abc"):
+    return ImportItem(parse_article(text), source, checksum)
+
+
+class LoadArticlesInBulkTests(TestCase):
+    def test_bulk_load_writes_what_single_loads_write(self):
+        single = load(source="/imports/one.txt").article
+        bulk = load_articles([item(source="/imports/two.txt")])[0].article
+
+        def content(article):
+            article = Article.objects.for_detail().get(pk=article.pk)
+            return (
+                article.headline,
+                article.body,
+                [(b.author_id, b.order) for b in article.bylines.all()],
+                [(c.text, c.credit, c.order) for c in article.captions.all()],
+                [(link.title, link.url, link.order) for link in article.related_links.all()],
+            )
+
+        self.assertEqual(content(bulk), content(single))
+        self.assertEqual(bulk.slug, single.slug + "-2")
+
+    def test_a_batch_in_a_fixed_number_of_queries(self):
+        """Guards against a query per article, author, caption or link in the bulk path: with its
+        authors and tag known, a batch takes a savepoint, the source and slug lookups, the
+        article, author and tag lookups, four bulk inserts and the release (11)."""
+        load_articles([item(source="/imports/first.txt")], tags=["Ferries"])
+        for size in (3, 30):
+            items = [item(source=f"/imports/{size}-{n}.txt") for n in range(size)]
+            with self.subTest(size=size), self.assertNumQueries(11):
+                load_articles(items, tags=["Ferries"])
+        self.assertEqual(Article.objects.count(), 34)
+        self.assertEqual(len({a.slug for a in Article.objects.all()}), 34)
+
+    def test_results_keep_order_and_report_each_outcome(self):
+        load()
+        results = load_articles(
+            [
+                item(source="/imports/new.txt"),
+                item(),
+                item(TEXT.replace("every twenty", "every ten"), checksum="changed"),
+                item(TEXT.replace("Harbour ferry returns", "Harbour " * 40, 1), source="/x.txt"),
+            ]
+        )
+        self.assertEqual([r.action for r in results], ["created", "unchanged", "updated", "failed"])
+        self.assertIn("headline", results[3].error)
+        self.assertEqual(Article.objects.count(), 2)
+
+    def test_a_conflict_in_the_batch_falls_back_to_one_file_at_a_time(self):
+        """Two parses of one source in a batch break the bulk insert on the unique source."""
+        results = load_articles([item(), item(checksum="other")])
+        self.assertEqual([r.action for r in results], ["created", "updated"])
+        self.assertEqual(Article.objects.get().source_checksum, "other")
+
+    def test_authors_are_shared_across_the_batch(self):
+        load_articles([item(source=f"/imports/{n}.txt") for n in range(5)])
+        self.assertEqual(Author.objects.count(), 2)

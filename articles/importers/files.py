@@ -1,6 +1,7 @@
 """Finding and reading the files ``import_articles`` is given: files, folders, or standard input."""
 
 import hashlib
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,6 +51,15 @@ def checksum(data):
     return hashlib.sha256(data).hexdigest()
 
 
+def _text_files(folder):
+    """The folder's ``*.txt`` files, recursively, in a stable order, without listing them all."""
+    for root, dirs, files in os.walk(folder):
+        dirs.sort()
+        for name in sorted(files):
+            if name.endswith(".txt"):
+                yield Path(root, name)
+
+
 def discover(paths):
     """Sources for the given paths, in order; folders are read recursively for ``*.txt``."""
     for raw in paths:
@@ -58,11 +68,12 @@ def discover(paths):
             continue
         path = Path(raw)
         if path.is_dir():
-            files = sorted(p for p in path.rglob("*.txt") if p.is_file())
-            if not files:
-                yield Source(label=raw, error="folder holds no .txt files")
-            for file in files:
+            found = False
+            for file in _text_files(path):
+                found = True
                 yield Source(label=str(file), path=file)
+            if not found:
+                yield Source(label=raw, error="folder holds no .txt files")
         elif path.exists():
             yield Source(label=raw, path=path)
         else:

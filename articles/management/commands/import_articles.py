@@ -14,18 +14,22 @@ Guarantees:
 - Every run except --dry-run is recorded as an ImportRun, browsable in the admin.
 """
 
+import itertools
 import json
 import shlex
 
-from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from articles import conf
 from articles.importers.files import SourceError, checksum, discover
-from articles.importers.loader import load_article
+from articles.importers.loader import ImportItem, load_articles
 from articles.importers.parser import ArticleFormatError, parse_article
 from articles.models import Article, ImportedFile, ImportRun, Section
+
+# Files parsed and written together: one transaction and a few queries per batch. A batch in
+# memory is small; the corpus is never held whole.
+BATCH_SIZE = 100
 
 
 class Command(BaseCommand):
@@ -56,25 +60,27 @@ class Command(BaseCommand):
     def handle(self, **options):
         paths = options["paths"]
         section = self._section(options["section"])
-        sources = list(discover(paths))
+        total = sum(1 for _ in discover(paths))  # a walk of the folders; files are read later
         run = None
         if not options["dry_run"]:
             run = ImportRun.objects.create(command=self._command_line(paths, options))
         counts = dict.fromkeys(ImportedFile.Action.values, 0)
         failures = []
-        progress = len(sources) > 1 and not options["json"] and self.stderr.isatty()
+        progress = total > 1 and not options["json"] and self.stderr.isatty()
 
-        for number, source in enumerate(sources, 1):
+        sources, done = discover(paths), 0
+        while batch := list(itertools.islice(sources, BATCH_SIZE)):
+            for result in self._import_batch(batch, section, run, options):
+                counts[result["action"]] += 1
+                if result["action"] == ImportedFile.Action.FAILED:
+                    failures.append(result)
+                if options["json"]:
+                    self.stdout.write(json.dumps(self._json(result), ensure_ascii=False))
+                elif result.get("encoding") not in (None, "utf-8", "utf-8-sig"):
+                    self.stdout.write(f"{result['file']}: decoded as {result['encoding']}")
+            done += len(batch)
             if progress:
-                self.stderr.write(f"\r[{number}/{len(sources)}] importing…", ending="")
-            result = self._import(source, section, run, options)
-            counts[result["action"]] += 1
-            if result["action"] == ImportedFile.Action.FAILED:
-                failures.append(result)
-            if options["json"]:
-                self.stdout.write(json.dumps(self._json(result), ensure_ascii=False))
-            elif result.get("encoding") not in (None, "utf-8", "utf-8-sig"):
-                self.stdout.write(f"{source.label}: decoded as {result['encoding']}")
+                self.stderr.write(f"\r[{done}/{total}] imported", ending="")
         if progress:
             self.stderr.write("")
 
@@ -83,7 +89,7 @@ class Command(BaseCommand):
         if not options["json"]:
             self._summary(counts, failures, dry_run=options["dry_run"])
         if failures:
-            raise CommandError(f"{len(failures)} of {len(sources)} files failed.", returncode=1)
+            raise CommandError(f"{len(failures)} of {total} files failed.", returncode=1)
 
     def _section(self, slug):
         if slug is None:
@@ -93,41 +99,50 @@ class Command(BaseCommand):
         except Section.DoesNotExist:
             raise CommandError(f"No section with the slug {slug!r}.") from None
 
-    def _import(self, source, section, run, options):
-        """Parse and load one source; returns a result dict, never raises for bad input."""
-        result = {"file": source.label, "action": ImportedFile.Action.FAILED}
-        digest = ""
-        try:
-            data = source.read(max_bytes=conf.get("ARTICLES_IMPORT_MAX_BYTES"))
-            digest = checksum(data)
-            parsed = parse_article(data, encoding=options["encoding"])
-            result.update(parsed=parsed, encoding=parsed.encoding)
-            if options["dry_run"]:
-                result["action"] = self._dry_run_action(source.key(digest), digest)
-            else:
-                loaded = load_article(
-                    parsed,
-                    source=source.key(digest),
-                    checksum=digest,
-                    status=options["status"],
-                    section=section,
-                    tags=options["tags"],
-                    run=run,
-                )
-                result.update(action=loaded.action, article=loaded.article)
-        except (SourceError, ArticleFormatError) as error:
-            result["error"] = str(error)
-        except ValidationError as error:
-            result["error"] = "invalid article: " + "; ".join(_messages(error))
-        if run is not None:
-            ImportedFile.objects.create(
+    def _import_batch(self, sources, section, run, options):
+        """Read, parse and load a batch of sources; a result dict each, in order."""
+        results = [self._read(source, options) for source in sources]
+        parsed = [result for result in results if "parsed" in result]
+        if options["dry_run"]:
+            for result in parsed:
+                result["action"] = self._dry_run_action(result["key"], result["checksum"])
+            return results
+        loaded = load_articles(
+            [ImportItem(r["parsed"], r["key"], r["checksum"]) for r in parsed],
+            status=options["status"],
+            section=section,
+            tags=options["tags"],
+            run=run,
+        )
+        for result, outcome in zip(parsed, loaded, strict=True):
+            result.update(action=outcome.action, article=outcome.article)
+            if outcome.error:
+                result["error"] = f"invalid article: {outcome.error}"
+        ImportedFile.objects.bulk_create(
+            ImportedFile(
                 run=run,
-                path=source.label,
-                checksum=digest,
+                path=result["file"],
+                checksum=result.get("checksum", ""),
                 action=result["action"],
                 error=result.get("error", ""),
                 article=result.get("article"),
             )
+            for result in results
+        )
+        return results
+
+    def _read(self, source, options):
+        """Read and parse one source: a result dict that holds the parse or the error."""
+        result = {"file": source.label, "action": ImportedFile.Action.FAILED}
+        try:
+            data = source.read(max_bytes=conf.get("ARTICLES_IMPORT_MAX_BYTES"))
+            result.update(checksum=checksum(data))
+            result["key"] = source.key(result["checksum"])
+            parsed = parse_article(data, encoding=options["encoding"])
+        except (SourceError, ArticleFormatError) as error:
+            result["error"] = str(error)
+        else:
+            result.update(parsed=parsed, encoding=parsed.encoding)
         return result
 
     def _dry_run_action(self, key, digest):
@@ -165,9 +180,3 @@ class Command(BaseCommand):
         if options["encoding"]:
             words += ["--encoding", options["encoding"]]
         return shlex.join(words)
-
-
-def _messages(error):
-    if hasattr(error, "message_dict"):
-        return [f"{field}: {' '.join(msgs)}" for field, msgs in error.message_dict.items()]
-    return error.messages
