@@ -195,3 +195,27 @@ class ImportCommandJsonTests(ImportCommandTestCase):
         self.assertFalse(lines[1]["ok"])
         self.assertTrue(lines[1]["error"])
         self.assertFalse(Article.objects.exists())
+
+
+class ImportedArticlePageTests(ImportCommandTestCase):
+    def test_imported_article_shows_on_the_site_without_furniture(self):
+        fixture = Path(__file__).parent / "importers" / "fixtures" / "mirror-sample.txt"
+        _, error = self.run_command("--status", "published", fixture)
+        self.assertIsNone(error)
+        article = Article.objects.published().get()
+        self.assertEqual(
+            article.slug, "grain-ship-leaves-port-alder-as-talks-on-second-route-stall"
+        )
+        response = self.client.get(article.get_absolute_url())
+        for text in (
+            "Louise Marten",
+            "Dock workers load wheat onto the bulk carrier Aster",
+            "Harbour Daily/Lee Park",
+            "<h2>Insurance fears</h2>",
+            "Port special: The waterfront in numbers",
+            "Meet the crane drivers who never sleep",
+            "Why are freight rates still rising?",
+        ):
+            with self.subTest(text=text):
+                self.assertContains(response, text)
+        self.assertNotContains(response, "Search Trends")

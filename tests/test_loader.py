@@ -71,6 +71,12 @@ class LoadArticleTests(TestCase):
         self.assertEqual(article.status, Article.Status.DRAFT)
         self.assertEqual((article.source, article.source_checksum), ("/imports/ferry.txt", "abc"))
 
+    def test_slugs_of_non_ascii_headlines_are_readable(self):
+        text = TEXT.replace("Harbour ferry returns", "Türkiye’s ferry to Çeşme returns", 1)
+        article = load(text).article
+        self.assertEqual(article.slug, "turkiyes-ferry-to-cesme-returns-after-month-long-repairs")
+        self.assertEqual(article.headline[:7], "Türkiye")
+
     def test_same_source_and_checksum_is_unchanged(self):
         load()
         result = load()
