@@ -126,9 +126,9 @@ class LoadArticleTests(TestCase):
         self.assertFalse(Article.objects.exists())
 
     def test_failure_midway_leaves_nothing_behind(self):
-        """The article and its authors are written before the captions; all go together."""
+        """The article and its authors are written before its links are built; all go together."""
         with (
-            mock.patch("articles.importers.loader._write_captions", side_effect=RuntimeError),
+            mock.patch("articles.importers.loader._links", side_effect=RuntimeError),
             self.assertRaises(RuntimeError),
         ):
             load()
@@ -168,7 +168,10 @@ class LoadArticlesInBulkTests(TestCase):
         article, author and tag lookups, four bulk inserts and the release (11)."""
         load_articles([item(source="/imports/first.txt")], tags=["Ferries"])
         for size in (3, 30):
-            items = [item(source=f"/imports/{size}-{n}.txt") for n in range(size)]
+            items = [
+                item(TEXT.replace("Harbour", f"Harbour {n}", 1), source=f"/imports/{size}-{n}.txt")
+                for n in range(size)
+            ]
             with self.subTest(size=size), self.assertNumQueries(11):
                 load_articles(items, tags=["Ferries"])
         self.assertEqual(Article.objects.count(), 34)
@@ -197,3 +200,8 @@ class LoadArticlesInBulkTests(TestCase):
     def test_authors_are_shared_across_the_batch(self):
         load_articles([item(source=f"/imports/{n}.txt") for n in range(5)])
         self.assertEqual(Author.objects.count(), 2)
+
+    def test_many_same_headlines_in_one_batch_get_distinct_slugs(self):
+        results = load_articles([item(source=f"/imports/same-{n}.txt") for n in range(25)])
+        self.assertEqual({r.action for r in results}, {"created"})
+        self.assertEqual(len({a.slug for a in Article.objects.all()}), 25)

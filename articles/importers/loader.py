@@ -49,8 +49,9 @@ def render_body(blocks):
     )
 
 
-def unique_slug(model, text, *, max_length=SLUG_MAX_LENGTH, **scope):
-    """``slugify(text)``, with -2, -3… appended if ``model`` already has it within ``scope``.
+def unique_slug(model, text, *, max_length=SLUG_MAX_LENGTH, also_taken=(), **scope):
+    """``slugify(text)``, with -2, -3… appended if ``model`` already has it within ``scope``
+    (or it is in ``also_taken``: slugs given out but not yet saved).
 
     Asks for a batch of exact candidates at a time, so the lookup uses the unique index.
     """
@@ -61,7 +62,7 @@ def unique_slug(model, text, *, max_length=SLUG_MAX_LENGTH, **scope):
             model.objects.filter(slug__in=candidates, **scope).values_list("slug", flat=True)
         )
         for slug in candidates:
-            if slug not in taken:
+            if slug not in taken and slug not in also_taken:
                 return slug
     raise ValueError(f"no free slug for {text!r}")
 
@@ -122,28 +123,37 @@ def load_article(
     ``status`` applies to new articles only: an editor's later decision on an existing article
     (publishing, unpublishing) is not undone by importing a corrected file.
     """
+    item = ImportItem(parsed, source, checksum)
     with transaction.atomic():
         article = Article.objects.select_for_update().filter(source=source).first()
         if article is not None and article.source_checksum == checksum:
             return ImportResult(ImportedFile.Action.UNCHANGED, article)
-        action = ImportedFile.Action.UPDATED if article else ImportedFile.Action.CREATED
-        article = _fill(article, parsed, source, checksum, status, section, run)
-        if not article.slug:
-            article.slug = _slug_for(article)
-        article.save()
+        if article is None:
+            article = _fill(None, parsed, source, checksum, status, section, run)
+            _insert([(item, article)], tags)
+            return ImportResult(ImportedFile.Action.CREATED, article)
+        _update(_fill(article, parsed, source, checksum, status, section, run), parsed, tags)
+    return ImportResult(ImportedFile.Action.UPDATED, article)
 
-        is_new = action == ImportedFile.Action.CREATED
-        _write_byline(article, parsed.authors, is_new=is_new)
-        _write_captions(article, parsed.captions, is_new=is_new)
-        if not is_new:
-            RelatedLink.objects.filter(article=article).delete()
-        RelatedLink.objects.bulk_create(
-            RelatedLink(article=article, title=link.title[:255], url=link.url or "", order=order)
-            for order, link in enumerate(parsed.related_links)
-        )
-        if tags:
-            article.tags.add(*tags)
-    return ImportResult(action, article)
+
+def _update(article, parsed, tags):
+    """Rewrite an existing article in place; caption rows are kept with any image added since."""
+    article.save()
+    Byline.objects.filter(article=article).delete()
+    Byline.objects.bulk_create(_bylines(article, parsed, authors_named(parsed.authors)))
+    existing = list(Caption.objects.filter(article=article))
+    for caption, new in itertools.zip_longest(existing, _captions(article, parsed)):
+        if new is None:
+            caption.delete()
+        elif caption is None:
+            new.save()
+        else:
+            caption.text, caption.credit, caption.order = new.text, new.credit, new.order
+            caption.save()
+    RelatedLink.objects.filter(article=article).delete()
+    RelatedLink.objects.bulk_create(_links(article, parsed))
+    if tags:
+        article.tags.add(*tags)
 
 
 def _fill(article, parsed, source, checksum, status, section, run):
@@ -166,38 +176,6 @@ def _fill(article, parsed, source, checksum, status, section, run):
         validate_constraints=False,
     )
     return article
-
-
-def _slug_for(article):
-    date = article.local_publish_at.date() if article.publish_at else None
-    return unique_slug(Article, article.headline, publish_date=date)
-
-
-def _write_byline(article, names, *, is_new):
-    if not is_new:
-        Byline.objects.filter(article=article).delete()
-    Byline.objects.bulk_create(
-        Byline(article=article, author=author, order=order)
-        for order, author in enumerate(authors_named(names))
-    )
-
-
-def _write_captions(article, parsed_captions, *, is_new):
-    """Update captions in place by position, so images an editor added to them are kept."""
-    existing = [] if is_new else list(Caption.objects.filter(article=article))
-    new = []
-    for order, parsed in enumerate(parsed_captions):
-        caption = existing[order] if order < len(existing) else Caption(article=article)
-        caption.text, caption.credit, caption.order = parsed.text, parsed.credit or "", order
-        caption.clean_fields(exclude=["article", "image"])
-        if caption.pk is None:
-            new.append(caption)
-        else:
-            caption.save()
-    Caption.objects.bulk_create(new)
-    extra = [caption.pk for caption in existing[len(parsed_captions) :]]
-    if extra:
-        Caption.objects.filter(pk__in=extra).delete()
 
 
 def load_articles(items, *, status=Article.Status.DRAFT, section=None, tags=(), run=None):
@@ -255,37 +233,28 @@ def _load_in_bulk(items, status, section, tags, run):
             else:
                 new.append((index, item, article))
     if new:
-        _insert(new, tags)
+        _insert([(item, article) for _, item, article in new], tags)
         for index, _, article in new:
             results[index] = ImportResult(ImportedFile.Action.CREATED, article)
     return results
 
 
 def _insert(new, tags):
-    """Insert new articles with their bylines, captions, links and tags: a query per table."""
-    articles = [article for _, _, article in new]
+    """Insert new articles with their bylines, captions, links and tags: a query per table.
+
+    ``new`` holds (ImportItem, unsaved Article) pairs.
+    """
+    articles = [article for _, article in new]
     for article in articles:
         article.normalize()
     _assign_unique_slugs(articles)
     Article.objects.bulk_create(articles)
-    authors = {a.name.casefold(): a for a in authors_named(_all_names(new))}
+    authors = authors_named([name for item, _ in new for name in item.parsed.authors])
     bylines, captions, links = [], [], []
-    for _, item, article in new:
-        names = dict.fromkeys(name.casefold() for name in item.parsed.authors)
-        bylines += [
-            Byline(article=article, author=authors[name], order=order)
-            for order, name in enumerate(names)
-        ]
-        captions += [
-            Caption(article=article, text=c.text, credit=c.credit or "", order=order)
-            for order, c in enumerate(item.parsed.captions)
-        ]
-        links += [
-            RelatedLink(article=article, title=link.title[:255], url=link.url or "", order=order)
-            for order, link in enumerate(item.parsed.related_links)
-        ]
-    for caption in captions:
-        caption.clean_fields(exclude=["article", "image"])
+    for item, article in new:
+        bylines += _bylines(article, item.parsed, authors)
+        captions += _captions(article, item.parsed)
+        links += _links(article, item.parsed)
     Byline.objects.bulk_create(bylines)
     Caption.objects.bulk_create(captions)
     RelatedLink.objects.bulk_create(links)
@@ -298,15 +267,39 @@ def _insert(new, tags):
         )
 
 
-def _all_names(new):
-    return [name for _, item, _ in new for name in item.parsed.authors]
+def _bylines(article, parsed, authors):
+    """The article's byline rows, in the parsed order, from ``authors`` (matched by name)."""
+    by_name = {author.name.casefold(): author for author in authors}
+    names = dict.fromkeys(name.casefold() for name in parsed.authors)
+    return [
+        Byline(article=article, author=by_name[name], order=order)
+        for order, name in enumerate(names)
+    ]
+
+
+def _captions(article, parsed):
+    captions = [
+        Caption(article=article, text=c.text, credit=c.credit or "", order=order)
+        for order, c in enumerate(parsed.captions)
+    ]
+    for caption in captions:
+        caption.clean_fields(exclude=["article", "image"])
+    return captions
+
+
+def _links(article, parsed):
+    return [
+        RelatedLink(article=article, title=link.title[:255], url=link.url or "", order=order)
+        for order, link in enumerate(parsed.related_links)
+    ]
 
 
 def _assign_unique_slugs(articles):
     """Distinct slugs per publication day, against the database and within the batch.
 
-    Only the first few numbered candidates are looked up; a rarer clash fails the bulk insert
-    on the unique constraint, and the per-file fallback then finds a free slug.
+    The first numbered candidates are looked up for the whole batch at once; past them a slug
+    is looked up on its own. A clash left inside the batch fails the bulk insert on the unique
+    constraint, and the per-file fallback then loads each article alone.
     """
     by_date = {}
     for article in articles:
@@ -314,7 +307,9 @@ def _assign_unique_slugs(articles):
     for date, group in by_date.items():
         bases = [_slug_base(article.headline) for article in group]
         candidates = [
-            _numbered(base, n, SLUG_MAX_LENGTH) for base in set(bases) for n in range(1, 21)
+            _numbered(base, n, SLUG_MAX_LENGTH)
+            for base in set(bases)
+            for n in range(1, SLUG_BATCH + 1)
         ]
         taken = set(
             Article.objects.filter(slug__in=candidates, publish_date=date).values_list(
@@ -322,11 +317,12 @@ def _assign_unique_slugs(articles):
             )
         )
         for article, base in zip(group, bases, strict=True):
-            article.slug = next(
-                slug
-                for n in itertools.count(1)
-                if (slug := _numbered(base, n, SLUG_MAX_LENGTH)) not in taken
-            )
+            checked = (_numbered(base, n, SLUG_MAX_LENGTH) for n in range(1, SLUG_BATCH + 1))
+            article.slug = next((slug for slug in checked if slug not in taken), None)
+            if article.slug is None:
+                article.slug = unique_slug(
+                    Article, article.headline, also_taken=taken, publish_date=date
+                )
             taken.add(article.slug)
 
 
