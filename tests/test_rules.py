@@ -32,6 +32,11 @@ class BylineTests(SimpleTestCase):
             "Ludwig van Beethoven": ("Ludwig van Beethoven",),
             "Zoë Hartmann": ("Zoë Hartmann",),
             "Seán O'Brien & Aoife Ní Bhriain": ("Seán O'Brien", "Aoife Ní Bhriain"),
+            "Jane Doe | Reuters": ("Jane Doe",),
+            "Jean-Luc Picard in Paris, France": ("Jean-Luc Picard",),
+            "Marie Curie, CGTN Europe": ("Marie Curie",),
+            "Jane Doe in Madrid and John Roe in Paris": ("Jane Doe", "John Roe"),
+            "Jane Doe in Madrid, John Roe and Ann Lee": ("Jane Doe", "John Roe", "Ann Lee"),
         }
         for line, names in cases.items():
             with self.subTest(line=line):
@@ -82,6 +87,8 @@ class TeaserAndSubheadingTests(SimpleTestCase):
         self.assertTrue(rules.is_headline_like("Meet the 'sappers' dealing with unexploded bombs"))
         self.assertTrue(rules.is_headline_like("Which food has the worst environmental impact?"))
         self.assertFalse(rules.is_headline_like("He declined to comment."))
+        self.assertFalse(rules.is_headline_like("“We will win,” she said"))
+        self.assertFalse(rules.is_headline_like('"Not again!" shouted the crowd'))
         self.assertFalse(rules.is_headline_like("lowercase start is a wrapped line"))
         self.assertFalse(rules.is_headline_like(" ".join(["word"] * 30)))
 

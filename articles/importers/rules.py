@@ -20,9 +20,13 @@ _BINARY = re.compile(r"[\x01-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 _CLOSERS = "\"'”’»)]"
 _SENTENCE_END = ".…!?"
 _CREDIT = re.compile(r"^(?P<text>.*?\S)\s+/\s*(?P<credit>[^/\s][^/]*(?:/[^/]+)*?)/?$")
+# A quotation closed by a comma or mark, then more words: '“We will win,” she said'.
+_SPEECH = re.compile(r"[,!?][\"”’»]\s+\w")
 _BY = re.compile(r"^by\s+", re.IGNORECASE)
-_PLACE = re.compile(r"\s+in\s+[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)*$")
-_NAME_SPLIT = re.compile(r"\s*,\s*|\s+and\s+|\s*&\s*")
+# "in Madrid" or "in Paris, France": a one-word region after the comma, since "in Madrid,
+# John Roe" names a second person.
+_PLACE = re.compile(r"\s+in\s+[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)*(?:,\s*[A-Z][\w.'’-]*)?$")
+_NAME_SPLIT = re.compile(r"\s*[,|]\s*|\s+and\s+|\s*&\s*")
 _LABEL = re.compile(r"^(?P<label>[A-Z][\w'’ -]{1,30}):\s+(?P<title>\S.*)$")
 _NAME_WORD = re.compile(
     r"^(?:[A-Z][\w'’.-]*|(?:de|da|dos|das|del|della|di|du|van|von|der|den|la|le|al|el|bin|ibn|ter)"
@@ -180,7 +184,7 @@ def is_headline_like(text):
     if not text or word_count(text) > HEADLINE_MAX_WORDS or len(text) > HEADLINE_MAX_CHARS:
         return False
     first = text.lstrip(_CLOSERS + "“‘«([")[:1]
-    if not first or not (first.isupper() or first.isdigit()):
+    if not first or not (first.isupper() or first.isdigit()) or _SPEECH.search(text):
         return False
     return is_question(text) or not ends_sentence(text) and not text.endswith((",", ";", ":"))
 
@@ -257,7 +261,7 @@ def _is_agency(text):
 
 def _is_affiliation(text):
     words = {word.strip(".").casefold() for word in text.split()}
-    return _is_agency(text) or bool(words & _AFFILIATION_WORDS)
+    return _is_agency(text) or bool(words & _AFFILIATION_WORDS) or bool(words & AGENCIES)
 
 
 def _is_name(text):
@@ -280,7 +284,7 @@ def split_byline(line):
     if not text or len(text) > BYLINE_MAX_CHARS or ends_sentence(text) and text[-1] != ".":
         return None
     had_by = bool(_BY.match(text))
-    text = _BY.sub("", text).rstrip(".")
+    text = _PLACE.sub("", _BY.sub("", text).rstrip("."))
     if _is_agency(text):
         return (text,)
     parts = [part for part in _NAME_SPLIT.split(text) if part]
