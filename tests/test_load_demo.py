@@ -29,6 +29,7 @@ class LoadDemoTests(TestCase):
                 if article.lead_caption:
                     self.assertTrue(article.lead_caption.image)
                     self.assertTrue(article.lead_caption.alt_text)
+                    self.assertEqual(article.lead_caption.image_width, 1600)
         self.assertGreaterEqual(sum(1 for a in articles if a.lead_caption), 7)
         self.assertEqual(Author.objects.get(name="Zoë Hartmann").job_title, "Science correspondent")
         password = re.search(r"password '([^']+)'", out)[1]

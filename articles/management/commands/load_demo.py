@@ -28,6 +28,7 @@ from articles.models import Article, Section
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
 EDITOR_USERNAME = "editor"
+PICTURE_SIZE = (1600, 900)
 
 
 class Command(BaseCommand):
@@ -81,7 +82,10 @@ class Command(BaseCommand):
         lead = article.lead_caption
         if lead is not None and not lead.image:
             lead.alt_text = entry.get("alt_text", "")
-            lead.image.save(f"{article.slug[:60]}.jpg", ContentFile(picture(article.pk)))
+            # Django reads no dimensions from a ContentFile it has just written: set them here.
+            lead.image.save(f"{article.slug[:60]}.jpg", ContentFile(picture(article.pk)), False)
+            lead.image_width, lead.image_height = PICTURE_SIZE
+            lead.save()
         return True
 
     def _editor(self):
@@ -94,7 +98,7 @@ class Command(BaseCommand):
         return password
 
 
-def picture(seed, size=(1600, 900)):
+def picture(seed, size=PICTURE_SIZE):
     """A JPEG of soft coloured bands: a stand-in photo that differs per article."""
     palette = [(31, 58, 96), (196, 98, 45), (58, 110, 92), (120, 72, 128), (178, 148, 64)]
     base = palette[seed % len(palette)]
