@@ -2,10 +2,9 @@
 
 from django.contrib import admin, messages
 from django.db import models
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.translation import ngettext
 
 from .models import (
     Article,
@@ -16,7 +15,11 @@ from .models import (
     ImportRun,
     RelatedLink,
     Section,
+    Transition,
 )
+
+# What a user without the publish permission may set and edit.
+WRITER_STATUSES = (Article.Status.DRAFT, Article.Status.IN_REVIEW)
 
 # Addresses typed without a scheme are taken as https (Django 6's default, opted into now).
 HTTPS_URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
@@ -71,10 +74,60 @@ class TagListFilter(admin.SimpleListFilter):
         return queryset
 
 
+class OwnerListFilter(admin.SimpleListFilter):
+    """Whose articles: a writer sees their own by default, an editor everyone's."""
+
+    title = "owner"
+    parameter_name = "owner"
+
+    def lookups(self, request, model_admin):
+        return [("mine", "My articles"), ("all", "Everyone's")]
+
+    def value(self):
+        if (value := super().value()) is not None:
+            return value
+        return "all" if self.request.user.has_perm("articles.publish_article") else "mine"
+
+    def choices(self, changelist):
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def queryset(self, request, queryset):
+        if self.value() == "mine":
+            own = Q(created_by=request.user) | Q(bylines__author__user=request.user)
+            return queryset.filter(pk__in=queryset.filter(own).values("pk"))
+        return queryset
+
+
+class TransitionInline(admin.TabularInline):
+    """The status history of an article: read-only."""
+
+    model = Transition
+    fields = ("at", "user", "from_status", "to_status")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = "status history"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     list_display = ("headline", "status", "section", "byline", "publish_at", "lead_thumbnail")
     list_filter = (
+        OwnerListFilter,
         "status",
         "section",
         ("authors", admin.RelatedOnlyFieldListFilter),
@@ -84,8 +137,8 @@ class ArticleAdmin(admin.ModelAdmin):
     date_hierarchy = "publish_at"
     search_fields = ("headline", "dek", "body", "authors__name")
     prepopulated_fields = {"slug": ("headline",)}
-    inlines = (BylineInline, CaptionInline, RelatedLinkInline)
-    actions = ("publish_now", "unpublish")
+    inlines = (BylineInline, CaptionInline, RelatedLinkInline, TransitionInline)
+    actions = ("submit_for_review", "publish_now", "unpublish")
     readonly_fields = ("created_at", "updated_at", "source", "source_checksum", "import_run_link")
     fieldsets = (
         (None, {"fields": ("headline", "slug", "dek", "body")}),
@@ -118,9 +171,6 @@ class ArticleAdmin(admin.ModelAdmin):
     def view_on_site(self, article):
         return article.get_absolute_url() if article.is_published() else None
 
-    def has_publish_permission(self, request):
-        return request.user.has_perm("articles.publish_article")
-
     @admin.display(description="Byline")
     def byline(self, article):
         return article.byline_override or ", ".join(str(b) for b in article.byline_list)
@@ -139,27 +189,52 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @admin.action(description="Publish selected articles now", permissions=("publish",))
     def publish_now(self, request, queryset):
-        articles = list(queryset)
-        for article in articles:
-            article.publish(at=article.publish_at if article.is_scheduled() else None)
-        self.message_user(
-            request,
-            ngettext("Published %d article.", "Published %d articles.", len(articles))
-            % len(articles),
-            messages.SUCCESS,
-        )
+        self._move(request, queryset, Article.publish, "Published %d article(s).")
 
     @admin.action(description="Unpublish selected articles", permissions=("publish",))
     def unpublish(self, request, queryset):
-        articles = list(queryset)
+        self._move(request, queryset, Article.unpublish, "Unpublished %d article(s).")
+
+    @admin.action(description="Submit selected articles for review", permissions=("change",))
+    def submit_for_review(self, request, queryset):
+        movable = [a for a in queryset if self.has_change_permission(request, a)]
+        self._move(request, movable, Article.submit_for_review, "Submitted %d article(s).")
+
+    def _move(self, request, articles, move, message):
+        """Apply a workflow move to each article, recording the user, and report the count."""
+        articles = list(articles)
         for article in articles:
-            article.unpublish()
-        self.message_user(
-            request,
-            ngettext("Unpublished %d article.", "Unpublished %d articles.", len(articles))
-            % len(articles),
-            messages.SUCCESS,
+            move(article, by=request.user)
+        self.message_user(request, message % len(articles), messages.SUCCESS)
+
+    def has_publish_permission(self, request):
+        return request.user.has_perm("articles.publish_article")
+
+    def has_change_permission(self, request, obj=None):
+        """Without the publish permission, only one's own drafts and articles in review."""
+        if not super().has_change_permission(request, obj):
+            return False
+        if obj is None or self.has_publish_permission(request):
+            return True
+        return obj.status in WRITER_STATUSES and obj.is_owned_by(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (
+            obj is None or self.has_change_permission(request, obj)
         )
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        """Writers can only choose draft or in review: a posted "published" is refused."""
+        if db_field.name == "status" and not self.has_publish_permission(request):
+            kwargs["choices"] = [c for c in Article.Status.choices if c[0] in WRITER_STATUSES]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        previous = form.initial.get("status") if change else None
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+        Transition.record(obj, previous, by=request.user)
 
 
 @admin.register(Author)

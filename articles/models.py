@@ -176,6 +176,14 @@ class Article(models.Model):
         help_text="For imported articles: the file it came from.",
     )
     source_checksum = models.CharField(max_length=64, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     import_run = models.ForeignKey(
         "ImportRun",
         null=True,
@@ -265,15 +273,27 @@ class Article(models.Model):
         """Changed more than a minute after it went live: pages then show the update time."""
         return self.publish_at is not None and self.updated_at - self.publish_at > UPDATE_GRACE
 
-    def publish(self, *, at=None):
+    def publish(self, *, at=None, by=None):
         """Make the article public at ``at`` (default: now, or the time already set)."""
-        self.status = self.Status.PUBLISHED
         self.publish_at = at or self.publish_at or timezone.now()
-        self.save(update_fields=["status", "publish_at", "updated_at"])
+        self.move_to(self.Status.PUBLISHED, by=by)
 
-    def unpublish(self):
-        self.status = self.Status.UNPUBLISHED
-        self.save(update_fields=["status", "updated_at"])
+    def unpublish(self, *, by=None):
+        self.move_to(self.Status.UNPUBLISHED, by=by)
+
+    def submit_for_review(self, *, by=None):
+        self.move_to(self.Status.IN_REVIEW, by=by)
+
+    def move_to(self, status, *, by=None):
+        """Save the article in ``status``, recording who moved it from which status."""
+        previous = self.status
+        self.status = status
+        self.save(update_fields=["status", "publish_at", "updated_at"])
+        Transition.record(self, previous, by=by)
+
+    def is_owned_by(self, user):
+        """Created by ``user``, or bylined to the author profile linked to ``user``."""
+        return self.created_by_id == user.pk or self.bylines.filter(author__user=user).exists()
 
     @property
     def byline_list(self):
@@ -290,6 +310,34 @@ class Article(models.Model):
         """The first caption, which is the lead image of the article (or None)."""
         captions = list(self.captions.all())
         return captions[0] if captions else None
+
+
+class Transition(models.Model):
+    """A change of an article's status: who made it, when, from which status to which."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="transitions")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    from_status = models.CharField(max_length=12, choices=Article.Status, blank=True)
+    to_status = models.CharField(max_length=12, choices=Article.Status)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        get_latest_by = "at"
+
+    def __str__(self):
+        before = self.get_from_status_display() or "new"
+        return f"{before} → {self.get_to_status_display()}"
+
+    @classmethod
+    def record(cls, article, previous, *, by=None):
+        """Record ``article``'s move from ``previous`` to its current status, if it moved."""
+        if previous != article.status:
+            cls.objects.create(
+                article=article, user=by, from_status=previous or "", to_status=article.status
+            )
 
 
 class Byline(models.Model):

@@ -60,6 +60,7 @@ class AdminTestCase(TestCase):
             "related_links-0-title": "Earlier closure",
             "related_links-0-url": "https://example.com/closure",
             "related_links-0-target": "",
+            **inline_management("transitions", 0),
         }
         return data | overrides
 

@@ -1,0 +1,183 @@
+"""Roles and status changes through the real admin views: what a writer and an editor may do."""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.test import TestCase
+
+from articles.models import Article, Transition
+
+from .factories import make_article, make_author
+from .test_admin import inline_management
+
+
+def user_in(group, username):
+    user = get_user_model().objects.create_user(username, password="pw", is_staff=True)
+    user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+def article_form(**overrides):
+    data = {
+        "headline": "Council meets",
+        "slug": "council-meets",
+        "dek": "",
+        "body": "<p>Text.</p>",
+        "section": "",
+        "tags": "",
+        "byline_override": "",
+        "status": Article.Status.DRAFT,
+        "publish_at_0": "",
+        "publish_at_1": "",
+        **inline_management("bylines", 0),
+        **inline_management("captions", 0),
+        **inline_management("related_links", 0),
+        **inline_management("transitions", 0),
+    }
+    return data | overrides
+
+
+class RoleTestCase(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.writer = user_in("Writer", "writer")
+        cls.other_writer = user_in("Writer", "other")
+        cls.editor = user_in("Editor", "editor")
+
+    def change_url(self, article):
+        return f"/admin/articles/article/{article.pk}/change/"
+
+
+class WriterTests(RoleTestCase):
+    def setUp(self):
+        self.client.force_login(self.writer)
+
+    def test_writer_creates_a_draft_and_it_is_theirs(self):
+        response = self.client.post("/admin/articles/article/add/", article_form())
+        self.assertEqual(response.status_code, 302, response.content[:2000])
+        article = Article.objects.get()
+        self.assertEqual(article.created_by, self.writer)
+        transition = article.transitions.get()
+        self.assertEqual(
+            (transition.user, transition.from_status, transition.to_status),
+            (self.writer, "", Article.Status.DRAFT),
+        )
+
+    def test_writer_cannot_publish_by_posting_the_form(self):
+        response = self.client.post(
+            "/admin/articles/article/add/", article_form(status=Article.Status.PUBLISHED)
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "Select a valid choice")
+        self.assertFalse(Article.objects.exists())
+
+    def test_writer_edits_own_draft_but_not_others(self):
+        own = make_article(status=Article.Status.DRAFT, publish_at=None, created_by=self.writer)
+        others = make_article(
+            status=Article.Status.DRAFT, publish_at=None, created_by=self.other_writer
+        )
+        data = article_form(headline="Edited", slug=own.slug)
+        self.assertEqual(self.client.post(self.change_url(own), data).status_code, 302)
+        own.refresh_from_db()
+        self.assertEqual(own.headline, "Edited")
+        data = article_form(headline="Hijacked", slug=others.slug)
+        self.assertEqual(self.client.post(self.change_url(others), data).status_code, 403)
+        others.refresh_from_db()
+        self.assertNotEqual(others.headline, "Hijacked")
+
+    def test_a_byline_makes_an_article_the_writers_own(self):
+        author = make_author(user=self.writer)
+        article = make_article(status=Article.Status.IN_REVIEW, authors=[author])
+        self.assertTrue(article.is_owned_by(self.writer))
+        self.assertEqual(self.client.get(self.change_url(article)).status_code, 200)
+
+    def test_writer_cannot_edit_a_published_article(self):
+        article = make_article(created_by=self.writer)
+        data = article_form(headline="Changed", slug=article.slug)
+        self.assertEqual(self.client.post(self.change_url(article), data).status_code, 403)
+        article.refresh_from_db()
+        self.assertNotEqual(article.headline, "Changed")
+        response = self.client.get(self.change_url(article))
+        self.assertEqual(response.status_code, 200)
+        self.assertNotContains(response, 'name="_save"')
+
+    def test_writer_submits_own_draft_for_review(self):
+        own = make_article(status=Article.Status.DRAFT, publish_at=None, created_by=self.writer)
+        others = make_article(
+            status=Article.Status.DRAFT, publish_at=None, created_by=self.other_writer
+        )
+        self.client.post(
+            "/admin/articles/article/?owner=all",
+            {"action": "submit_for_review", "_selected_action": [own.pk, others.pk]},
+        )
+        own.refresh_from_db()
+        others.refresh_from_db()
+        self.assertEqual(own.status, Article.Status.IN_REVIEW)
+        self.assertEqual(others.status, Article.Status.DRAFT)
+        self.assertEqual(own.transitions.get().user, self.writer)
+
+    def test_publish_actions_are_not_offered_or_accepted(self):
+        draft = make_article(status=Article.Status.DRAFT, publish_at=None, created_by=self.writer)
+        response = self.client.get("/admin/articles/article/")
+        self.assertNotContains(response, 'value="publish_now"')
+        self.client.post(
+            "/admin/articles/article/", {"action": "publish_now", "_selected_action": [draft.pk]}
+        )
+        draft.refresh_from_db()
+        self.assertEqual(draft.status, Article.Status.DRAFT)
+
+    def test_writer_sees_their_own_articles_by_default(self):
+        make_article(headline="Mine", created_by=self.writer)
+        make_article(headline="Theirs", created_by=self.other_writer)
+        response = self.client.get("/admin/articles/article/")
+        self.assertEqual([a.headline for a in response.context["cl"].result_list], ["Mine"])
+        response = self.client.get("/admin/articles/article/?owner=all")
+        self.assertEqual(len(response.context["cl"].result_list), 2)
+
+
+class EditorTests(RoleTestCase):
+    def setUp(self):
+        self.client.force_login(self.editor)
+
+    def test_editor_publishes_a_writers_draft_and_the_move_is_recorded(self):
+        draft = make_article(status=Article.Status.IN_REVIEW, created_by=self.writer)
+        data = article_form(
+            headline=draft.headline,
+            slug=draft.slug,
+            status=Article.Status.PUBLISHED,
+            publish_at_0="2026-01-15",
+            publish_at_1="09:30:00",
+        )
+        response = self.client.post(self.change_url(draft), data)
+        self.assertEqual(response.status_code, 302, response.content[:2000])
+        draft.refresh_from_db()
+        self.assertTrue(draft.is_published())
+        transition = draft.transitions.get()
+        self.assertEqual(
+            (transition.user, transition.from_status, transition.to_status),
+            (self.editor, Article.Status.IN_REVIEW, Article.Status.PUBLISHED),
+        )
+        self.assertContains(self.client.get(self.change_url(draft)), "Status history")
+
+    def test_editor_sees_everyones_articles_by_default(self):
+        make_article(created_by=self.writer)
+        make_article(created_by=self.other_writer)
+        response = self.client.get("/admin/articles/article/")
+        self.assertEqual(len(response.context["cl"].result_list), 2)
+
+    def test_list_actions_record_who_moved_each_article(self):
+        article = make_article(status=Article.Status.IN_REVIEW)
+        self.client.post(
+            "/admin/articles/article/", {"action": "publish_now", "_selected_action": [article.pk]}
+        )
+        self.client.post(
+            "/admin/articles/article/", {"action": "unpublish", "_selected_action": [article.pk]}
+        )
+        moves = [(t.from_status, t.to_status, t.user) for t in article.transitions.order_by("id")]
+        self.assertEqual(
+            moves,
+            [
+                (Article.Status.IN_REVIEW, Article.Status.PUBLISHED, self.editor),
+                (Article.Status.PUBLISHED, Article.Status.UNPUBLISHED, self.editor),
+            ],
+        )
+        self.assertEqual(str(Transition.objects.latest()), "Published → Unpublished")
