@@ -4,6 +4,7 @@ from django.contrib import admin, messages
 from django.db import models
 from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 
 from .models import (
@@ -138,12 +139,12 @@ class ArticleAdmin(admin.ModelAdmin):
     search_fields = ("headline", "dek", "body", "authors__name")
     prepopulated_fields = {"slug": ("headline",)}
     inlines = (BylineInline, CaptionInline, RelatedLinkInline, TransitionInline)
-    actions = ("submit_for_review", "publish_now", "unpublish")
+    actions = ("submit_for_review", "publish_now", "unpublish", "withdraw")
     readonly_fields = ("created_at", "updated_at", "source", "source_checksum", "import_run_link")
     fieldsets = (
         (None, {"fields": ("headline", "slug", "dek", "body")}),
         ("Filing", {"fields": ("section", "tags", "byline_override")}),
-        ("Publication", {"fields": ("status", "publish_at")}),
+        ("Publication", {"fields": ("status", "publish_at", "embargo_until")}),
         (
             "Provenance",
             {
@@ -195,6 +196,10 @@ class ArticleAdmin(admin.ModelAdmin):
     def unpublish(self, request, queryset):
         self._move(request, queryset, Article.unpublish, "Unpublished %d article(s).")
 
+    @admin.action(description="Withdraw selected articles (legal)", permissions=("publish",))
+    def withdraw(self, request, queryset):
+        self._move(request, queryset, Article.withdraw, "Withdrew %d article(s).")
+
     @admin.action(description="Submit selected articles for review", permissions=("change",))
     def submit_for_review(self, request, queryset):
         movable = [a for a in queryset if self.has_change_permission(request, a)]
@@ -222,6 +227,14 @@ class ArticleAdmin(admin.ModelAdmin):
         return super().has_delete_permission(request, obj) and (
             obj is None or self.has_change_permission(request, obj)
         )
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        """Times are entered in the newsroom's time zone: say which."""
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name in ("publish_at", "embargo_until"):
+            zone = timezone.get_current_timezone_name()
+            formfield.help_text = f"{db_field.help_text} Time zone: {zone}."
+        return formfield
 
     def formfield_for_choice_field(self, db_field, request, **kwargs):
         """Writers can only choose draft or in review: a posted "published" is refused."""

@@ -118,9 +118,11 @@ class ArticleQuerySet(models.QuerySet):
 
 
 def published_q(prefix=""):
-    """The published rule as a ``Q``, for use inside other queries (``Exists``, joins)."""
-    return Q(
-        **{f"{prefix}status": Article.Status.PUBLISHED, f"{prefix}publish_at__lte": timezone.now()}
+    """The published rule as a ``Q``, for use inside other queries (``Exists``, joins): status
+    published, publication time reached, and no embargo still running."""
+    now = timezone.now()
+    return Q(**{f"{prefix}status": Article.Status.PUBLISHED, f"{prefix}publish_at__lte": now}) & (
+        Q(**{f"{prefix}embargo_until__isnull": True}) | Q(**{f"{prefix}embargo_until__lte": now})
     )
 
 
@@ -130,6 +132,7 @@ class Article(models.Model):
         IN_REVIEW = "review", "In review"
         PUBLISHED = "published", "Published"
         UNPUBLISHED = "unpublished", "Unpublished"
+        WITHDRAWN = "withdrawn", "Withdrawn (legal)"
 
     headline = models.CharField(max_length=255)
     slug = models.SlugField(
@@ -163,6 +166,12 @@ class Article(models.Model):
         blank=True,
         help_text="Published articles appear at this time; a future time schedules them. "
         "Left empty, publishing sets it to now.",
+    )
+    embargo_until = models.DateTimeField(
+        "embargo until",
+        null=True,
+        blank=True,
+        help_text="Never public before this time, whatever the status and publication time.",
     )
     publish_date = models.DateField(
         null=True, editable=False, help_text="The local date of publish_at, used in the address."
@@ -254,10 +263,12 @@ class Article(models.Model):
 
     def is_published(self):
         """The same rule as ``ArticleQuerySet.published()``, for one article in memory."""
+        now = timezone.now()
         return (
             self.status == self.Status.PUBLISHED
             and self.publish_at is not None
-            and self.publish_at <= timezone.now()
+            and self.publish_at <= now
+            and (self.embargo_until is None or self.embargo_until <= now)
         )
 
     is_published.boolean = True
@@ -268,6 +279,14 @@ class Article(models.Model):
             and self.publish_at is not None
             and self.publish_at > timezone.now()
         )
+
+    def goes_live_at(self):
+        """When a published but not yet public article becomes public (publication time or
+        embargo, whichever is later); None otherwise."""
+        if self.status != self.Status.PUBLISHED or self.publish_at is None:
+            return None
+        live = max(filter(None, [self.publish_at, self.embargo_until]))
+        return live if live > timezone.now() else None
 
     def was_updated(self):
         """Changed more than a minute after it went live: pages then show the update time."""
@@ -280,6 +299,10 @@ class Article(models.Model):
 
     def unpublish(self, *, by=None):
         self.move_to(self.Status.UNPUBLISHED, by=by)
+
+    def withdraw(self, *, by=None):
+        """Take the article down for legal reasons: its address answers 410 Gone."""
+        self.move_to(self.Status.WITHDRAWN, by=by)
 
     def submit_for_review(self, *, by=None):
         self.move_to(self.Status.IN_REVIEW, by=by)

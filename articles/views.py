@@ -5,6 +5,7 @@ import datetime
 from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.utils.cache import add_never_cache_headers
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag
@@ -72,6 +73,10 @@ class TagDetailView(ArticleListMixin, ListView):
         return super().get_context_data(tag=self.tag, **kwargs)
 
 
+class ArticleWithdrawn(Exception):
+    """The address belonged to an article withdrawn for legal reasons: answer 410 Gone."""
+
+
 class ArticleDetailView(DetailView):
     """An article at its dated address. Staff also see non-public articles, marked as previews."""
 
@@ -91,7 +96,19 @@ class ArticleDetailView(DetailView):
             )
         except ValueError:
             raise Http404("No such date.") from None
-        return get_object_or_404(self.get_queryset(), publish_date=date, slug=self.kwargs["slug"])
+        found = self.get_queryset().filter(publish_date=date, slug=self.kwargs["slug"]).first()
+        if found is not None:
+            return found
+        withdrawn = Article.objects.filter(
+            publish_date=date, slug=self.kwargs["slug"], status=Article.Status.WITHDRAWN
+        )
+        raise ArticleWithdrawn if withdrawn.exists() else Http404("No such article.")
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except ArticleWithdrawn:
+            return TemplateResponse(request, "410.html", status=410)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(is_preview=not self.object.is_published(), **kwargs)

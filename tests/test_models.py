@@ -37,6 +37,23 @@ class PublishedRuleTests(TestCase):
         for article in Article.objects.all():
             self.assertEqual(article.is_published(), article in published, article.headline)
 
+    def test_embargo_keeps_an_article_private_whatever_its_status(self):
+        article = make_article(embargo_until=timezone.now() + timedelta(hours=1))
+        self.assertFalse(article.is_published())
+        self.assertNotIn(article, Article.objects.published())
+        self.assertEqual(article.goes_live_at(), article.embargo_until)
+        article.embargo_until = timezone.now() - timedelta(seconds=1)
+        article.save()
+        self.assertTrue(article.is_published())
+        self.assertIn(article, Article.objects.published())
+        self.assertIsNone(article.goes_live_at())
+
+    def test_withdrawn_article_is_not_published(self):
+        article = make_article()
+        article.withdraw()
+        self.assertNotIn(article, Article.objects.published())
+        self.assertEqual(article.transitions.get().to_status, Article.Status.WITHDRAWN)
+
     def test_scheduled_article_becomes_public_when_its_time_comes(self):
         article = make_article(publish_at=timezone.now() + timedelta(seconds=1))
         self.assertNotIn(article, Article.objects.published())

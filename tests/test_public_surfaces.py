@@ -12,6 +12,8 @@ HIDDEN_STATES = {
     "in review": {"status": Article.Status.IN_REVIEW},
     "scheduled": {"publish_at": tomorrow()},
     "unpublished": {"status": Article.Status.UNPUBLISHED},
+    "embargoed": {"embargo_until": tomorrow()},
+    "withdrawn": {"status": Article.Status.WITHDRAWN},
 }
 
 
@@ -57,10 +59,13 @@ class PublicSurfaceTests(TestCase):
 
     def test_hidden_articles_cannot_be_reached_by_address_or_id(self):
         for state, article in self.hidden.items():
-            for url in (
-                article.get_absolute_url(),
-                f"/preview/{article.pk}/",
-                f"/tags/only-{state.replace(' ', '-')}/",
+            gone = 410 if state == "withdrawn" else 404
+            for url, status in (
+                (article.get_absolute_url(), gone),
+                (f"/preview/{article.pk}/", 404),
+                (f"/tags/only-{state.replace(' ', '-')}/", 404),
             ):
                 with self.subTest(state=state, url=url):
-                    self.assertEqual(self.client.get(url).status_code, 404)
+                    response = self.client.get(url)
+                    self.assertEqual(response.status_code, status)
+                    self.assertNotContains(response, article.headline, status_code=status)

@@ -181,3 +181,17 @@ class EditorTests(RoleTestCase):
             ],
         )
         self.assertEqual(str(Transition.objects.latest()), "Published → Unpublished")
+
+    def test_publication_times_name_the_time_zone(self):
+        response = self.client.get("/admin/articles/article/add/")
+        self.assertContains(response, "Time zone: Europe/London.", count=2)
+
+    def test_withdraw_action_takes_an_article_down_at_once(self):
+        article = make_article()
+        url = article.get_absolute_url()
+        self.client.post(
+            "/admin/articles/article/", {"action": "withdraw", "_selected_action": [article.pk]}
+        )
+        self.client.logout()
+        self.assertEqual(self.client.get(url).status_code, 410)
+        self.assertNotContains(self.client.get("/"), article.headline)
