@@ -18,6 +18,7 @@ from .models import (
     Section,
     Transition,
 )
+from .publishing import missing_for_publication
 
 # What a user without the publish permission may set and edit.
 WRITER_STATUSES = (Article.Status.DRAFT, Article.Status.IN_REVIEW)
@@ -190,7 +191,20 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @admin.action(description="Publish selected articles now", permissions=("publish",))
     def publish_now(self, request, queryset):
-        self._move(request, queryset, Article.publish, "Published %d article(s).")
+        ready = []
+        for article in queryset:
+            if missing := missing_for_publication(article):
+                self._refuse_publication(request, article, missing)
+            else:
+                ready.append(article)
+        self._move(request, ready, Article.publish, "Published %d article(s).")
+
+    def _refuse_publication(self, request, article, missing):
+        self.message_user(
+            request,
+            f"“{article}” was not published: it needs {', '.join(missing)}.",
+            messages.ERROR,
+        )
 
     @admin.action(description="Unpublish selected articles", permissions=("publish",))
     def unpublish(self, request, queryset):
@@ -243,11 +257,21 @@ class ArticleAdmin(admin.ModelAdmin):
         return super().formfield_for_choice_field(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
-        previous = form.initial.get("status") if change else None
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
-        Transition.record(obj, previous, by=request.user)
+
+    def save_related(self, request, form, formsets, change):
+        """With the byline and captions saved, check a publication and record the move."""
+        super().save_related(request, form, formsets, change)
+        article = form.instance
+        previous = form.initial.get("status") if change else None
+        publishing = article.status == Article.Status.PUBLISHED != previous
+        if publishing and (missing := missing_for_publication(article)):
+            self._refuse_publication(request, article, missing)
+            article.status = previous or Article.Status.DRAFT
+            article.save(update_fields=["status", "updated_at"])
+        Transition.record(article, previous, by=request.user)
 
 
 @admin.register(Author)

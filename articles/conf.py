@@ -13,6 +13,8 @@ DEFAULTS = {
     "ARTICLES_SITE_NAME": "The Newsroom",
     # Largest image an editor may upload, in bytes.
     "ARTICLES_MAX_IMAGE_BYTES": 10 * 1024 * 1024,
+    # What an article needs before an editor can publish it (see articles/publishing.py).
+    "ARTICLES_PUBLISH_CHECKS": ("headline", "author", "section", "alt_text", "dek"),
     # Largest text file import_articles will read, in bytes.
     "ARTICLES_IMPORT_MAX_BYTES": 5 * 1024 * 1024,
 }

@@ -71,3 +71,9 @@ def image_file(name="photo.jpg", size=(64, 48), format="JPEG"):
     buffer = io.BytesIO()
     Image.new("RGB", size, (200, 80, 40)).save(buffer, format)
     return SimpleUploadedFile(name, buffer.getvalue(), content_type=f"image/{format.lower()}")
+
+
+def make_ready_article(**overrides):
+    """An article with all that publishing asks for: headline, author, section, standfirst."""
+    fields = {"section": make_section(), "authors": [make_author()]} | overrides
+    return make_article(**fields)

@@ -7,7 +7,14 @@ from django.test import TestCase
 
 from articles.models import Article, Author, Caption, ImportedFile, ImportRun
 
-from .factories import image_file, make_article, make_author, make_section, tomorrow
+from .factories import (
+    image_file,
+    make_article,
+    make_author,
+    make_ready_article,
+    make_section,
+    tomorrow,
+)
 
 
 def inline_management(prefix, total, initial=0):
@@ -132,8 +139,8 @@ class ArticleAdminTests(AdminTestCase):
         self.assertNotContains(response, "Other story")
 
     def test_publish_and_unpublish_actions(self):
-        draft = make_article(status=Article.Status.DRAFT, publish_at=None)
-        scheduled = make_article(status=Article.Status.DRAFT, publish_at=tomorrow())
+        draft = make_ready_article(status=Article.Status.DRAFT, publish_at=None)
+        scheduled = make_ready_article(status=Article.Status.DRAFT, publish_at=tomorrow())
         response = self.client.post(
             "/admin/articles/article/",
             {"action": "publish_now", "_selected_action": [draft.pk, scheduled.pk]},

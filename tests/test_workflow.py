@@ -5,8 +5,9 @@ from django.contrib.auth.models import Group
 from django.test import TestCase
 
 from articles.models import Article, Transition
+from articles.publishing import missing_for_publication
 
-from .factories import make_article, make_author
+from .factories import image_file, make_article, make_author, make_caption, make_ready_article
 from .test_admin import inline_management
 
 
@@ -139,13 +140,24 @@ class EditorTests(RoleTestCase):
         self.client.force_login(self.editor)
 
     def test_editor_publishes_a_writers_draft_and_the_move_is_recorded(self):
-        draft = make_article(status=Article.Status.IN_REVIEW, created_by=self.writer)
+        draft = make_ready_article(status=Article.Status.IN_REVIEW, created_by=self.writer)
+        byline = draft.bylines.get()
         data = article_form(
             headline=draft.headline,
             slug=draft.slug,
+            dek=draft.dek,
+            section=draft.section_id,
             status=Article.Status.PUBLISHED,
             publish_at_0="2026-01-15",
             publish_at_1="09:30:00",
+            **inline_management("bylines", 1, initial=1),
+            **{
+                "bylines-0-id": byline.pk,
+                "bylines-0-article": draft.pk,
+                "bylines-0-order": "0",
+                "bylines-0-author": byline.author_id,
+                "bylines-0-role": "author",
+            },
         )
         response = self.client.post(self.change_url(draft), data)
         self.assertEqual(response.status_code, 302, response.content[:2000])
@@ -165,7 +177,7 @@ class EditorTests(RoleTestCase):
         self.assertEqual(len(response.context["cl"].result_list), 2)
 
     def test_list_actions_record_who_moved_each_article(self):
-        article = make_article(status=Article.Status.IN_REVIEW)
+        article = make_ready_article(status=Article.Status.IN_REVIEW)
         self.client.post(
             "/admin/articles/article/", {"action": "publish_now", "_selected_action": [article.pk]}
         )
@@ -195,3 +207,54 @@ class EditorTests(RoleTestCase):
         self.client.logout()
         self.assertEqual(self.client.get(url).status_code, 410)
         self.assertNotContains(self.client.get("/"), article.headline)
+
+
+class PrePublishCheckTests(RoleTestCase):
+    def setUp(self):
+        self.client.force_login(self.editor)
+
+    def test_publishing_an_incomplete_article_is_refused_with_what_it_lacks(self):
+        data = article_form(headline="H" * 111, status=Article.Status.PUBLISHED)
+        response = self.client.post("/admin/articles/article/add/", data, follow=True)
+        article = Article.objects.get()
+        self.assertEqual(article.status, Article.Status.DRAFT)
+        for needed in (
+            "a headline of at most 110 characters",
+            "at least one author in the byline",
+            "a section",
+            "a standfirst",
+        ):
+            self.assertContains(response, needed)
+        self.assertEqual(article.transitions.get().to_status, Article.Status.DRAFT)
+
+    def test_publish_action_publishes_only_ready_articles(self):
+        ready = make_ready_article(status=Article.Status.IN_REVIEW)
+        lacking = make_article(status=Article.Status.IN_REVIEW, dek="")
+        response = self.client.post(
+            "/admin/articles/article/",
+            {"action": "publish_now", "_selected_action": [ready.pk, lacking.pk]},
+            follow=True,
+        )
+        ready.refresh_from_db()
+        lacking.refresh_from_db()
+        self.assertTrue(ready.is_published())
+        self.assertEqual(lacking.status, Article.Status.IN_REVIEW)
+        self.assertContains(response, "was not published: it needs")
+
+    def test_captioned_images_need_alt_text(self):
+        article = make_ready_article()
+        caption = make_caption(article, image=image_file(), alt_text="")
+        self.assertEqual(missing_for_publication(article), ["alt text on every captioned image"])
+        caption.alt_text = "A harbour at dusk"
+        caption.save()
+        self.assertEqual(missing_for_publication(article), [])
+
+    def test_checks_are_configurable(self):
+        with self.settings(ARTICLES_PUBLISH_CHECKS=["headline"]):
+            article = make_article(status=Article.Status.IN_REVIEW, dek="")
+            self.client.post(
+                "/admin/articles/article/",
+                {"action": "publish_now", "_selected_action": [article.pk]},
+            )
+        article.refresh_from_db()
+        self.assertTrue(article.is_published())
