@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from . import conf
 from .models import (
     Article,
     Author,
@@ -140,12 +141,20 @@ class ArticleAdmin(admin.ModelAdmin):
     search_fields = ("headline", "dek", "body", "authors__name")
     prepopulated_fields = {"slug": ("headline",)}
     inlines = (BylineInline, CaptionInline, RelatedLinkInline, TransitionInline)
-    actions = ("submit_for_review", "publish_now", "unpublish", "withdraw")
-    readonly_fields = ("created_at", "updated_at", "source", "source_checksum", "import_run_link")
+    actions = ("submit_for_review", "publish_now", "unpublish", "withdraw", "revoke_share_links")
+    readonly_fields = (
+        "length",
+        "share_link",
+        "created_at",
+        "updated_at",
+        "source",
+        "source_checksum",
+        "import_run_link",
+    )
     fieldsets = (
-        (None, {"fields": ("headline", "slug", "dek", "body")}),
+        (None, {"fields": ("headline", "slug", "dek", "body", "length")}),
         ("Filing", {"fields": ("section", "tags", "byline_override")}),
-        ("Publication", {"fields": ("status", "publish_at", "embargo_until")}),
+        ("Publication", {"fields": ("status", "publish_at", "embargo_until", "share_link")}),
         (
             "Provenance",
             {
@@ -176,6 +185,24 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.display(description="Byline")
     def byline(self, article):
         return article.byline_override or ", ".join(str(b) for b in article.byline_list)
+
+    @admin.display(description="Share-able preview")
+    def share_link(self, article):
+        if article.pk is None:
+            return "Available once the article is saved."
+        url = article.share_link()
+        return format_html(
+            '<a href="{}" rel="noreferrer">{}</a><br>Anyone with this link can read the article '
+            "for {} hours. “Revoke share links” in the list ends every link.",
+            url,
+            url,
+            conf.get("ARTICLES_PREVIEW_MAX_AGE") // 3600,
+        )
+
+    @admin.display(description="Length")
+    def length(self, article):
+        words = article.word_count()
+        return f"{words:,} words, about {article.reading_minutes()} min to read"
 
     @admin.display(description="Import run")
     def import_run_link(self, article):
@@ -213,6 +240,13 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.action(description="Withdraw selected articles (legal)", permissions=("publish",))
     def withdraw(self, request, queryset):
         self._move(request, queryset, Article.withdraw, "Withdrew %d article(s).")
+
+    @admin.action(description="Revoke share links of selected articles", permissions=("change",))
+    def revoke_share_links(self, request, queryset):
+        articles = [a for a in queryset if self.has_change_permission(request, a)]
+        for article in articles:
+            article.revoke_share_links()
+        self.message_user(request, f"Revoked the share links of {len(articles)} article(s).")
 
     @admin.action(description="Submit selected articles for review", permissions=("change",))
     def submit_for_review(self, request, queryset):

@@ -15,6 +15,8 @@ DEFAULTS = {
     "ARTICLES_MAX_IMAGE_BYTES": 10 * 1024 * 1024,
     # What an article needs before an editor can publish it (see articles/publishing.py).
     "ARTICLES_PUBLISH_CHECKS": ("headline", "author", "section", "alt_text", "dek"),
+    # How long a share-able preview link works, in seconds.
+    "ARTICLES_PREVIEW_MAX_AGE": 48 * 60 * 60,
     # Largest text file import_articles will read, in bytes.
     "ARTICLES_IMPORT_MAX_BYTES": 5 * 1024 * 1024,
 }

@@ -4,14 +4,18 @@ What "published" means is defined once, in ``ArticleQuerySet.published()``; ever
 feed and sitemap asks that method.
 """
 
+import math
+import secrets
 from datetime import timedelta
 
 from django.conf import settings
+from django.core import signing
 from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import strip_tags
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
@@ -21,6 +25,8 @@ from .sanitizer import EDITOR_EXTENSIONS, sanitize_html, strip_control_character
 from .validators import http_url_q, validate_image_size
 
 UPDATE_GRACE = timedelta(minutes=1)
+PREVIEW_SIGNER = signing.TimestampSigner(salt="articles.preview")
+WORDS_PER_MINUTE = 230
 IMAGE_EXTENSIONS = ("jpg", "jpeg", "png", "webp", "gif")
 
 
@@ -126,6 +132,10 @@ def published_q(prefix=""):
     )
 
 
+def new_preview_token():
+    return secrets.token_urlsafe(16)
+
+
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -185,6 +195,12 @@ class Article(models.Model):
         help_text="For imported articles: the file it came from.",
     )
     source_checksum = models.CharField(max_length=64, blank=True, editable=False)
+    preview_token = models.CharField(
+        max_length=32,
+        default=new_preview_token,
+        editable=False,
+        help_text="Part of every share-able preview link; changing it revokes them all.",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -280,6 +296,13 @@ class Article(models.Model):
             and self.publish_at > timezone.now()
         )
 
+    def word_count(self):
+        return len(strip_tags(self.body).split())
+
+    def reading_minutes(self):
+        """Minutes to read the body at an adult's pace, at least one."""
+        return max(1, math.ceil(self.word_count() / WORDS_PER_MINUTE))
+
     def goes_live_at(self):
         """When a published but not yet public article becomes public (publication time or
         embargo, whichever is later); None otherwise."""
@@ -313,6 +336,16 @@ class Article(models.Model):
         self.status = status
         self.save(update_fields=["status", "publish_at", "updated_at"])
         Transition.record(self, previous, by=by)
+
+    def share_link(self):
+        """A preview address for people without an account; it expires (setting
+        ``ARTICLES_PREVIEW_MAX_AGE``) and dies with ``revoke_share_links()``."""
+        signature = PREVIEW_SIGNER.sign(f"{self.pk}.{self.preview_token}")
+        return reverse("articles:article_shared_preview", kwargs={"signature": signature})
+
+    def revoke_share_links(self):
+        self.preview_token = new_preview_token()
+        self.save(update_fields=["preview_token"])
 
     def is_owned_by(self, user):
         """Created by ``user``, or bylined to the author profile linked to ``user``."""

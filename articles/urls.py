@@ -11,6 +11,11 @@ urlpatterns = [
         name="article_detail",
     ),
     path("preview/<int:pk>/", views.ArticlePreviewView.as_view(), name="article_preview"),
+    path(
+        "preview/shared/<str:signature>/",
+        views.SharedPreviewView.as_view(),
+        name="article_shared_preview",
+    ),
     path("sections/<slug:slug>/", views.SectionDetailView.as_view(), name="section_detail"),
     path("authors/<slug:slug>/", views.AuthorDetailView.as_view(), name="author_detail"),
     path("tags/<slug:slug>/", views.TagDetailView.as_view(), name="tag_detail"),

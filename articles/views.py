@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.core import signing
 from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -11,7 +12,7 @@ from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
 from . import conf
-from .models import Article, Author, Byline, Section
+from .models import PREVIEW_SIGNER, Article, Author, Byline, Section
 
 
 class ArticleListMixin:
@@ -130,3 +131,23 @@ class ArticlePreviewView(ArticleDetailView):
 
     def get_object(self, queryset=None):
         return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
+
+
+class SharedPreviewView(ArticleDetailView):
+    """An article for whoever holds a valid share link, drafts included; never cached."""
+
+    def get_queryset(self):
+        return Article.objects.for_detail()
+
+    def get_object(self, queryset=None):
+        try:
+            value = PREVIEW_SIGNER.unsign(
+                self.kwargs["signature"], max_age=conf.get("ARTICLES_PREVIEW_MAX_AGE")
+            )
+        except signing.BadSignature:  # expired links raise SignatureExpired, a subclass
+            raise Http404("This preview link is not valid.") from None
+        pk, token = value.split(".", 1)
+        return get_object_or_404(self.get_queryset(), pk=pk, preview_token=token)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {"is_preview": True}

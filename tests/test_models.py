@@ -195,3 +195,8 @@ class RelationTests(TestCase):
         make_related_link(article, title="", url="", target=hidden)
         visible = make_related_link(article, title="Kept", url="", order=1)
         self.assertEqual(article.visible_related_links, [visible])
+
+    def test_word_count_and_reading_time(self):
+        article = make_article(body="<p>" + "word " * 460 + "</p><h2>Two more</h2>")
+        self.assertEqual(article.word_count(), 462)
+        self.assertEqual(article.reading_minutes(), 3)

@@ -1,5 +1,8 @@
 """Roles and status changes through the real admin views: what a writer and an editor may do."""
 
+import time
+from unittest import mock
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.test import TestCase
@@ -258,3 +261,50 @@ class PrePublishCheckTests(RoleTestCase):
             )
         article.refresh_from_db()
         self.assertTrue(article.is_published())
+
+
+class SharedPreviewTests(RoleTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.draft = make_article(
+            headline="Embargoed investigation", status=Article.Status.DRAFT, publish_at=None
+        )
+
+    def test_a_share_link_shows_a_draft_to_anyone_marked_and_uncached(self):
+        response = self.client.get(self.draft.share_link())
+        self.assertContains(response, "Embargoed investigation")
+        self.assertContains(response, 'class="preview-banner"')
+        self.assertContains(response, '<meta name="robots" content="noindex">')
+        self.assertIn("private", response["Cache-Control"])
+        self.assertIn("no-store", response["Cache-Control"])
+
+    def test_an_expired_link_is_refused(self):
+        link = self.draft.share_link()
+        later = time.time() + 48 * 3600 + 5
+        with mock.patch("django.core.signing.time.time", return_value=later):
+            self.assertEqual(self.client.get(link).status_code, 404)
+
+    def test_a_revoked_link_is_refused(self):
+        link = self.draft.share_link()
+        self.client.force_login(self.editor)
+        self.client.post(
+            "/admin/articles/article/",
+            {"action": "revoke_share_links", "_selected_action": [self.draft.pk]},
+        )
+        self.client.logout()
+        self.assertEqual(self.client.get(link).status_code, 404)
+        self.assertEqual(self.client.get(Article.objects.get().share_link()).status_code, 200)
+
+    def test_a_tampered_link_is_refused(self):
+        other = make_article(status=Article.Status.DRAFT, publish_at=None)
+        signature = self.draft.share_link().split("/")[-2]
+        forged = signature.replace(f"{self.draft.pk}.", f"{other.pk}.", 1)
+        self.assertEqual(self.client.get(f"/preview/shared/{forged}/").status_code, 404)
+        self.assertEqual(self.client.get("/preview/shared/garbage/").status_code, 404)
+
+    def test_the_change_form_offers_the_link_and_the_length(self):
+        self.client.force_login(self.editor)
+        response = self.client.get(self.change_url(self.draft))
+        self.assertContains(response, self.draft.share_link())
+        self.assertContains(response, "words, about 1 min to read")
