@@ -132,6 +132,19 @@ def published_q(prefix=""):
     )
 
 
+def article_path(date, slug):
+    """The public address of the article of ``slug`` published on ``date``."""
+    return reverse(
+        "articles:article_detail",
+        kwargs={
+            "year": date.year,
+            "month": f"{date.month:02d}",
+            "day": f"{date.day:02d}",
+            "slug": slug,
+        },
+    )
+
+
 def new_preview_token():
     return secrets.token_urlsafe(16)
 
@@ -249,18 +262,31 @@ class Article(models.Model):
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "publish_date"}
         super().save(*args, **kwargs)
+        self._keep_old_address()
 
     def get_absolute_url(self):
         if self.publish_date is None:
             return reverse("articles:article_preview", kwargs={"pk": self.pk})
-        return reverse(
-            "articles:article_detail",
-            kwargs={
-                "year": self.publish_date.year,
-                "month": f"{self.publish_date.month:02d}",
-                "day": f"{self.publish_date.day:02d}",
-                "slug": self.slug,
-            },
+        return article_path(self.publish_date, self.slug)
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        article = super().from_db(db, field_names, values)
+        article._saved_address = (
+            article.__dict__.get("publish_date"),
+            article.__dict__.get("slug"),
+        )
+        return article
+
+    def _keep_old_address(self):
+        """After a change of slug or date, the old address redirects here (see the view)."""
+        old_date, old_slug = getattr(self, "_saved_address", (None, None))
+        self._saved_address = (self.publish_date, self.slug)
+        if old_date is None or (old_date, old_slug) == self._saved_address:
+            return
+        ArticleRedirect.objects.filter(old_path=self.get_absolute_url()).delete()
+        ArticleRedirect.objects.update_or_create(
+            old_path=article_path(old_date, old_slug), defaults={"article": self}
         )
 
     def normalize(self):
@@ -366,6 +392,16 @@ class Article(models.Model):
         """The first caption, which is the lead image of the article (or None)."""
         captions = list(self.captions.all())
         return captions[0] if captions else None
+
+
+class ArticleRedirect(models.Model):
+    """An address an article had before its slug or date changed; it answers 301 forever."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="redirects")
+    old_path = models.CharField(max_length=300, unique=True)
+
+    def __str__(self):
+        return f"{self.old_path} → {self.article}"
 
 
 class Transition(models.Model):

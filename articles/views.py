@@ -4,7 +4,7 @@ import datetime
 
 from django.core import signing
 from django.db.models import Exists, OuterRef
-from django.http import Http404
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils.cache import add_never_cache_headers
@@ -74,6 +74,14 @@ class TagDetailView(ArticleListMixin, ListView):
         return super().get_context_data(tag=self.tag, **kwargs)
 
 
+class ArticleMoved(Exception):
+    """The address was the article's before its slug or date changed: answer 301."""
+
+    def __init__(self, url):
+        super().__init__(url)
+        self.url = url
+
+
 class ArticleWithdrawn(Exception):
     """The address belonged to an article withdrawn for legal reasons: answer 410 Gone."""
 
@@ -100,6 +108,9 @@ class ArticleDetailView(DetailView):
         found = self.get_queryset().filter(publish_date=date, slug=self.kwargs["slug"]).first()
         if found is not None:
             return found
+        moved = self.get_queryset().filter(redirects__old_path=self.request.path).first()
+        if moved is not None:
+            raise ArticleMoved(moved.get_absolute_url())
         withdrawn = Article.objects.filter(
             publish_date=date, slug=self.kwargs["slug"], status=Article.Status.WITHDRAWN
         )
@@ -108,6 +119,8 @@ class ArticleDetailView(DetailView):
     def get(self, request, *args, **kwargs):
         try:
             return super().get(request, *args, **kwargs)
+        except ArticleMoved as moved:
+            return HttpResponsePermanentRedirect(moved.url)
         except ArticleWithdrawn:
             return TemplateResponse(request, "410.html", status=410)
 

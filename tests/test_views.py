@@ -216,3 +216,39 @@ class ErrorPageTests(TestCase):
 
         html = render_to_string("500.html")
         self.assertIn("</html>", html)
+
+
+class ChangedAddressTests(TestCase):
+    def test_old_address_redirects_permanently_after_a_slug_change(self):
+        article = make_article(slug="first-title")
+        first = article.get_absolute_url()
+        article.slug = "second-title"
+        article.save()
+        second = article.get_absolute_url()
+        article.slug = "third-title"
+        article.save()
+        for old in (first, second):
+            with self.subTest(old=old):
+                self.assertRedirects(
+                    self.client.get(old), article.get_absolute_url(), status_code=301
+                )
+
+    def test_going_back_to_an_old_slug_does_not_loop(self):
+        article = make_article(slug="original")
+        original = article.get_absolute_url()
+        article.slug = "renamed"
+        article.save()
+        article.slug = "original"
+        article.save()
+        self.assertEqual(self.client.get(original).status_code, 200)
+        self.assertRedirects(
+            self.client.get(original.replace("original", "renamed")), original, status_code=301
+        )
+
+    def test_old_address_of_an_article_no_longer_public_is_404(self):
+        article = make_article(slug="before")
+        old = article.get_absolute_url()
+        article.slug = "after"
+        article.save()
+        article.unpublish()
+        self.assertEqual(self.client.get(old).status_code, 404)
