@@ -186,14 +186,16 @@ class ArticleAdmin(admin.ModelAdmin):
     def byline(self, article):
         return article.byline_override or ", ".join(str(b) for b in article.byline_list)
 
-    @admin.display(description="Share-able preview")
+    @admin.display(description="Preview")
     def share_link(self, article):
         if article.pk is None:
             return "Available once the article is saved."
         url = article.share_link()
         return format_html(
-            '<a href="{}" rel="noreferrer">{}</a><br>Anyone with this link can read the article '
-            "for {} hours. “Revoke share links” in the list ends every link.",
+            '<a href="{}">Preview as it will look</a> (staff only).<br>'
+            'Share-able link: <a href="{}" rel="noreferrer">{}</a><br>Anyone with it can read '
+            "the article for {} hours. “Revoke share links” in the list ends every link.",
+            reverse("articles:article_preview", kwargs={"pk": article.pk}),
             url,
             url,
             conf.get("ARTICLES_PREVIEW_MAX_AGE") // 3600,

@@ -307,4 +307,5 @@ class SharedPreviewTests(RoleTestCase):
         self.client.force_login(self.editor)
         response = self.client.get(self.change_url(self.draft))
         self.assertContains(response, self.draft.share_link())
+        self.assertContains(response, f'href="/preview/{self.draft.pk}/"')
         self.assertContains(response, "words, about 1 min to read")
