@@ -1,5 +1,6 @@
 """The editors' admin: articles with their byline, captions and related links inline."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.db import models
 from django.db.models import Count, Prefetch, Q
@@ -126,8 +127,47 @@ class TransitionInline(admin.TabularInline):
         return False
 
 
+class ArticleForm(forms.ModelForm):
+    """The article form, which refuses to overwrite a save made since it was opened."""
+
+    opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["opened_version"].initial = self.instance.edit_version
+
+    def clean(self):
+        cleaned = super().clean()
+        opened = cleaned.get("opened_version")
+        if self.instance.pk is None or opened is None:
+            return cleaned
+        current = Article.objects.filter(pk=self.instance.pk).first()
+        if current is not None and current.edit_version != opened:
+            changed = [
+                str(self.fields[name].label or name)
+                for name in self.fields
+                if name != "opened_version"
+                and name in cleaned
+                and hasattr(current, name)
+                and getattr(current, name) != cleaned[name]
+                and not isinstance(cleaned[name], list)
+            ]
+            raise forms.ValidationError(
+                "Someone saved this article after you opened it (at %(when)s). Your changes "
+                "were not saved. Fields where the saved article now differs from yours: "
+                "%(fields)s. Reload the page, then apply your changes again.",
+                code="edit_conflict",
+                params={
+                    "when": timezone.localtime(current.updated_at).strftime("%H:%M:%S"),
+                    "fields": ", ".join(changed) or "none besides the byline, captions or links",
+                },
+            )
+        return cleaned
+
+
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
+    form = ArticleForm
     list_display = ("headline", "status", "section", "byline", "publish_at", "lead_thumbnail")
     list_filter = (
         OwnerListFilter,
@@ -152,7 +192,7 @@ class ArticleAdmin(admin.ModelAdmin):
         "import_run_link",
     )
     fieldsets = (
-        (None, {"fields": ("headline", "slug", "dek", "body", "length")}),
+        (None, {"fields": ("headline", "slug", "dek", "body", "length", "opened_version")}),
         ("Filing", {"fields": ("section", "tags", "byline_override")}),
         ("Publication", {"fields": ("status", "publish_at", "embargo_until", "share_link")}),
         (

@@ -201,6 +201,9 @@ class Article(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    edit_version = models.PositiveIntegerField(
+        default=0, editable=False, help_text="Counts saves, so that a stale edit is detected."
+    )
     source = models.CharField(
         max_length=500,
         blank=True,
@@ -259,8 +262,9 @@ class Article(models.Model):
 
     def save(self, *args, **kwargs):
         self.normalize()
+        self.edit_version += 1
         if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "publish_date"}
+            kwargs["update_fields"] = {*kwargs["update_fields"], "publish_date", "edit_version"}
         super().save(*args, **kwargs)
         self._keep_old_address()
 

@@ -309,3 +309,35 @@ class SharedPreviewTests(RoleTestCase):
         self.assertContains(response, self.draft.share_link())
         self.assertContains(response, f'href="/preview/{self.draft.pk}/"')
         self.assertContains(response, "words, about 1 min to read")
+
+
+class EditConflictTests(RoleTestCase):
+    def test_a_stale_form_is_refused_and_says_what_differs(self):
+        article = make_ready_article(headline="First version", status=Article.Status.DRAFT)
+        self.client.force_login(self.editor)
+        opened = self.client.get(self.change_url(article)).context["adminform"].form
+        version = opened["opened_version"].value()
+        article.headline = "Saved by a colleague"
+        article.save()
+        data = article_form(
+            headline="My edit", slug=article.slug, dek=article.dek, opened_version=version
+        )
+        response = self.client.post(self.change_url(article), data)
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "Someone saved this article after you opened it")
+        self.assertContains(response, "Headline")
+        article.refresh_from_db()
+        self.assertEqual(article.headline, "Saved by a colleague")
+
+    def test_a_current_form_saves(self):
+        article = make_ready_article(status=Article.Status.DRAFT)
+        self.client.force_login(self.editor)
+        data = article_form(
+            headline="Fresh edit",
+            slug=article.slug,
+            dek=article.dek,
+            opened_version=article.edit_version,
+        )
+        self.assertEqual(self.client.post(self.change_url(article), data).status_code, 302)
+        article.refresh_from_db()
+        self.assertEqual(article.headline, "Fresh edit")
