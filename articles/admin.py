@@ -7,6 +7,7 @@ from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from reversion.admin import VersionAdmin
 
 from . import conf
 from .models import (
@@ -166,7 +167,10 @@ class ArticleForm(forms.ModelForm):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(VersionAdmin):
+    """Every save through the admin keeps a revision of the article with its byline, captions,
+    links and tags ("History"), from which an earlier version can be restored."""
+
     form = ArticleForm
     list_display = ("headline", "status", "section", "byline", "publish_at", "lead_thumbnail")
     list_filter = (

@@ -8,6 +8,7 @@ import math
 import secrets
 from datetime import timedelta
 
+import reversion
 from django.conf import settings
 from django.core import signing
 from django.core.validators import FileExtensionValidator
@@ -580,3 +581,13 @@ class ImportedFile(models.Model):
 
     def __str__(self):
         return f"{self.path}: {self.get_action_display().lower()}"
+
+
+# A revision of an article holds its byline, captions, links and tags, so restoring one brings
+# them all back. Registered here, before the admin's VersionAdmin would register Article with its
+# inlines only; the status history is not content, and a restore leaves it alone.
+reversion.register(Byline)
+reversion.register(Caption)
+reversion.register(RelatedLink)
+reversion.register(TaggedArticle)
+reversion.register(Article, follow=("bylines", "captions", "related_links", "taggedarticle_set"))

@@ -6,6 +6,7 @@ from unittest import mock
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.test import TestCase
+from reversion.models import Version
 
 from articles.models import Article, Transition
 from articles.publishing import missing_for_publication
@@ -341,3 +342,49 @@ class EditConflictTests(RoleTestCase):
         self.assertEqual(self.client.post(self.change_url(article), data).status_code, 302)
         article.refresh_from_db()
         self.assertEqual(article.headline, "Fresh edit")
+
+
+class RevisionTests(RoleTestCase):
+    def test_each_admin_save_keeps_a_revision_that_can_be_restored(self):
+        self.client.force_login(self.editor)
+        author = make_author(name="Ann Lee")
+        first = article_form(
+            headline="First headline",
+            **inline_management("bylines", 1),
+            **{"bylines-0-order": "0", "bylines-0-author": author.pk, "bylines-0-role": "author"},
+        )
+        self.assertEqual(self.client.post("/admin/articles/article/add/", first).status_code, 302)
+        article = Article.objects.get()
+        byline = article.bylines.get()
+        second = article_form(
+            headline="Second headline",
+            slug=article.slug,
+            tags="Harbour",
+            opened_version=article.edit_version,
+            **inline_management("bylines", 1, initial=1),
+            **{
+                "bylines-0-id": byline.pk,
+                "bylines-0-article": article.pk,
+                "bylines-0-order": "0",
+                "bylines-0-author": author.pk,
+                "bylines-0-role": "author",
+                "bylines-0-DELETE": "on",
+            },
+        )
+        self.assertEqual(self.client.post(self.change_url(article), second).status_code, 302)
+        versions = Version.objects.get_for_object(article)
+        self.assertEqual(len(versions), 2)
+        history = self.client.get(f"/admin/articles/article/{article.pk}/history/")
+        self.assertContains(history, "Changed")
+        oldest = versions.last()
+        self.assertEqual(
+            self.client.get(
+                f"/admin/articles/article/{article.pk}/history/{oldest.pk}/"
+            ).status_code,
+            200,
+        )
+        oldest.revision.revert(delete=True)
+        article.refresh_from_db()
+        self.assertEqual(article.headline, "First headline")
+        self.assertEqual([b.author for b in article.bylines.all()], [author])
+        self.assertEqual(list(article.tags.names()), [])
