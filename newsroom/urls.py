@@ -3,9 +3,6 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
-admin.site.site_header = "Newsroom editor"
-admin.site.site_title = "Newsroom editor"
-
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("articles.urls")),

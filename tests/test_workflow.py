@@ -5,13 +5,23 @@ from unittest import mock
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.db import connection
 from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
 from reversion.models import Version
 
 from articles.models import Article, Transition
 from articles.publishing import missing_for_publication
 
-from .factories import image_file, make_article, make_author, make_caption, make_ready_article
+from .factories import (
+    image_file,
+    make_article,
+    make_author,
+    make_caption,
+    make_ready_article,
+    make_section,
+    tomorrow,
+)
 from .test_admin import inline_management
 
 
@@ -388,3 +398,41 @@ class RevisionTests(RoleTestCase):
         self.assertEqual(article.headline, "First headline")
         self.assertEqual([b.author for b in article.bylines.all()], [author])
         self.assertEqual(list(article.tags.names()), [])
+
+
+class DashboardTests(RoleTestCase):
+    def test_admin_index_shows_what_needs_attention(self):
+        make_article(headline="Waiting story", status=Article.Status.IN_REVIEW)
+        make_article(headline="Tomorrow story", publish_at=tomorrow())
+        make_article(headline="Live story")
+        make_article(
+            headline="My unfinished story",
+            status=Article.Status.DRAFT,
+            publish_at=None,
+            created_by=self.editor,
+        )
+        make_article(headline="Someone else's draft", status=Article.Status.DRAFT, publish_at=None)
+        self.client.force_login(self.editor)
+        response = self.client.get("/admin/")
+        for caption, headline in (
+            ("In review", "Waiting story"),
+            ("Scheduled next", "Tomorrow story"),
+            ("Recently published", "Live story"),
+            ("My drafts", "My unfinished story"),
+        ):
+            with self.subTest(caption=caption):
+                self.assertContains(response, f"<caption>{caption}</caption>", html=False)
+                self.assertContains(response, headline)
+        self.assertNotContains(response, "Someone else&#x27;s draft")
+
+    def test_dashboard_queries_do_not_grow_with_articles(self):
+        """Guards against a query per listed article (its section)."""
+        self.client.force_login(self.editor)
+        self.client.get("/admin/")
+        with CaptureQueriesContext(connection) as few:
+            self.client.get("/admin/")
+        for _ in range(10):
+            make_article(section=make_section(), status=Article.Status.IN_REVIEW)
+        with CaptureQueriesContext(connection) as many:
+            self.client.get("/admin/")
+        self.assertEqual(len(many), len(few))
