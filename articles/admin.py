@@ -2,6 +2,8 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ActionForm
+from django.contrib.admin.widgets import AdminSplitDateTime
 from django.db import models
 from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
@@ -128,6 +130,27 @@ class TransitionInline(admin.TabularInline):
         return False
 
 
+class ArticleActionForm(ActionForm):
+    """The list's action bar, with what some actions need: a time, a section, a tag."""
+
+    when = forms.SplitDateTimeField(
+        required=False, label="Time", widget=AdminSplitDateTime, help_text="For Schedule."
+    )
+    section = forms.ModelChoiceField(Section.objects, required=False, label="Section")
+    tag = forms.CharField(required=False, max_length=100, label="Tag")
+
+    @classmethod
+    def value(cls, request, name):
+        """The cleaned value of one of the extra inputs, or None if missing or invalid."""
+        form = cls(request.POST)
+        field = form.fields[name]
+        data = field.widget.value_from_datadict(request.POST, request.FILES, form.add_prefix(name))
+        try:
+            return field.clean(data) or None
+        except forms.ValidationError:
+            return None
+
+
 class ArticleForm(forms.ModelForm):
     """The article form, which refuses to overwrite a save made since it was opened."""
 
@@ -185,7 +208,17 @@ class ArticleAdmin(VersionAdmin):
     search_fields = ("headline", "dek", "body", "authors__name")
     prepopulated_fields = {"slug": ("headline",)}
     inlines = (BylineInline, CaptionInline, RelatedLinkInline, TransitionInline)
-    actions = ("submit_for_review", "publish_now", "unpublish", "withdraw", "revoke_share_links")
+    action_form = ArticleActionForm
+    actions = (
+        "submit_for_review",
+        "publish_now",
+        "schedule",
+        "unpublish",
+        "withdraw",
+        "assign_section",
+        "add_tag",
+        "revoke_share_links",
+    )
     readonly_fields = (
         "length",
         "share_link",
@@ -282,6 +315,53 @@ class ArticleAdmin(VersionAdmin):
     @admin.action(description="Unpublish selected articles", permissions=("publish",))
     def unpublish(self, request, queryset):
         self._move(request, queryset, Article.unpublish, "Unpublished %d article(s).")
+
+    @admin.action(
+        description="Schedule selected articles for the time given", permissions=("publish",)
+    )
+    def schedule(self, request, queryset):
+        when = ArticleActionForm.value(request, "when")
+        if when is None:
+            self.message_user(request, "Give the publication time to schedule.", messages.ERROR)
+            return
+        ready = []
+        for article in queryset:
+            if missing := missing_for_publication(article):
+                self._refuse_publication(request, article, missing)
+            else:
+                ready.append(article)
+        for article in ready:
+            article.publish(at=when, by=request.user)
+        self.message_user(
+            request,
+            f"Scheduled {len(ready)} article(s) for {when:%Y-%m-%d %H:%M}.",
+            messages.SUCCESS,
+        )
+
+    @admin.action(
+        description="File selected articles in the section given", permissions=("change",)
+    )
+    def assign_section(self, request, queryset):
+        section = ArticleActionForm.value(request, "section")
+        if section is None:
+            self.message_user(request, "Choose the section to file them in.", messages.ERROR)
+            return
+        articles = [a for a in queryset if self.has_change_permission(request, a)]
+        for article in articles:
+            article.section = section
+            article.save(update_fields=["section", "updated_at"])
+        self.message_user(request, f"Filed {len(articles)} article(s).", messages.SUCCESS)
+
+    @admin.action(description="Add the tag given to selected articles", permissions=("change",))
+    def add_tag(self, request, queryset):
+        tag = ArticleActionForm.value(request, "tag")
+        if not tag:
+            self.message_user(request, "Type the tag to add.", messages.ERROR)
+            return
+        articles = [a for a in queryset if self.has_change_permission(request, a)]
+        for article in articles:
+            article.tags.add(tag)
+        self.message_user(request, f"Tagged {len(articles)} article(s).", messages.SUCCESS)
 
     @admin.action(description="Withdraw selected articles (legal)", permissions=("publish",))
     def withdraw(self, request, queryset):

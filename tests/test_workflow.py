@@ -8,6 +8,7 @@ from django.contrib.auth.models import Group
 from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from reversion.models import Version
 
 from articles.models import Article, Transition
@@ -436,3 +437,40 @@ class DashboardTests(RoleTestCase):
         with CaptureQueriesContext(connection) as many:
             self.client.get("/admin/")
         self.assertEqual(len(many), len(few))
+
+
+class ParameterisedActionTests(RoleTestCase):
+    def setUp(self):
+        self.client.force_login(self.editor)
+
+    def act(self, action, articles, **fields):
+        return self.client.post(
+            "/admin/articles/article/",
+            {"action": action, "_selected_action": [a.pk for a in articles], **fields},
+            follow=True,
+        )
+
+    def test_schedule_sets_a_future_publication_time(self):
+        article = make_ready_article(status=Article.Status.IN_REVIEW)
+        self.act("schedule", [article], when_0="2030-06-01", when_1="08:00:00")
+        article.refresh_from_db()
+        self.assertEqual(article.status, Article.Status.PUBLISHED)
+        self.assertTrue(article.is_scheduled())
+        self.assertEqual(timezone.localtime(article.publish_at).hour, 8)
+
+    def test_schedule_without_a_time_changes_nothing(self):
+        article = make_ready_article(status=Article.Status.IN_REVIEW)
+        response = self.act("schedule", [article])
+        self.assertContains(response, "Give the publication time to schedule.")
+        article.refresh_from_db()
+        self.assertEqual(article.status, Article.Status.IN_REVIEW)
+
+    def test_assign_section_and_add_tag(self):
+        section = make_section(name="Business")
+        articles = [make_article(), make_article()]
+        self.act("assign_section", articles, section=section.pk)
+        self.act("add_tag", articles, tag="Energy")
+        for article in articles:
+            article.refresh_from_db()
+            self.assertEqual(article.section, section)
+            self.assertEqual(list(article.tags.names()), ["Energy"])
