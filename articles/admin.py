@@ -297,13 +297,18 @@ class ArticleAdmin(VersionAdmin):
 
     @admin.action(description="Publish selected articles now", permissions=("publish",))
     def publish_now(self, request, queryset):
+        ready = self._ready_to_publish(request, queryset)
+        self._move(request, ready, Article.publish, "Published %d article(s).")
+
+    def _ready_to_publish(self, request, articles):
+        """The articles that pass the pre-publish checks; each other one gets a message."""
         ready = []
-        for article in queryset:
+        for article in articles:
             if missing := missing_for_publication(article):
                 self._refuse_publication(request, article, missing)
             else:
                 ready.append(article)
-        self._move(request, ready, Article.publish, "Published %d article(s).")
+        return ready
 
     def _refuse_publication(self, request, article, missing):
         self.message_user(
@@ -324,12 +329,7 @@ class ArticleAdmin(VersionAdmin):
         if when is None:
             self.message_user(request, "Give the publication time to schedule.", messages.ERROR)
             return
-        ready = []
-        for article in queryset:
-            if missing := missing_for_publication(article):
-                self._refuse_publication(request, article, missing)
-            else:
-                ready.append(article)
+        ready = self._ready_to_publish(request, queryset)
         for article in ready:
             article.publish(at=when, by=request.user)
         self.message_user(
