@@ -7,6 +7,7 @@ same outcome for many parses in a handful of queries: new articles are inserted 
 the bulk write fails, every parse is loaded again on its own so that only the bad one fails.
 """
 
+import html
 import itertools
 from dataclasses import dataclass
 
@@ -14,7 +15,6 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.html import format_html
 from django.utils.text import slugify
 from taggit.models import Tag
 
@@ -39,13 +39,15 @@ class ImportItem:
     checksum: str
 
 
+BODY_TAGS = {Block.PARAGRAPH: "p", Block.SUBHEADING: "h2"}
+
+
 def render_body(blocks):
     """Body HTML from the parsed blocks: paragraphs and subheadings, escaped."""
-    tags = {Block.PARAGRAPH: "p", Block.SUBHEADING: "h2"}
     return "\n".join(
-        format_html("<{0}>{1}</{0}>", tags[block.kind], block.text)
+        f"<{BODY_TAGS[block.kind]}>{html.escape(block.text, quote=False)}</{BODY_TAGS[block.kind]}>"
         for block in blocks
-        if block.kind in tags
+        if block.kind in BODY_TAGS
     )
 
 
@@ -171,7 +173,7 @@ def _fill(article, parsed, source, checksum, status, section, run):
     # Uniqueness is ensured by the loaders (the source lookup, unique slugs) and by the database
     # constraints; Django's own checks would cost a query per constraint per article.
     article.full_clean(
-        exclude=["slug", "section", "import_run"],
+        exclude=["slug", "section", "import_run", "body"],  # body: escaped here, sanitized on save
         validate_unique=False,
         validate_constraints=False,
     )

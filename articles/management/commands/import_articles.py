@@ -29,7 +29,7 @@ from articles.models import Article, ImportedFile, ImportRun, Section
 
 # Files parsed and written together: one transaction and a few queries per batch. A batch in
 # memory is small; the corpus is never held whole.
-BATCH_SIZE = 100
+BATCH_SIZE = 250
 
 
 class Command(BaseCommand):
