@@ -17,6 +17,7 @@ from .models import (
     Author,
     Byline,
     Caption,
+    Correction,
     ImportedFile,
     ImportRun,
     RelatedLink,
@@ -108,6 +109,14 @@ class OwnerListFilter(admin.SimpleListFilter):
             own = Q(created_by=request.user) | Q(bylines__author__user=request.user)
             return queryset.filter(pk__in=queryset.filter(own).values("pk"))
         return queryset
+
+
+class CorrectionInline(admin.StackedInline):
+    """Corrections, clarifications and updates: each moves the article's "Updated" time."""
+
+    model = Correction
+    extra = 0
+    fields = (("kind", "published_at"), "text")
 
 
 class TransitionInline(admin.TabularInline):
@@ -207,7 +216,7 @@ class ArticleAdmin(VersionAdmin):
     date_hierarchy = "publish_at"
     search_fields = ("headline", "dek", "body", "authors__name")
     prepopulated_fields = {"slug": ("headline",)}
-    inlines = (BylineInline, CaptionInline, RelatedLinkInline, TransitionInline)
+    inlines = (BylineInline, CaptionInline, RelatedLinkInline, CorrectionInline, TransitionInline)
     action_form = ArticleActionForm
     actions = (
         "submit_for_review",

@@ -6,14 +6,13 @@ feed and sitemap asks that method.
 
 import math
 import secrets
-from datetime import timedelta
 
 import reversion
 from django.conf import settings
 from django.core import signing
 from django.core.validators import FileExtensionValidator
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import Max, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -25,7 +24,6 @@ from .fields import HttpURLField
 from .sanitizer import EDITOR_EXTENSIONS, sanitize_html, strip_control_characters
 from .validators import http_url_q, validate_image_size
 
-UPDATE_GRACE = timedelta(minutes=1)
 PREVIEW_SIGNER = signing.TimestampSigner(salt="articles.preview")
 WORDS_PER_MINUTE = 230
 IMAGE_EXTENSIONS = ("jpg", "jpeg", "png", "webp", "gif")
@@ -202,6 +200,13 @@ class Article(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    revised_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the latest correction or update was published; pages show it as "
+        "the update time, which typo fixes do not move.",
+    )
     edit_version = models.PositiveIntegerField(
         default=0, editable=False, help_text="Counts saves, so that a stale edit is detected."
     )
@@ -342,9 +347,10 @@ class Article(models.Model):
         live = max(filter(None, [self.publish_at, self.embargo_until]))
         return live if live > timezone.now() else None
 
-    def was_updated(self):
-        """Changed more than a minute after it went live: pages then show the update time."""
-        return self.publish_at is not None and self.updated_at - self.publish_at > UPDATE_GRACE
+    def note_revision(self):
+        """Set ``revised_at`` from the corrections (a query update: no new edit version)."""
+        self.revised_at = self.corrections.aggregate(latest=Max("published_at"))["latest"]
+        Article.objects.filter(pk=self.pk).update(revised_at=self.revised_at)
 
     def publish(self, *, at=None, by=None):
         """Make the article public at ``at`` (default: now, or the time already set)."""
@@ -407,6 +413,36 @@ class ArticleRedirect(models.Model):
 
     def __str__(self):
         return f"{self.old_path} → {self.article}"
+
+
+class Correction(models.Model):
+    """A dated, typed note of a substantive change, shown with the article."""
+
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", "Correction"
+        CLARIFICATION = "clarification", "Clarification"
+        UPDATE = "update", "Update"
+        EDITORS_NOTE = "editors_note", "Editor's note"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
+    kind = models.CharField(max_length=14, choices=Kind, default=Kind.CORRECTION)
+    text = models.TextField(help_text="What was wrong or what changed, in a sentence or two.")
+    published_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["published_at", "id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} of {self.published_at:%Y-%m-%d}"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self.article.note_revision()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        self.article.note_revision()
+        return result
 
 
 class Transition(models.Model):
@@ -586,8 +622,12 @@ class ImportedFile(models.Model):
 # A revision of an article holds its byline, captions, links and tags, so restoring one brings
 # them all back. Registered here, before the admin's VersionAdmin would register Article with its
 # inlines only; the status history is not content, and a restore leaves it alone.
+reversion.register(Correction)
 reversion.register(Byline)
 reversion.register(Caption)
 reversion.register(RelatedLink)
 reversion.register(TaggedArticle)
-reversion.register(Article, follow=("bylines", "captions", "related_links", "taggedarticle_set"))
+reversion.register(
+    Article,
+    follow=("bylines", "captions", "related_links", "corrections", "taggedarticle_set"),
+)

@@ -67,6 +67,7 @@ class AdminTestCase(TestCase):
             "related_links-0-title": "Earlier closure",
             "related_links-0-url": "https://example.com/closure",
             "related_links-0-target": "",
+            **inline_management("corrections", 0),
             **inline_management("transitions", 0),
         }
         return data | overrides
@@ -235,3 +236,29 @@ class ImportRunAdminTests(AdminTestCase):
         change = self.client.get(f"/admin/articles/article/{article.pk}/change/")
         self.assertContains(change, f"/admin/articles/importrun/{run.pk}/change/")
         self.assertContains(change, "/imports/a.txt")
+
+
+class CorrectionAdminTests(AdminTestCase):
+    def test_a_correction_added_in_the_admin_dates_the_update(self):
+        article = make_article(headline="Bridge", slug="bridge", authors=[self.jane])
+        data = self.article_form(
+            headline="Bridge", slug="bridge", opened_version=article.edit_version
+        )
+        data |= inline_management("bylines", 1, initial=1) | {
+            "bylines-0-id": article.bylines.get().pk,
+            "bylines-0-article": article.pk,
+            "bylines-0-order": "0",
+            "bylines-0-author": self.jane.pk,
+            "bylines-0-role": "author",
+        }
+        data |= inline_management("corrections", 1) | {
+            "corrections-0-kind": "clarification",
+            "corrections-0-text": "The bridge is a footbridge.",
+            "corrections-0-published_at_0": "2026-01-16",
+            "corrections-0-published_at_1": "10:00:00",
+        }
+        response = self.client.post(f"/admin/articles/article/{article.pk}/change/", data)
+        self.assertEqual(response.status_code, 302, response.content[:2000])
+        article.refresh_from_db()
+        self.assertEqual(article.corrections.get().text, "The bridge is a footbridge.")
+        self.assertEqual(article.revised_at, article.corrections.get().published_at)

@@ -1,7 +1,7 @@
 from django.contrib.auth import get_user_model
 from django.test import TestCase, override_settings
 
-from articles.models import Article, Byline
+from articles.models import Article, Byline, Correction
 
 from .factories import (
     image_file,
@@ -252,3 +252,39 @@ class ChangedAddressTests(TestCase):
         article.save()
         article.unpublish()
         self.assertEqual(self.client.get(old).status_code, 404)
+
+
+class CorrectionTests(TestCase):
+    def test_corrections_show_and_move_the_update_time_but_typo_fixes_do_not(self):
+        article = make_article(body="<p>The bridge opened in 1961.</p>")
+        url = article.get_absolute_url()
+        article.body = "<p>The bridge opened in 1961, on a Monday.</p>"
+        article.save()
+        self.assertNotContains(self.client.get(url), "Updated")
+        correction = Correction.objects.create(
+            article=article,
+            kind=Correction.Kind.CORRECTION,
+            text="An earlier version gave the wrong year for the opening.",
+        )
+        article.refresh_from_db()
+        self.assertEqual(article.revised_at, correction.published_at)
+        response = self.client.get(url)
+        self.assertContains(response, "Updated")
+        self.assertContains(response, "Corrections and updates")
+        self.assertContains(response, "An earlier version gave the wrong year for the opening.")
+        correction.delete()
+        article.refresh_from_db()
+        self.assertIsNone(article.revised_at)
+
+    def test_corrections_cost_one_query_whatever_their_number(self):
+        """Guards against a query per correction; articles without any pay nothing."""
+        article = make_article()
+        Correction.objects.create(article=article, text="First.")
+        url = article.get_absolute_url()
+        self.client.get(url)
+        with self.assertNumQueries(6):
+            self.client.get(url)
+        for number in range(10):
+            Correction.objects.create(article=article, text=f"More {number}.")
+        with self.assertNumQueries(6):
+            self.client.get(url)

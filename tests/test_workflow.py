@@ -47,6 +47,7 @@ def article_form(**overrides):
         **inline_management("bylines", 0),
         **inline_management("captions", 0),
         **inline_management("related_links", 0),
+        **inline_management("corrections", 0),
         **inline_management("transitions", 0),
     }
     return data | overrides

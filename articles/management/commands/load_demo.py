@@ -78,7 +78,6 @@ class Command(BaseCommand):
         article.dek = entry["dek"]
         article.publish_at = timezone.now() - timedelta(hours=entry["hours_ago"])
         article.save()
-        Article.objects.filter(pk=article.pk).update(updated_at=article.publish_at)
         lead = article.lead_caption
         if lead is not None and not lead.image:
             lead.alt_text = entry.get("alt_text", "")
