@@ -8,8 +8,10 @@ from django.db import models
 from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, strip_tags
+from django.utils.text import capfirst
 from reversion.admin import VersionAdmin
+from reversion.models import Version
 
 from . import conf
 from .models import (
@@ -137,6 +139,35 @@ class TransitionInline(admin.TabularInline):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+REVISION_FIELDS = (
+    "headline",
+    "slug",
+    "dek",
+    "body",
+    "section",
+    "byline_override",
+    "status",
+    "publish_at",
+    "embargo_until",
+)
+
+
+def revision_diff(version, article):
+    """(label, value in the version, value now) for each article field that differs; the body
+    is compared as text."""
+    then = version.field_dict
+    rows = []
+    for name in REVISION_FIELDS:
+        field = Article._meta.get_field(name)
+        old, new = then.get(field.attname), getattr(article, field.attname)
+        if old == new:
+            continue
+        if name == "body":
+            old, new = strip_tags(old or ""), strip_tags(new or "")
+        rows.append((capfirst(field.verbose_name), old, new))
+    return rows
 
 
 class ArticleActionForm(ActionForm):
@@ -394,6 +425,14 @@ class ArticleAdmin(VersionAdmin):
         for article in articles:
             move(article, by=request.user)
         self.message_user(request, message % len(articles), messages.SUCCESS)
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        """The revert page, with the article's fields that differ between that version and now."""
+        version = Version.objects.filter(pk=version_id, object_id=object_id).first()
+        article = Article.objects.filter(pk=object_id).first()
+        diff = revision_diff(version, article) if version and article else []
+        context = {"revision_diff": diff} | (extra_context or {})
+        return super().revision_view(request, object_id, version_id, context)
 
     def has_publish_permission(self, request):
         return request.user.has_perm("articles.publish_article")

@@ -389,12 +389,13 @@ class RevisionTests(RoleTestCase):
         history = self.client.get(f"/admin/articles/article/{article.pk}/history/")
         self.assertContains(history, "Changed")
         oldest = versions.last()
+        revert_page = self.client.get(f"/admin/articles/article/{article.pk}/history/{oldest.pk}/")
+        self.assertEqual(revert_page.status_code, 200)
         self.assertEqual(
-            self.client.get(
-                f"/admin/articles/article/{article.pk}/history/{oldest.pk}/"
-            ).status_code,
-            200,
+            revert_page.context["revision_diff"],
+            [("Headline", "First headline", "Second headline")],
         )
+        self.assertContains(revert_page, "What this version changes back, field by field")
         oldest.revision.revert(delete=True)
         article.refresh_from_db()
         self.assertEqual(article.headline, "First headline")
