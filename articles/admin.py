@@ -26,7 +26,7 @@ from .models import (
     Section,
     Transition,
 )
-from .publishing import missing_for_publication
+from .publishing import may_publish, missing_for_publication
 
 # What a user without the publish permission may set and edit.
 WRITER_STATUSES = (Article.Status.DRAFT, Article.Status.IN_REVIEW)
@@ -96,7 +96,7 @@ class OwnerListFilter(admin.SimpleListFilter):
     def value(self):
         if (value := super().value()) is not None:
             return value
-        return "all" if self.request.user.has_perm("articles.publish_article") else "mine"
+        return "all" if may_publish(self.request.user) else "mine"
 
     def choices(self, changelist):
         for lookup, title in self.lookup_choices:
@@ -435,7 +435,7 @@ class ArticleAdmin(VersionAdmin):
         return super().revision_view(request, object_id, version_id, context)
 
     def has_publish_permission(self, request):
-        return request.user.has_perm("articles.publish_article")
+        return may_publish(request.user)
 
     def has_change_permission(self, request, obj=None):
         """Without the publish permission, only one's own drafts and articles in review."""
@@ -553,11 +553,12 @@ class ImportedFileInline(admin.TabularInline):
 class ImportRunAdmin(admin.ModelAdmin):
     """Read-only history of import_articles runs: where each imported story came from."""
 
-    list_display = ("__str__", "created", "updated", "unchanged", "failed", "finished_at")
+    list_display = ("__str__", "user", "created", "updated", "unchanged", "failed", "finished_at")
     readonly_fields = (
         "started_at",
         "finished_at",
         "command",
+        "user",
         "created",
         "updated",
         "unchanged",

@@ -581,6 +581,14 @@ class ImportRun(models.Model):
         null=True, blank=True, help_text="Empty if the run was interrupted."
     )
     command = models.TextField(help_text="The command line, as it was run.")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The account the run acted as (--user); empty for an operator's run.",
+    )
     created = models.PositiveIntegerField(default=0)
     updated = models.PositiveIntegerField(default=0)
     unchanged = models.PositiveIntegerField(default=0)

@@ -5,9 +5,23 @@ on the saved article with its byline and captions, so the admin calls them after
 are saved; the importer, which fills articles from text files, does not call them.
 """
 
+from django.core.exceptions import PermissionDenied
+
 from . import conf
 
 HEADLINE_MAX_LENGTH = 110
+PUBLISH_PERMISSION = "articles.publish_article"
+
+
+def may_publish(user):
+    """Whether ``user`` may publish, unpublish and schedule: every path that publishes asks."""
+    return user.has_perm(PUBLISH_PERMISSION)
+
+
+def ensure_may_publish(user):
+    """Raise ``PermissionDenied`` unless ``user`` may publish."""
+    if not may_publish(user):
+        raise PermissionDenied(f"{user} does not have the permission to publish articles.")
 
 
 def _headline(article):

@@ -5,10 +5,15 @@ import tempfile
 from pathlib import Path
 from unittest import mock
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
 from django.db.models import QuerySet
 from django.test import TestCase, override_settings
 
+from articles.importers.loader import ImportItem, load_article, load_articles
+from articles.importers.parser import parse_article
 from articles.models import Article, Author, Caption, ImportedFile, ImportRun
 
 from .factories import make_section
@@ -219,3 +224,66 @@ class ImportedArticlePageTests(ImportCommandTestCase):
             with self.subTest(text=text):
                 self.assertContains(response, text)
         self.assertNotContains(response, "Search Trends")
+
+
+class ImportPermissionTests(ImportCommandTestCase):
+    """Publishing through the importer asks the same permission as the admin does."""
+
+    @classmethod
+    def setUpTestData(cls):
+        users = get_user_model().objects
+        cls.writer = users.create_user("writer", is_staff=True)
+        cls.writer.groups.add(Group.objects.get(name="Writer"))
+        cls.editor = users.create_user("editor", is_staff=True)
+        cls.editor.groups.add(Group.objects.get(name="Editor"))
+
+    def test_a_writer_cannot_publish_by_import_and_nothing_is_written(self):
+        _, error = self.run_command(
+            "--user", "writer", "--status", "published", self.story("a.txt")
+        )
+        self.assertEqual(error.returncode, 1)
+        self.assertIn("writer does not have the permission to publish articles", str(error))
+        self.assertFalse(Article.objects.exists())
+        self.assertFalse(ImportRun.objects.exists())
+
+    def test_a_writer_imports_drafts_that_are_theirs(self):
+        _, error = self.run_command("--user", "writer", self.story("a.txt"))
+        self.assertIsNone(error)
+        article = Article.objects.get()
+        self.assertEqual(article.status, Article.Status.DRAFT)
+        self.assertTrue(article.is_owned_by(self.writer))
+        self.assertEqual(ImportRun.objects.get().user, self.writer)
+
+    def test_an_editor_publishes_by_import_and_the_move_is_recorded(self):
+        _, error = self.run_command(
+            "--user", "editor", "--status", "published", self.story("a.txt")
+        )
+        self.assertIsNone(error)
+        article = Article.objects.published().get()
+        transition = article.transitions.get()
+        self.assertEqual((transition.user, transition.from_status), (self.editor, ""))
+        self.assertEqual(transition.to_status, Article.Status.PUBLISHED)
+        self.assertIn("--user editor", ImportRun.objects.get().command)
+
+    def test_an_unknown_or_inactive_user_is_an_error_before_anything_is_written(self):
+        get_user_model().objects.create_user("gone", is_active=False)
+        for username in ("nobody", "gone"):
+            with self.subTest(username):
+                _, error = self.run_command("--user", username, self.story("a.txt"))
+                self.assertIn(f"No active user with the username '{username}'", str(error))
+        self.assertFalse(ImportRun.objects.exists())
+
+    def test_the_loader_refuses_too_whoever_calls_it(self):
+        parsed = parse_article(self.story("a.txt").read_bytes())
+        item = ImportItem(parsed, "a.txt", "0" * 64)
+        with self.assertRaises(PermissionDenied):
+            load_articles([item], status=Article.Status.PUBLISHED, by=self.writer)
+        with self.assertRaises(PermissionDenied):
+            load_article(
+                parsed,
+                source="a.txt",
+                checksum="0",
+                status=Article.Status.PUBLISHED,
+                by=self.writer,
+            )
+        self.assertFalse(Article.objects.exists())

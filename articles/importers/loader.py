@@ -18,7 +18,17 @@ from django.utils import timezone
 from django.utils.text import slugify
 from taggit.models import Tag
 
-from ..models import Article, Author, Byline, Caption, ImportedFile, RelatedLink, TaggedArticle
+from ..models import (
+    Article,
+    Author,
+    Byline,
+    Caption,
+    ImportedFile,
+    RelatedLink,
+    TaggedArticle,
+    Transition,
+)
+from ..publishing import ensure_may_publish
 from .parser import Block, ParsedArticle
 
 SLUG_MAX_LENGTH = 200
@@ -119,22 +129,26 @@ def load_article(
     section=None,
     tags=(),
     run=None,
+    by=None,
 ) -> ImportResult:
     """Create or update the article of ``source``; raises ``ValidationError`` on invalid data.
 
     ``status`` applies to new articles only: an editor's later decision on an existing article
-    (publishing, unpublishing) is not undone by importing a corrected file.
+    (publishing, unpublishing) is not undone by importing a corrected file. ``by`` is the user
+    the import acts for (None: the operator at the command line); publishing needs their
+    permission, and ``PermissionDenied`` is raised before anything is written.
     """
+    _check_permission(status, by)
     item = ImportItem(parsed, source, checksum)
     with transaction.atomic():
         article = Article.objects.select_for_update().filter(source=source).first()
         if article is not None and article.source_checksum == checksum:
             return ImportResult(ImportedFile.Action.UNCHANGED, article)
         if article is None:
-            article = _fill(None, parsed, source, checksum, status, section, run)
-            _insert([(item, article)], tags)
+            article = _fill(None, parsed, source, checksum, status, section, run, by)
+            _insert([(item, article)], tags, by)
             return ImportResult(ImportedFile.Action.CREATED, article)
-        _update(_fill(article, parsed, source, checksum, status, section, run), parsed, tags)
+        _update(_fill(article, parsed, source, checksum, status, section, run, by), parsed, tags)
     return ImportResult(ImportedFile.Action.UPDATED, article)
 
 
@@ -158,10 +172,15 @@ def _update(article, parsed, tags):
         article.tags.add(*tags)
 
 
-def _fill(article, parsed, source, checksum, status, section, run):
+def _check_permission(status, by):
+    if status == Article.Status.PUBLISHED and by is not None:
+        ensure_may_publish(by)
+
+
+def _fill(article, parsed, source, checksum, status, section, run, by):
     """``article`` (or a new one with ``status``) with the parsed content; validated."""
     if article is None:
-        article = Article(source=source, status=status)
+        article = Article(source=source, status=status, created_by=by)
         if status == Article.Status.PUBLISHED:
             article.publish_at = timezone.now()
     article.headline = parsed.headline
@@ -180,19 +199,20 @@ def _fill(article, parsed, source, checksum, status, section, run):
     return article
 
 
-def load_articles(items, *, status=Article.Status.DRAFT, section=None, tags=(), run=None):
+def load_articles(items, *, status=Article.Status.DRAFT, section=None, tags=(), run=None, by=None):
     """``load_article`` for each of ``items``, in bulk; one ``ImportResult`` per item, in order.
 
     A parse that is invalid gets a failed result; the others are still written.
     """
+    _check_permission(status, by)
     try:
         with transaction.atomic():
-            return _load_in_bulk(items, status, section, tags, run)
+            return _load_in_bulk(items, status, section, tags, run, by)
     except (DatabaseError, ValidationError):
-        return [_load_alone(item, status, section, tags, run) for item in items]
+        return [_load_alone(item, status, section, tags, run, by) for item in items]
 
 
-def _load_alone(item, status, section, tags, run):
+def _load_alone(item, status, section, tags, run, by):
     try:
         return load_article(
             item.parsed,
@@ -202,6 +222,7 @@ def _load_alone(item, status, section, tags, run):
             section=section,
             tags=tags,
             run=run,
+            by=by,
         )
     except (ValidationError, DatabaseError) as error:
         return ImportResult(ImportedFile.Action.FAILED, None, error=_message(error))
@@ -215,7 +236,7 @@ def _message(error):
     return f"database refused the article: {error}"
 
 
-def _load_in_bulk(items, status, section, tags, run):
+def _load_in_bulk(items, status, section, tags, run, by):
     existing = {
         article.source: article
         for article in Article.objects.filter(source__in=[item.source for item in items])
@@ -226,23 +247,26 @@ def _load_in_bulk(items, status, section, tags, run):
         if article is not None and article.source_checksum == item.checksum:
             results[index] = ImportResult(ImportedFile.Action.UNCHANGED, article)
         elif article is not None:
-            results[index] = _load_alone(item, status, section, tags, run)
+            results[index] = _load_alone(item, status, section, tags, run, by)
         else:
             try:
-                article = _fill(None, item.parsed, item.source, item.checksum, status, section, run)
+                article = _fill(
+                    None, item.parsed, item.source, item.checksum, status, section, run, by
+                )
             except ValidationError as error:
                 results[index] = ImportResult(ImportedFile.Action.FAILED, None, _message(error))
             else:
                 new.append((index, item, article))
     if new:
-        _insert([(item, article) for _, item, article in new], tags)
+        _insert([(item, article) for _, item, article in new], tags, by)
         for index, _, article in new:
             results[index] = ImportResult(ImportedFile.Action.CREATED, article)
     return results
 
 
-def _insert(new, tags):
-    """Insert new articles with their bylines, captions, links and tags: a query per table.
+def _insert(new, tags, by):
+    """Insert new articles with their bylines, captions, links, tags and first status (the
+    transition from nothing, by ``by``): a query per table.
 
     ``new`` holds (ImportItem, unsaved Article) pairs.
     """
@@ -260,6 +284,9 @@ def _insert(new, tags):
     Byline.objects.bulk_create(bylines)
     Caption.objects.bulk_create(captions)
     RelatedLink.objects.bulk_create(links)
+    Transition.objects.bulk_create(
+        Transition(article=article, user=by, to_status=article.status) for article in articles
+    )
     if tags:
         tag_objects = [_tag_named(name) for name in dict.fromkeys(tags)]
         TaggedArticle.objects.bulk_create(

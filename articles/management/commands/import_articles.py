@@ -4,6 +4,10 @@
 
 PATH is a file, a folder (read recursively for *.txt) or - for standard input.
 
+--user USERNAME makes the import act for that account: new articles are theirs, and
+--status published is refused unless the account may publish (articles.publish_article).
+Without --user the run is the operator's, who has the server's shell and so every right.
+
 Guarantees:
 - Idempotent: a file imported before with the same content changes nothing; a changed file
   updates its article in place instead of duplicating it (keyed on the file's resolved path).
@@ -18,6 +22,8 @@ import itertools
 import json
 import shlex
 
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
@@ -26,6 +32,7 @@ from articles.importers.files import SourceError, checksum, discover
 from articles.importers.loader import ImportItem, load_articles
 from articles.importers.parser import ArticleFormatError, parse_article
 from articles.models import Article, ImportedFile, ImportRun, Section
+from articles.publishing import ensure_may_publish
 
 # Files parsed and written together: one transaction and a few queries per batch. A batch in
 # memory is small; the corpus is never held whole.
@@ -56,21 +63,28 @@ class Command(BaseCommand):
         parser.add_argument(
             "--encoding", help="Decode files with this encoding (default: detect UTF-8 or cp1252)."
         )
+        parser.add_argument(
+            "--user",
+            metavar="USERNAME",
+            help="Act for this account: it owns new articles and needs the publish permission "
+            "for --status published.",
+        )
 
     def handle(self, **options):
         paths = options["paths"]
         section = self._section(options["section"])
+        user = self._user(options["user"], options["status"])
         total = sum(1 for _ in discover(paths))  # a walk of the folders; files are read later
         run = None
         if not options["dry_run"]:
-            run = ImportRun.objects.create(command=self._command_line(paths, options))
+            run = ImportRun.objects.create(command=self._command_line(paths, options), user=user)
         counts = dict.fromkeys(ImportedFile.Action.values, 0)
         failures = []
         progress = total > 1 and not options["json"] and self.stderr.isatty()
 
         sources, done = discover(paths), 0
         while batch := list(itertools.islice(sources, BATCH_SIZE)):
-            for result in self._import_batch(batch, section, run, options):
+            for result in self._import_batch(batch, section, run, user, options):
                 counts[result["action"]] += 1
                 if result["action"] == ImportedFile.Action.FAILED:
                     failures.append(result)
@@ -99,7 +113,21 @@ class Command(BaseCommand):
         except Section.DoesNotExist:
             raise CommandError(f"No section with the slug {slug!r}.") from None
 
-    def _import_batch(self, sources, section, run, options):
+    def _user(self, username, status):
+        """The active account of ``username`` (None without one), checked before any write."""
+        if username is None:
+            return None
+        user = get_user_model().objects.filter(username=username, is_active=True).first()
+        if user is None:
+            raise CommandError(f"No active user with the username {username!r}.")
+        if status == Article.Status.PUBLISHED:
+            try:
+                ensure_may_publish(user)
+            except PermissionDenied as error:
+                raise CommandError(f"{error} Import as draft, or ask an editor.") from None
+        return user
+
+    def _import_batch(self, sources, section, run, user, options):
         """Read, parse and load a batch of sources; a result dict each, in order."""
         results = [self._read(source, options) for source in sources]
         parsed = [result for result in results if "parsed" in result]
@@ -113,6 +141,7 @@ class Command(BaseCommand):
             section=section,
             tags=options["tags"],
             run=run,
+            by=user,
         )
         for result, outcome in zip(parsed, loaded, strict=True):
             result.update(action=outcome.action, article=outcome.article)
@@ -179,4 +208,6 @@ class Command(BaseCommand):
             words += ["--tag", tag]
         if options["encoding"]:
             words += ["--encoding", options["encoding"]]
+        if options["user"]:
+            words += ["--user", options["user"]]
         return shlex.join(words)
