@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html, strip_tags
+from django.utils.html import format_html, format_html_join, strip_tags
 from django.utils.text import capfirst
 from reversion.admin import VersionAdmin
 from reversion.models import Version
@@ -53,12 +53,34 @@ class BylineInline(admin.TabularInline):
 class CaptionInline(admin.StackedInline):
     model = Caption
     extra = 0
-    fields = ("order", ("image", "preview"), "text", ("credit", "alt_text"))
-    readonly_fields = ("preview",)
+    fields = (
+        "order",
+        ("image", "preview"),
+        ("focal_x", "focal_y", "crops"),
+        "text",
+        ("credit", "alt_text"),
+    )
+    readonly_fields = ("preview", "crops")
+    # The only float fields are the focal point: from 0 to 1, and left out of a form (older
+    # clients), they keep their value; emptied, the model refuses them.
+    formfield_overrides = {models.FloatField: {"min_value": 0, "max_value": 1, "required": False}}
 
     @admin.display(description="Preview")
     def preview(self, caption):
         return thumbnail(caption.image, size=160)
+
+    @admin.display(description="Crops around the focal point")
+    def crops(self, caption):
+        """The 16:9, 4:3 and 1:1 crops as saved, so the editor sees what the focal point does."""
+        return format_html_join(
+            " ",
+            '<img src="{}" alt="{} crop" width="{}" height="{}">',
+            (
+                (crop.url, ratio.replace("x", ":"), 96, round(96 * crop.height / crop.width))
+                for ratio in ("16x9", "4x3", "1x1")
+                if (crop := caption.rendition(ratio, fmt="webp", width=480))
+            ),
+        )
 
 
 class RelatedLinkInline(admin.TabularInline):

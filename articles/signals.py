@@ -1,10 +1,13 @@
-"""Cache invalidation: the section navigation is cached, and dropped when a section changes."""
+"""Cache invalidation: the section navigation is cached, and dropped when a section changes.
+Search: an article's search entry is rewritten when anything it holds changes."""
 
 from django.core.cache import cache
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
+from taggit.models import Tag
 
-from .models import Section
+from . import search
+from .models import Article, Author, Byline, Section, TaggedArticle
 
 NAV_SECTIONS_KEY = "articles:nav_sections"
 
@@ -13,3 +16,53 @@ NAV_SECTIONS_KEY = "articles:nav_sections"
 @receiver(post_delete, sender=Section)
 def forget_nav_sections(**kwargs):
     cache.delete(NAV_SECTIONS_KEY)
+
+
+def _deleted_with_its_article(origin):
+    """Whether a deletion started from articles: their entries go with them, and rewriting one
+    now would bring back the entry of an article about to be deleted."""
+    return isinstance(origin, Article) or getattr(origin, "model", None) is Article
+
+
+@receiver(post_save, sender=Article)
+def reindex_article(instance, update_fields=None, **kwargs):
+    if update_fields is None or {"headline", "dek", "body"} & set(update_fields):
+        search.reindex([instance.pk])
+
+
+@receiver(post_save, sender=Byline)
+@receiver(post_delete, sender=Byline)
+def reindex_byline_article(instance, origin=None, **kwargs):
+    if not _deleted_with_its_article(origin):
+        search.reindex([instance.article_id])
+
+
+@receiver(post_save, sender=TaggedArticle)
+@receiver(post_delete, sender=TaggedArticle)
+def reindex_tagged_article(instance, origin=None, **kwargs):
+    if not _deleted_with_its_article(origin):
+        search.reindex([instance.content_object_id])
+
+
+@receiver(pre_save, sender=Author)
+def note_author_rename(instance, update_fields=None, **kwargs):
+    """Note a change of name, so that saving a bio does not rewrite all the author's entries."""
+    instance._renamed = (
+        instance.pk is not None
+        and (update_fields is None or "name" in update_fields)
+        and not Author.objects.filter(pk=instance.pk, name=instance.name).exists()
+    )
+
+
+@receiver(post_save, sender=Author)
+def reindex_renamed_author(instance, **kwargs):
+    if instance._renamed:
+        search.reindex(Byline.objects.filter(author=instance).values_list("article", flat=True))
+
+
+@receiver(post_save, sender=Tag)
+def reindex_renamed_tag(instance, created, **kwargs):
+    if not created:
+        search.reindex(
+            TaggedArticle.objects.filter(tag=instance).values_list("content_object", flat=True)
+        )

@@ -1,11 +1,16 @@
-"""Checks applied to what editors and importers store: link schemes and upload sizes."""
+"""Checks applied to what editors and importers store: link schemes and uploaded images."""
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
+from PIL import Image
 
 from . import conf
+
+# Formats every browser shows, as Pillow names them from the content, not the file name (MPO is
+# the JPEG that cameras write with a second, preview image inside).
+IMAGE_FORMATS = ("JPEG", "MPO", "PNG", "WEBP", "GIF")
 
 # URLField alone also allows ftp; readers' links must be web pages.
 http_url_validator = URLValidator(
@@ -30,3 +35,46 @@ def validate_image_size(file):
             params={"size": filesizeformat(file.size), "limit": filesizeformat(limit)},
             code="image_too_large",
         )
+
+
+def validate_image_file(file):
+    """A real JPEG, PNG, WebP or GIF image of at most ``ARTICLES_MAX_IMAGE_PIXELS`` pixels.
+
+    The pixel count comes from the header, before anything is decoded: a small file can hold a
+    picture that takes gigabytes to decode (a decompression bomb). A file already stored was
+    checked when it was uploaded, and is not read again.
+    """
+    if getattr(file, "_committed", False):  # a FieldFile already in storage
+        return
+    limit = conf.get("ARTICLES_MAX_IMAGE_PIXELS")
+    file.seek(0)
+    try:
+        with Image.open(file) as image:
+            if image.format not in IMAGE_FORMATS:
+                raise ValidationError(
+                    "This is a %(format)s image; upload a JPEG, PNG, WebP or GIF.",
+                    params={"format": image.format},
+                    code="image_format",
+                )
+            width, height = image.size
+            if width * height > limit:
+                raise ValidationError(
+                    "This image is %(width)s × %(height)s pixels; the limit is %(limit)s "
+                    "million pixels.",
+                    params={"width": width, "height": height, "limit": f"{limit / 1e6:g}"},
+                    code="image_too_many_pixels",
+                )
+            image.verify()
+    except Image.DecompressionBombError as error:
+        raise ValidationError(
+            "This image has too many pixels; the limit is %(limit)s million pixels.",
+            params={"limit": f"{limit / 1e6:g}"},
+            code="image_too_many_pixels",
+        ) from error
+    except (OSError, SyntaxError, ValueError) as error:
+        raise ValidationError(
+            "This file is not an image, or it is damaged: upload a JPEG, PNG, WebP or GIF.",
+            code="invalid_image",
+        ) from error
+    finally:
+        file.seek(0)

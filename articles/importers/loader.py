@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from taggit.models import Tag
 
+from .. import search
 from ..models import (
     Article,
     Author,
@@ -170,6 +171,7 @@ def _update(article, parsed, tags):
     RelatedLink.objects.bulk_create(_links(article, parsed))
     if tags:
         article.tags.add(*tags)
+    search.reindex([article.pk])  # the bulk writes above send no signals
 
 
 def _check_permission(status, by):
@@ -294,6 +296,7 @@ def _insert(new, tags, by):
             for article in articles
             for tag in tag_objects
         )
+    search.reindex([article.pk for article in articles])  # bulk writes send no signals
 
 
 def _bylines(article, parsed, authors):
