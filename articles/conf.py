@@ -11,8 +11,17 @@ DEFAULTS = {
     "ARTICLES_PAGINATE_BY": 20,
     # Name shown in the page header and titles.
     "ARTICLES_SITE_NAME": "The Newsroom",
+    # The site's address, e.g. "https://news.example.org": absolute links in feeds, sitemaps,
+    # canonical links and structured data use it. Empty: the address the request came to.
+    "ARTICLES_SITE_URL": "",
+    # The publisher's logo in structured data: a static file and its size in pixels (Google
+    # asks for a rectangle that fits 600x60).
+    "ARTICLES_PUBLISHER_LOGO": {"path": "articles/logo.png", "width": 600, "height": 60},
     # Largest image an editor may upload, in bytes.
     "ARTICLES_MAX_IMAGE_BYTES": 10 * 1024 * 1024,
+    # Most pixels an uploaded image may have (read from its header, before decoding, against
+    # decompression bombs); 40 million is a 7700x5200 photo, ~160 MB once decoded.
+    "ARTICLES_MAX_IMAGE_PIXELS": 40_000_000,
     # What an article needs before an editor can publish it (see articles/publishing.py).
     "ARTICLES_PUBLISH_CHECKS": ("headline", "author", "section", "alt_text", "dek"),
     # How long a share-able preview link works, in seconds.

@@ -4,15 +4,19 @@ What "published" means is defined once, in ``ArticleQuerySet.published()``; ever
 feed and sitemap asks that method.
 """
 
+import logging
 import math
 import secrets
+from functools import partial
 
 import reversion
 from django.conf import settings
 from django.core import signing
-from django.core.validators import FileExtensionValidator
-from django.db import models
-from django.db.models import Max, Prefetch, Q
+from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
+from django.db import models, transaction
+from django.db.models import Count, Max, Prefetch, Q
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -20,13 +24,22 @@ from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
+from . import images
 from .fields import HttpURLField
 from .sanitizer import EDITOR_EXTENSIONS, sanitize_html, strip_control_characters
-from .validators import http_url_q, validate_image_size
+from .validators import http_url_q, validate_image_file, validate_image_size
 
 PREVIEW_SIGNER = signing.TimestampSigner(salt="articles.preview")
 WORDS_PER_MINUTE = 230
 IMAGE_EXTENSIONS = ("jpg", "jpeg", "png", "webp", "gif")
+IMAGE_VALIDATORS = [
+    FileExtensionValidator(IMAGE_EXTENSIONS),
+    validate_image_size,
+    validate_image_file,
+]
+FOCAL_VALIDATORS = [MinValueValidator(0.0), MaxValueValidator(1.0)]
+
+logger = logging.getLogger(__name__)
 
 
 def http_url_constraint(field, model):
@@ -61,11 +74,7 @@ class Author(models.Model):
     slug = models.SlugField(max_length=200, unique=True)
     job_title = models.CharField(max_length=200, blank=True)
     bio = models.TextField("short bio", blank=True, help_text="Two or three plain sentences.")
-    photo = models.ImageField(
-        upload_to="authors/%Y/",
-        blank=True,
-        validators=[FileExtensionValidator(IMAGE_EXTENSIONS), validate_image_size],
-    )
+    photo = models.ImageField(upload_to="authors/%Y/", blank=True, validators=IMAGE_VALIDATORS)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -119,6 +128,17 @@ class ArticleQuerySet(models.QuerySet):
         """Everything an article page shows, in a fixed number of queries."""
         return self.for_listing().prefetch_related(
             Prefetch("related_links", queryset=RelatedLink.objects.select_related("target"))
+        )
+
+    def related_to(self, article):
+        """Other articles like ``article``: those sharing most of its tags first, then those of
+        its section, newest first within each. Uses its prefetched tags."""
+        tag_ids = [tag.pk for tag in article.tags.all()]
+        return (
+            self.exclude(pk=article.pk)
+            .filter(Q(taggedarticle__tag__in=tag_ids) | Q(section=article.section_id))
+            .annotate(shared_tags=Count("taggedarticle", filter=Q(taggedarticle__tag__in=tag_ids)))
+            .order_by("-shared_tags", "-publish_at")
         )
 
 
@@ -501,7 +521,12 @@ class Byline(models.Model):
 
 
 class Caption(models.Model):
-    """A captioned image; the first one (lowest order) is the article's lead image."""
+    """A captioned image; the first one (lowest order) is the article's lead image.
+
+    Saving a new image or focal point makes its renditions (``articles.images``): sizes and
+    crops described in ``renditions``, so that pages, feeds and structured data show them
+    without a query; the files of the ones they replace are deleted once the change commits.
+    """
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="captions")
     image = models.ImageField(
@@ -509,11 +534,31 @@ class Caption(models.Model):
         blank=True,
         width_field="image_width",
         height_field="image_height",
-        validators=[FileExtensionValidator(IMAGE_EXTENSIONS), validate_image_size],
+        validators=IMAGE_VALIDATORS,
         help_text="Optional: imported captions may arrive before their image.",
     )
     image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    focal_x = models.FloatField(
+        "focal point across",
+        default=0.5,
+        validators=FOCAL_VALIDATORS,
+        help_text="Where the subject of the picture is, from 0 (left edge) to 1 (right edge); "
+        "0.5 is the middle. Crops for story lists and social networks keep it in view.",
+    )
+    focal_y = models.FloatField(
+        "focal point down",
+        default=0.5,
+        validators=FOCAL_VALIDATORS,
+        help_text="Where the subject of the picture is, from 0 (top) to 1 (bottom); 0.5 is "
+        "the middle.",
+    )
+    renditions = models.JSONField(
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text="The sizes and crops made from the image (see articles/images.py).",
+    )
     text = models.TextField(blank=True)
     credit = models.CharField(max_length=255, blank=True, help_text="e.g. Reuters/Jane Doe")
     alt_text = models.CharField(
@@ -523,6 +568,12 @@ class Caption(models.Model):
 
     class Meta:
         ordering = ["order", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(focal_x__gte=0, focal_x__lte=1, focal_y__gte=0, focal_y__lte=1),
+                name="articles_caption_focal_point_in_image",
+            )
+        ]
 
     def __str__(self):
         return self.text[:80] or self.alt_text or f"Caption {self.pk}"
@@ -530,7 +581,80 @@ class Caption(models.Model):
     def save(self, *args, **kwargs):
         self.text = strip_control_characters(self.text).strip()
         self.credit = strip_control_characters(self.credit).strip()
+        update_fields = kwargs.get("update_fields")
+        stale = []
+        if update_fields is None or {"image", "focal_x", "focal_y"} & set(update_fields):
+            stale = self.update_renditions()
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "renditions"}
         super().save(*args, **kwargs)
+        if stale:
+            transaction.on_commit(partial(images.delete_files, stale), using=self._state.db)
+
+    def update_renditions(self):
+        """Make the renditions of the image for its focal point, unless ``renditions`` already
+        describes them; returns the names of the files replaced, to delete after the commit.
+
+        An image that cannot be read gets none (pages show the original), and a warning."""
+        source = self.image.name if self.image else ""
+        focal = [float(self.focal_x), float(self.focal_y)]
+        current = self.renditions or {}
+        if current.get("source", "") == source and (not source or current.get("focal") == focal):
+            return []
+        # Store a new upload now, as save() would, so that renditions are named after it.
+        self._meta.get_field("image").pre_save(self, self._state.adding)
+        source = self.image.name if self.image else ""
+        try:
+            self.renditions = images.make_renditions(source, focal=focal) if source else {}
+        except images.UnusableImage as error:
+            logger.warning("No renditions of %s for caption %s: %s", source, self.pk, error)
+            self.renditions = {}
+        kept = set(images.file_names(self.renditions))
+        return [name for name in images.file_names(current) if name not in kept]
+
+    def rendition(self, ratio="original", fmt="jpeg", width=None):
+        """The widest rendition of ``ratio`` ("original", "16x9", "4x3" or "1x1") in ``fmt``
+        ("jpeg", a PNG for pictures with transparency; or "webp") not wider than ``width``
+        (the narrowest if none is; the widest if ``width`` is None): an ``images.Rendition``
+        with ``url``, ``width``, ``height``, ``mime_type`` and ``bytes``. None without an image,
+        or while its renditions are not made (images saved before they existed)."""
+        data = self.renditions if self.image else {}
+        return images.find(data, ratio=ratio, fmt=fmt, width=width)
+
+    def social_images(self):
+        """The widest JPEG (or PNG) of the 16:9, 4:3 and 1:1 crops, for structured data and
+        social cards; [] without an image or renditions."""
+        return [found for ratio in images.CROPS if (found := self.rendition(ratio))]
+
+    @property
+    def pictures(self):
+        """Each ratio as templates show it (``caption.pictures.4x3``, an ``images.Picture``):
+        the renditions, or the original image in every ratio until they are made; {} without
+        an image. Reads no database and no storage."""
+        if not self.image:
+            return {}
+        if not self.renditions.get("files"):
+            original = images.Picture(self.image.url, self.image_width, self.image_height)
+            return dict.fromkeys(images.RATIOS, original)
+        return images.Pictures(images.renditions_in(self.renditions))
+
+
+@receiver(post_delete, sender=Caption)
+def delete_caption_renditions(instance, using, **kwargs):
+    """A deleted caption's renditions go once the deletion commits. Its uploaded image stays:
+    a revision may bring the caption back (and ``remake_restored_renditions()`` with it)."""
+    if names := images.file_names(instance.renditions):
+        transaction.on_commit(partial(images.delete_files, names), using=using)
+
+
+@receiver(post_save, sender=Caption)
+def remake_restored_renditions(instance, raw, using, **kwargs):
+    """Reverting a revision (and ``loaddata``) writes captions raw, past ``save()``: make again
+    renditions whose files were deleted since, or that were never made."""
+    if raw and instance.image and not images.files_exist(instance.renditions):
+        instance.renditions = {}
+        instance.update_renditions()
+        Caption.objects.using(using).filter(pk=instance.pk).update(renditions=instance.renditions)
 
 
 class RelatedLink(models.Model):
@@ -625,6 +749,30 @@ class ImportedFile(models.Model):
 
     def __str__(self):
         return f"{self.path}: {self.get_action_display().lower()}"
+
+
+class SearchEntry(models.Model):
+    """An article's text as search sees it: plain words, author names in byline order, tags.
+
+    Written only by ``articles.search.reindex()``. The full-text index over these rows is
+    database SQL from migration 0004 (an FTS5 table and triggers on SQLite, a generated
+    ``document`` column on PostgreSQL): a migration that alters this table must keep it working.
+    """
+
+    article = models.OneToOneField(
+        Article, on_delete=models.CASCADE, primary_key=True, related_name="search_entry"
+    )
+    headline = models.TextField()
+    dek = models.TextField(blank=True)
+    authors = models.TextField(blank=True)
+    tags = models.TextField(blank=True)
+    body = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name_plural = "search entries"
+
+    def __str__(self):
+        return self.headline
 
 
 # A revision of an article holds its byline, captions, links and tags, so restoring one brings

@@ -1,8 +1,18 @@
 from django.urls import path, re_path
 
-from . import views
+from . import feeds, sitemaps, views
+from .feedgenerators import FORMATS
 
 app_name = "articles"
+
+
+def feed_paths(prefix, feed_class, name):
+    """``<prefix>feeds/rss/``, ``…/atom/`` and ``…/json/``, named ``<name>_rss`` and so on."""
+    return [
+        path(f"{prefix}feeds/{format}/", feed_class(generator), name=f"{name}_{format}")
+        for format, generator in FORMATS.items()
+    ]
+
 
 urlpatterns = [
     re_path(
@@ -19,5 +29,19 @@ urlpatterns = [
     path("sections/<slug:slug>/", views.SectionDetailView.as_view(), name="section_detail"),
     path("authors/<slug:slug>/", views.AuthorDetailView.as_view(), name="author_detail"),
     path("tags/<slug:slug>/", views.TagDetailView.as_view(), name="tag_detail"),
+    path("search/", views.SearchView.as_view(), name="search"),
+    *feed_paths("", feeds.ArticleFeed, "feed"),
+    *feed_paths("sections/<slug:slug>/", feeds.SectionFeed, "section_feed"),
+    *feed_paths("authors/<slug:slug>/", feeds.AuthorFeed, "author_feed"),
+    *feed_paths("tags/<slug:slug>/", feeds.TagFeed, "tag_feed"),
+    path("sitemap.xml", sitemaps.sitemap_index, name="sitemap"),
+    path(
+        "sitemap-<section>.xml",
+        sitemaps.sitemap,
+        {"sitemaps": sitemaps.SITEMAPS},
+        name="sitemap_section",
+    ),
+    path("news-sitemap.xml", sitemaps.news_sitemap, name="news_sitemap"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
     path("", views.ArticleListView.as_view(), name="article_list"),
 ]

@@ -3,16 +3,20 @@
 import datetime
 
 from django.core import signing
-from django.db.models import Exists, OuterRef
-from django.http import Http404, HttpResponsePermanentRedirect
+from django.db.models import Exists, OuterRef, prefetch_related_objects
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
-from . import conf
+from . import conf, search, structured_data
+from .links import absolute_url, site_url
 from .models import PREVIEW_SIGNER, Article, Author, Byline, Section
+
+RELATED_ARTICLES = 4
 
 
 class ArticleListMixin:
@@ -74,6 +78,21 @@ class TagDetailView(ArticleListMixin, ListView):
         return super().get_context_data(tag=self.tag, **kwargs)
 
 
+def robots_txt(request):
+    """Crawlers may read every public page; the sitemaps say where they are."""
+    base = site_url(request)
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /preview/",
+        "Disallow: /search/",
+        "",
+        f"Sitemap: {base}{reverse('articles:sitemap')}",
+        f"Sitemap: {base}{reverse('articles:news_sitemap')}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
 class ArticleMoved(Exception):
     """The address was the article's before its slug or date changed: answer 301."""
 
@@ -125,7 +144,27 @@ class ArticleDetailView(DetailView):
             return TemplateResponse(request, "410.html", status=410)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(is_preview=not self.object.is_published(), **kwargs)
+        article, request = self.object, self.request
+        if article.revised_at:  # corrections exist: one query, shared by page and JSON-LD
+            prefetch_related_objects([article], "corrections")
+        trail = structured_data.breadcrumbs(article, request)
+        return super().get_context_data(
+            is_preview=not article.is_published(),
+            canonical_url=absolute_url(article.get_absolute_url(), request),
+            breadcrumbs=trail,
+            json_ld=[
+                structured_data.news_article(article, request),
+                structured_data.breadcrumb_list(trail, request),
+            ],
+            social_image=structured_data.social_image(article, request),
+            related_articles=Article.objects.published()
+            .related_to(article)
+            .select_related("section")
+            .only(
+                "headline", "slug", "publish_date", "publish_at", "section__name", "section__slug"
+            )[:RELATED_ARTICLES],
+            **kwargs,
+        )
 
     def render_to_response(self, context, **response_kwargs):
         response = super().render_to_response(context, **response_kwargs)
@@ -164,3 +203,16 @@ class SharedPreviewView(ArticleDetailView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**kwargs) | {"is_preview": True}
+
+
+class SearchView(ArticleListMixin, ListView):
+    """Public articles matching ``?q=``, best match first, each with a highlighted snippet; an
+    empty query shows the page with no results."""
+
+    template_name = "articles/search.html"
+
+    def get_queryset(self):
+        return search.find(self.request.GET.get("q", ""), within=super().get_queryset())
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(search_query=self.object_list.text, **kwargs)

@@ -2,7 +2,9 @@
 
 Everything a deployment changes comes from the environment, with safe development defaults:
 DEBUG (off unless set), SECRET_KEY (required when DEBUG is off), ALLOWED_HOSTS (comma-separated),
-DATABASE_URL (default: the SQLite file db.sqlite3 beside manage.py), MEDIA_ROOT, TIME_ZONE.
+DATABASE_URL (default: the SQLite file db.sqlite3 beside manage.py), MEDIA_ROOT, TIME_ZONE,
+SITE_NAME, SITE_URL (the public address, e.g. https://news.example.org, for feeds, sitemaps and
+canonical links).
 """
 
 import os
@@ -45,6 +47,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "taggit",
     "django_prose_editor",
     "reversion",
@@ -56,6 +59,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -134,6 +138,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 TAGGIT_CASE_INSENSITIVE = True
 
 ARTICLES_SITE_NAME = os.environ.get("SITE_NAME", "The Newsroom")
+ARTICLES_SITE_URL = os.environ.get("SITE_URL", "")
 
 if not DEBUG:
     SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -197,6 +197,14 @@ class ListPageTests(TestCase):
         self.assertEqual(self.client.get("/?page=3").status_code, 404)
         self.assertEqual(self.client.get("/?page=x").status_code, 404)
 
+    def test_bad_page_numbers_give_a_page_or_a_404_never_an_error(self):
+        lists = ["/", "/sections/world/", "/authors/jane-doe/", "/tags/harbour/"]
+        for url in lists:
+            for page in ("0", "-1", "1.5", "", "last", "9" * 40, "%00", "1%20OR%201=1"):
+                with self.subTest(url=url, page=page):
+                    status = self.client.get(f"{url}?page={page}").status_code
+                    self.assertIn(status, (200, 404))
+
     def test_section_navigation_lists_sections(self):
         response = self.client.get("/")
         self.assertContains(response, 'href="/sections/world/"')
@@ -282,9 +290,22 @@ class CorrectionTests(TestCase):
         Correction.objects.create(article=article, text="First.")
         url = article.get_absolute_url()
         self.client.get(url)
-        with self.assertNumQueries(6):
+        with self.assertNumQueries(7):
             self.client.get(url)
         for number in range(10):
             Correction.objects.create(article=article, text=f"More {number}.")
-        with self.assertNumQueries(6):
+        with self.assertNumQueries(7):
             self.client.get(url)
+
+
+class ConditionalGetTests(TestCase):
+    def test_article_and_list_pages_answer_304_while_unchanged(self):
+        article = make_article(tags=["Rivers"], section=make_section(slug="city"))
+        for url in (article.get_absolute_url(), "/", "/sections/city/", "/tags/rivers/"):
+            with self.subTest(url):
+                etag = self.client.get(url)["ETag"]
+                response = self.client.get(url, headers={"if-none-match": etag})
+                self.assertEqual(response.status_code, 304)
+        etag = self.client.get("/")["ETag"]
+        make_article(headline="Breaking")
+        self.assertEqual(self.client.get("/", headers={"if-none-match": etag}).status_code, 200)

@@ -1,8 +1,21 @@
 """Template filters of the articles app."""
 
+import json
+
 from django import template
+from django.core.serializers.json import DjangoJSONEncoder
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from taggit.models import Tag
+
+from ..links import absolute_url
+from ..models import Author, Section
 
 register = template.Library()
+
+# Inside <script>, "</script>" or "<!--" in content would end or break the element: JSON allows
+# these characters as \u escapes, which the browser's HTML parser does not see.
+SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
 
 
 @register.filter
@@ -10,3 +23,38 @@ def machine_time(value):
     """A datetime for a ``<time datetime>`` attribute: ISO 8601 to the second (HTML allows at
     most three decimals, Python gives six)."""
     return value.replace(microsecond=0).isoformat() if value else ""
+
+
+@register.filter
+def json_ld(value):
+    """``value`` as JSON for a ``<script type="application/ld+json">`` element."""
+    text = json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False, separators=(",", ":"))
+    return mark_safe(text.translate(SCRIPT_SAFE))  # noqa: S308 (escaped for <script> above)
+
+
+@register.filter
+def absolute(url, request):
+    """``url`` as an absolute address on the site (``links.absolute_url``)."""
+    return absolute_url(url, request)
+
+
+FEED_TYPES = {
+    "rss": ("application/rss+xml", "RSS"),
+    "atom": ("application/atom+xml", "Atom"),
+    "json": ("application/feed+json", "JSON Feed"),
+}
+SCOPED_FEEDS = {Section: "section_feed", Author: "author_feed", Tag: "tag_feed"}
+
+
+@register.inclusion_tag("articles/includes/_feed_links.html", takes_context=True)
+def feed_links(context, scope=None):
+    """``<link rel="alternate">`` to the site's feeds, and to those of ``scope`` (a section,
+    an author or a tag) when given."""
+    feeds = []
+    for format, (mime_type, label) in FEED_TYPES.items():
+        if scope is not None:
+            url = reverse(f"articles:{SCOPED_FEEDS[type(scope)]}_{format}", args=[scope.slug])
+            feeds.append((mime_type, f"{scope} ({label})", url))
+        url = reverse(f"articles:feed_{format}")
+        feeds.append((mime_type, f"{context['site_name']} ({label})", url))
+    return {"feeds": feeds}

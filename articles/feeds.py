@@ -1,0 +1,171 @@
+"""Feeds of the newest public articles: the whole site, a section, an author, a tag; each in
+RSS 2.0, Atom and JSON Feed (``feedgenerators.FORMATS``). Only ``published()`` articles.
+"""
+
+import copy
+
+from django.contrib.syndication.views import Feed
+from django.db.models import Exists, OuterRef
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.utils.feedgenerator import Enclosure
+from django.utils.html import escape
+from taggit.models import Tag
+
+from . import conf
+from .caching import without_last_modified
+from .links import absolute_url
+from .models import Article, Author, Byline, Section
+
+FEED_ITEMS = 50
+
+
+class ArticleFeed(Feed):
+    """The site's newest articles. Subclasses narrow ``articles()`` to a section, author or tag.
+
+    One instance serves every request of a URL, so ``__call__`` works on a copy that holds the
+    request (absolute addresses of images need the site's address). Conditional requests are
+    answered from the ETag only (see ``caching.py``)."""
+
+    def __init__(self, feed_type):
+        self.feed_type = feed_type
+
+    @method_decorator(without_last_modified)
+    def __call__(self, request, *args, **kwargs):
+        feed = copy.copy(self)
+        feed.request = request
+        return Feed.__call__(feed, request, *args, **kwargs)
+
+    def get_object(self, request, *args, **kwargs):
+        return None
+
+    def articles(self, obj):
+        return Article.objects.published()
+
+    def items(self, obj):
+        return self.articles(obj).for_listing()[:FEED_ITEMS]
+
+    def title(self, obj):
+        return conf.get("ARTICLES_SITE_NAME")
+
+    def description(self, obj):
+        return f"The latest news from {conf.get('ARTICLES_SITE_NAME')}."
+
+    def link(self, obj):
+        return self.absolute(obj.get_absolute_url() if obj else reverse("articles:article_list"))
+
+    def feed_url(self, obj):
+        return self.absolute(self.request.path)
+
+    def absolute(self, url):
+        return absolute_url(url, self.request)
+
+    def item_title(self, article):
+        return article.headline
+
+    def item_description(self, article):
+        """The standfirst; RSS descriptions and Atom summaries are HTML, so it is escaped."""
+        return escape(article.dek)
+
+    def item_link(self, article):
+        return self.absolute(article.get_absolute_url())
+
+    def item_guid(self, article):
+        """Stable when the slug or date changes, unlike the address."""
+        return f"{self.absolute('/')}#article-{article.pk}"
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, article):
+        return article.publish_at
+
+    def item_updateddate(self, article):
+        return article.revised_at or article.publish_at
+
+    def item_categories(self, article):
+        return [tag.name for tag in article.tags.all()]
+
+    def item_enclosures(self, article):
+        image = self.lead_image(article)
+        if image is None:
+            return []
+        return [Enclosure(image["url"], str(image["bytes"]), image["mime_type"])]
+
+    def item_extra_kwargs(self, article):
+        return {
+            "authors": [
+                (byline.author.name, self.absolute(byline.author.get_absolute_url()))
+                for byline in article.byline_list
+            ],
+            "content": article.body,
+            "summary": article.dek,
+            "image": self.lead_image(article),
+        }
+
+    def lead_image(self, article):
+        """The lead picture as a JPEG of at most 1200 pixels wide, with caption and credit."""
+        caption = article.lead_caption
+        rendition = caption.rendition(width=1200) if caption else None
+        if rendition is None:
+            return None
+        return {
+            "url": self.absolute(rendition.url),
+            "width": rendition.width,
+            "height": rendition.height,
+            "mime_type": rendition.mime_type,
+            "bytes": rendition.bytes,
+            "caption": caption.text,
+            "credit": caption.credit,
+        }
+
+
+class SectionFeed(ArticleFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Section, slug=slug)
+
+    def articles(self, section):
+        return super().articles(section).filter(section=section)
+
+    def title(self, section):
+        return f"{section.name} — {conf.get('ARTICLES_SITE_NAME')}"
+
+    def description(self, section):
+        return section.description or f"The latest {section.name} news."
+
+
+class AuthorFeed(ArticleFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Author, slug=slug)
+
+    def articles(self, author):
+        by_author = Byline.objects.filter(article=OuterRef("pk"), author=author)
+        return super().articles(author).filter(Exists(by_author))
+
+    def title(self, author):
+        return f"{author.name} — {conf.get('ARTICLES_SITE_NAME')}"
+
+    def description(self, author):
+        return f"The latest articles by {author.name}."
+
+
+class TagFeed(ArticleFeed):
+    """Like the tag's page, it exists only while a public article carries the tag."""
+
+    def get_object(self, request, slug):
+        tag = get_object_or_404(Tag, slug=slug)
+        if not Article.objects.published().filter(tags=tag).exists():
+            raise Tag.DoesNotExist
+        return tag
+
+    def articles(self, tag):
+        return super().articles(tag).filter(tags=tag)
+
+    def link(self, tag):
+        return self.absolute(reverse("articles:tag_detail", kwargs={"slug": tag.slug}))
+
+    def title(self, tag):
+        return f"{tag.name} — {conf.get('ARTICLES_SITE_NAME')}"
+
+    def description(self, tag):
+        return f"The latest articles about {tag.name}."

@@ -1,0 +1,26 @@
+"""Absolute addresses for feeds, sitemaps, canonical links and structured data.
+
+They come from the setting ``ARTICLES_SITE_URL`` (e.g. ``https://news.example.org``) when it is
+set, so that a spoofed or internal Host header never ends up in what crawlers and aggregators
+store; without it (development), from the request, whose host ``ALLOWED_HOSTS`` has checked.
+"""
+
+from . import conf
+
+
+def site_url(request):
+    """The scheme and host of the site, without a trailing slash."""
+    configured = conf.get("ARTICLES_SITE_URL")
+    if configured:
+        return configured.rstrip("/")
+    return f"{request.scheme}://{request.get_host()}"
+
+
+def absolute_url(url, request):
+    """``url`` (a path such as ``/2026/01/02/slug/``) as an absolute address; absolute URLs,
+    such as media on another host, are returned as they are."""
+    if url.startswith(("http://", "https://")):
+        return url
+    if url.startswith("//"):
+        return f"{request.scheme}:{url}"
+    return site_url(request) + url

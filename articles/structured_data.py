@@ -1,0 +1,114 @@
+"""What an article page tells search engines and social networks: schema.org ``NewsArticle``
+and ``BreadcrumbList`` (JSON-LD), and the Open Graph picture. Built from the rows the page has
+already loaded (``for_detail()``): no query of its own.
+"""
+
+from django.templatetags.static import static
+from django.urls import reverse
+
+from . import conf
+from .links import absolute_url
+
+
+def image_objects(caption, request):
+    """The 16:9, 4:3 and 1:1 crops of ``caption`` as ``ImageObject``s with caption and credit."""
+    return [
+        {
+            "@type": "ImageObject",
+            "url": absolute_url(image.url, request),
+            "width": image.width,
+            "height": image.height,
+            **({"caption": caption.text} if caption.text else {}),
+            **({"creditText": caption.credit} if caption.credit else {}),
+        }
+        for image in caption.social_images()
+    ]
+
+
+def social_image(article, request):
+    """The 16:9 crop of the lead image for Open Graph and Twitter cards, or None."""
+    lead = article.lead_caption
+    images = image_objects(lead, request) if lead and lead.image else []
+    return images[0] | {"alt": lead.alt_text} if images else None
+
+
+def publisher(request):
+    logo = conf.get("ARTICLES_PUBLISHER_LOGO")
+    return {
+        "@type": "NewsMediaOrganization",
+        "name": conf.get("ARTICLES_SITE_NAME"),
+        "url": absolute_url("/", request),
+        "logo": {
+            "@type": "ImageObject",
+            "url": absolute_url(static(logo["path"]), request),
+            "width": logo["width"],
+            "height": logo["height"],
+        },
+    }
+
+
+def news_article(article, request):
+    canonical = absolute_url(article.get_absolute_url(), request)
+    lead = article.lead_caption
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "@id": f"{canonical}#article",
+        "url": canonical,
+        "mainEntityOfPage": {"@type": "WebPage", "@id": canonical},
+        "headline": article.headline,
+        "description": article.dek,
+        "image": image_objects(lead, request) if lead and lead.image else [],
+        "datePublished": article.publish_at.isoformat() if article.publish_at else None,
+        "dateModified": (
+            article.revised_at or article.publish_at or article.updated_at
+        ).isoformat(),
+        "author": [
+            {
+                "@type": "Person",
+                "name": byline.author.name,
+                "url": absolute_url(byline.author.get_absolute_url(), request),
+                **({"jobTitle": byline.author.job_title} if byline.author.job_title else {}),
+            }
+            for byline in article.byline_list
+        ],
+        "publisher": publisher(request),
+        "articleSection": article.section.name if article.section else None,
+        "keywords": [tag.name for tag in article.tags.all()],
+        "wordCount": article.word_count(),
+        "correction": [
+            {
+                "@type": "CorrectionComment",
+                "name": correction.get_kind_display(),
+                "text": correction.text,
+                "datePublished": correction.published_at.isoformat(),
+            }
+            # revised_at is set only when there are corrections: no query for the others
+            for correction in (article.corrections.all() if article.revised_at else ())
+        ],
+    }
+    return {key: value for key, value in data.items() if value not in (None, "", [])}
+
+
+def breadcrumbs(article, request):
+    """Home → section → article, as ``(name, url)`` pairs; the article's url is None."""
+    trail = [("Home", reverse("articles:article_list"))]
+    if article.section:
+        trail.append((article.section.name, article.section.get_absolute_url()))
+    return [*trail, (article.headline, None)]
+
+
+def breadcrumb_list(trail, request):
+    return {
+        "@context": "https://schema.org",
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {
+                "@type": "ListItem",
+                "position": position,
+                "name": name,
+                **({"item": absolute_url(url, request)} if url else {}),
+            }
+            for position, (name, url) in enumerate(trail, start=1)
+        ],
+    }
