@@ -26,6 +26,18 @@ DEFAULTS = {
     "ARTICLES_PUBLISH_CHECKS": ("headline", "author", "section", "alt_text", "dek"),
     # How long a share-able preview link works, in seconds.
     "ARTICLES_PREVIEW_MAX_AGE": 48 * 60 * 60,
+    # Whole-page caching for anonymous readers (caching.PublicPageCacheMiddleware): the cache
+    # alias that holds the pages, and the one that holds the content version, which every
+    # process and server must share (Redis or memcached with several servers).
+    "ARTICLES_PAGE_CACHE": "default",
+    "ARTICLES_SHARED_CACHE": "default",
+    # Longest a page stays cached, in seconds; any change of content ends it sooner.
+    "ARTICLES_PAGE_CACHE_SECONDS": 600,
+    # Cache-Control for a CDN in front: s-maxage and stale-while-revalidate, in seconds.
+    "ARTICLES_CDN_SECONDS": 60,
+    "ARTICLES_CDN_STALE_SECONDS": 30,
+    # Paths never served from the page cache.
+    "ARTICLES_UNCACHED_PREFIXES": ("/admin/", "/preview/"),
     # Largest text file import_articles will read, in bytes.
     "ARTICLES_IMPORT_MAX_BYTES": 5 * 1024 * 1024,
 }

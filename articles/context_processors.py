@@ -1,15 +1,18 @@
 """Site-wide template context: the site name and the section navigation."""
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.utils.functional import SimpleLazyObject
 
 from . import conf
+from .caching import content_version
 from .models import Section
-from .signals import NAV_SECTIONS_KEY
 
 
 def _nav_sections():
-    return cache.get_or_set(NAV_SECTIONS_KEY, lambda: list(Section.objects.all()), timeout=300)
+    """The sections, cached until content changes (a new content version)."""
+    key = f"articles:nav-sections:{content_version()}"
+    cache = caches[conf.get("ARTICLES_PAGE_CACHE")]
+    return cache.get_or_set(key, lambda: list(Section.objects.all()), timeout=3600)
 
 
 def site(request):

@@ -271,6 +271,12 @@ class Article(models.Model):
         indexes = [
             models.Index(fields=["status", "-publish_at"], name="articles_published_idx"),
             models.Index(fields=["section", "status", "-publish_at"], name="articles_section_idx"),
+            # The page cache asks for the next embargo to end (caching.next_publication).
+            models.Index(
+                fields=["embargo_until"],
+                name="articles_embargo_idx",
+                condition=Q(embargo_until__isnull=False),
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -1,21 +1,34 @@
-"""Cache invalidation: the section navigation is cached, and dropped when a section changes.
-Search: an article's search entry is rewritten when anything it holds changes."""
+"""Cached pages: any change of what readers see makes every cached page stale, once the change
+commits (``caching.content_changed``). Search: an article's search entry is rewritten when
+anything it holds changes."""
 
-from django.core.cache import cache
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 from taggit.models import Tag
 
-from . import search
-from .models import Article, Author, Byline, Section, TaggedArticle
+from . import caching, search
+from .models import (
+    Article,
+    Author,
+    Byline,
+    Caption,
+    Correction,
+    RelatedLink,
+    Section,
+    TaggedArticle,
+)
 
-NAV_SECTIONS_KEY = "articles:nav_sections"
+CONTENT_MODELS = (Article, Author, Section, Byline, Caption, RelatedLink, Correction, Tag)
 
 
-@receiver(post_save, sender=Section)
-@receiver(post_delete, sender=Section)
-def forget_nav_sections(**kwargs):
-    cache.delete(NAV_SECTIONS_KEY)
+def content_changed(using=None, **kwargs):
+    transaction.on_commit(caching.content_changed, using=using)
+
+
+for model in (*CONTENT_MODELS, TaggedArticle):
+    post_save.connect(content_changed, sender=model, dispatch_uid=f"content-saved-{model}")
+    post_delete.connect(content_changed, sender=model, dispatch_uid=f"content-deleted-{model}")
 
 
 def _deleted_with_its_article(origin):

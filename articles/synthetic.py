@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from taggit.models import Tag
 
+from . import caching
 from .models import (
     Article,
     Author,
@@ -146,6 +147,7 @@ def generate(count, *, seed=1, batch_size=2000, progress=None):
         if progress:
             progress(done)
     reset_article_ids()
+    caching.content_changed()
 
 
 def _status(rng, number, now):

@@ -55,6 +55,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a cached page for an anonymous reader is served before any other work.
+    "articles.caching.PublicPageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -136,6 +138,38 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 TAGGIT_CASE_INSENSITIVE = True
+
+# Pages for anonymous readers are cached (articles/caching.py). Without CACHE_URL: in each
+# process's memory, with the content version in files under CACHE_DIR that every process on
+# this machine reads. With CACHE_URL (redis://host:6379/0 or memcached://host:11211, for
+# several app servers): both in that server.
+CACHE_BACKENDS = {
+    "redis": "django.core.cache.backends.redis.RedisCache",
+    "rediss": "django.core.cache.backends.redis.RedisCache",
+    "memcached": "django.core.cache.backends.memcached.PyMemcacheCache",
+}
+CACHE_URL = os.environ.get("CACHE_URL", "")
+if CACHE_URL:
+    scheme, _, address = CACHE_URL.partition("://")
+    if scheme not in CACHE_BACKENDS:
+        raise ImproperlyConfigured(f"CACHE_URL must start with one of {sorted(CACHE_BACKENDS)}.")
+    shared_cache = {
+        "BACKEND": CACHE_BACKENDS[scheme],
+        "LOCATION": CACHE_URL if scheme.startswith("redis") else address,
+    }
+    CACHES = {"default": shared_cache, "shared": shared_cache}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        },
+        "shared": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ.get("CACHE_DIR", BASE_DIR / ".cache"),
+        },
+    }
+ARTICLES_SHARED_CACHE = "shared"
 
 ARTICLES_SITE_NAME = os.environ.get("SITE_NAME", "The Newsroom")
 ARTICLES_SITE_URL = os.environ.get("SITE_URL", "")

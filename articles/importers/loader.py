@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from taggit.models import Tag
 
-from .. import search
+from .. import caching, search
 from ..models import (
     Article,
     Author,
@@ -289,6 +289,7 @@ def _insert(new, tags, by):
     Transition.objects.bulk_create(
         Transition(article=article, user=by, to_status=article.status) for article in articles
     )
+    transaction.on_commit(caching.content_changed)  # bulk inserts send no signals
     if tags:
         tag_objects = [_tag_named(name) for name in dict.fromkeys(tags)]
         TaggedArticle.objects.bulk_create(
