@@ -21,13 +21,14 @@ would be told its copy, takedown included, is still good.
 import hashlib
 import secrets
 from functools import wraps
+from http import HTTPStatus
 
 from django.conf import settings
 from django.core.cache import caches
 from django.db.models import Min, Q
 from django.http import HttpResponse
 from django.utils import timezone
-from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.cache import patch_cache_control
 
 from . import conf
 
@@ -81,46 +82,86 @@ def without_last_modified(view):
     return wrapper
 
 
+def applies_to(environ):
+    """An anonymous GET of a path the page cache serves; ``environ`` is WSGI's (``META``)."""
+    return (
+        conf.get("ARTICLES_PAGE_CACHE") is not None
+        and environ.get("REQUEST_METHOD") == "GET"
+        and f"{settings.SESSION_COOKIE_NAME}=" not in environ.get("HTTP_COOKIE", "")
+        and not environ.get("PATH_INFO", "").startswith(conf.get("ARTICLES_UNCACHED_PREFIXES"))
+    )
+
+
+def page_key(environ):
+    """The content version and the address as asked: scheme, host, path and query (absolute
+    links in a page depend on them when ``ARTICLES_SITE_URL`` is not set). Only responses to
+    hosts Django accepted are ever stored under it."""
+    scheme = environ.get("wsgi.url_scheme", "http")
+    if settings.SECURE_PROXY_SSL_HEADER:
+        header, secure = settings.SECURE_PROXY_SSL_HEADER
+        if header in environ:
+            scheme = "https" if environ[header].split(",", 1)[0].strip() == secure else "http"
+    host = environ.get("HTTP_HOST") or environ.get("SERVER_NAME", "")
+    path = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
+    address = f"{scheme}://{host}{path}?{environ.get('QUERY_STRING', '')}"
+    digest = hashlib.sha256(address.encode("utf-8", "surrogateescape")).hexdigest()
+    return f"articles:page:{content_version()}:{digest}"
+
+
+def cached_entry(environ):
+    """The stored response for ``environ``'s request, if it is still good."""
+    entry = caches[conf.get("ARTICLES_PAGE_CACHE")].get(page_key(environ))
+    return entry if entry is not None and entry["expires"] > now() else None
+
+
+def replay(entry, environ):
+    """``(status, headers, body)`` of a cached response; a 304 if the client has its ETag."""
+    headers = [*entry["headers"], ("Cache-Control", cache_control(entry))]
+    etag = next((value for name, value in entry["headers"] if name == "ETag"), None)
+    asked = environ.get("HTTP_IF_NONE_MATCH", "")
+    if etag and entry["status"] == 200 and etag in {tag.strip() for tag in asked.split(",")}:
+        kept = [(name, value) for name, value in headers if name != "Content-Length"]
+        return 304, kept, b""
+    return entry["status"], headers, entry["content"]
+
+
+def cache_control(entry):
+    """Browsers revalidate (cheap, with the ETag); a CDN in front keeps the page a little
+    while, and serves it a little stale while it fetches a new one, to absorb a spike."""
+    shared = min(conf.get("ARTICLES_CDN_SECONDS"), max(0, int(entry["expires"] - now())))
+    stale = conf.get("ARTICLES_CDN_STALE_SECONDS")
+    return f"public, max-age=0, s-maxage={shared}, stale-while-revalidate={stale}"
+
+
 class PublicPageCacheMiddleware:
-    """Serve anonymous readers from the page cache; put it first in ``MIDDLEWARE``, so that a
-    hit runs no other middleware and no query."""
+    """Serve anonymous readers from the page cache, and store what it may keep; put it first
+    in ``MIDDLEWARE``, so that a hit runs no other middleware and no query."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if not self.applies_to(request):
+        if not applies_to(request.META):
             response = self.get_response(request)
             if settings.SESSION_COOKIE_NAME in request.COOKIES:
                 patch_cache_control(response, private=True)
             return response
-        cache = caches[conf.get("ARTICLES_PAGE_CACHE")]
-        key = self.key(request)
-        entry = cache.get(key)
-        if entry is not None and entry["expires"] > now():
-            return self.replay(request, entry)
+        entry = cached_entry(request.META)
+        if entry is not None:
+            status, headers, body = replay(entry, request.META)
+            response = HttpResponse(body, status=status)
+            for name, value in headers:
+                response[name] = value
+            return response
         response = self.get_response(request)
         if self.storable(response):
             entry = self.entry(response)
-            cache.set(key, entry, timeout=max(1, int(entry["expires"] - now())))
-            self.patch_headers(response, entry)
+            timeout = max(1, int(entry["expires"] - now()))
+            caches[conf.get("ARTICLES_PAGE_CACHE")].set(page_key(request.META), entry, timeout)
+            for name in ("Vary", "Expires"):
+                response.headers.pop(name, None)
+            response["Cache-Control"] = cache_control(entry)
         return response
-
-    @staticmethod
-    def applies_to(request):
-        return (
-            request.method == "GET"
-            and settings.SESSION_COOKIE_NAME not in request.COOKIES
-            and not request.path.startswith(conf.get("ARTICLES_UNCACHED_PREFIXES"))
-        )
-
-    @staticmethod
-    def key(request):
-        """Content version, scheme, host and full path: absolute links in a page depend on the
-        address it was asked at when ``ARTICLES_SITE_URL`` is not set."""
-        address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
-        digest = hashlib.sha256(address.encode()).hexdigest()  # any length, memcached-safe
-        return f"articles:page:{content_version()}:{digest}"
 
     @staticmethod
     def storable(response):
@@ -150,21 +191,17 @@ class PublicPageCacheMiddleware:
             "expires": expires,
         }
 
-    def replay(self, request, entry):
-        response = HttpResponse(entry["content"], status=entry["status"])
-        for name, value in entry["headers"]:
-            response[name] = value
-        self.patch_headers(response, entry)
-        return get_conditional_response(request, etag=response.get("ETag"), response=response)
 
-    @staticmethod
-    def patch_headers(response, entry):
-        """Browsers revalidate (cheap, with the ETag); a CDN in front keeps the page a little
-        while, and serves it a little stale while it fetches a new one, to absorb a spike."""
-        shared = min(conf.get("ARTICLES_CDN_SECONDS"), max(0, int(entry["expires"] - now())))
-        response.headers.pop("Vary", None)
-        response.headers.pop("Expires", None)
-        response["Cache-Control"] = (
-            f"public, max-age=0, s-maxage={shared}, "
-            f"stale-while-revalidate={conf.get('ARTICLES_CDN_STALE_SECONDS')}"
-        )
+def cached_pages(application):
+    """Wrap a Django WSGI ``application`` so that page cache hits are answered before Django
+    builds a request: the same entries as the middleware, at a fraction of the cost."""
+
+    def serve(environ, start_response):
+        entry = cached_entry(environ) if applies_to(environ) else None
+        if entry is None:
+            return application(environ, start_response)
+        status, headers, body = replay(entry, environ)
+        start_response(f"{status} {HTTPStatus(status).phrase}", headers)
+        return [body]
+
+    return serve

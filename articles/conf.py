@@ -28,7 +28,8 @@ DEFAULTS = {
     "ARTICLES_PREVIEW_MAX_AGE": 48 * 60 * 60,
     # Whole-page caching for anonymous readers (caching.PublicPageCacheMiddleware): the cache
     # alias that holds the pages, and the one that holds the content version, which every
-    # process and server must share (Redis or memcached with several servers).
+    # process and server must share (Redis or memcached with several servers). None: no page
+    # cache.
     "ARTICLES_PAGE_CACHE": "default",
     "ARTICLES_SHARED_CACHE": "default",
     # Longest a page stays cached, in seconds; any change of content ends it sooner.
@@ -36,6 +37,8 @@ DEFAULTS = {
     # Cache-Control for a CDN in front: s-maxage and stale-while-revalidate, in seconds.
     "ARTICLES_CDN_SECONDS": 60,
     "ARTICLES_CDN_STALE_SECONDS": 30,
+    # The cache alias of rendered story cards (list pages), kept until content changes.
+    "ARTICLES_FRAGMENT_CACHE": "default",
     # Paths never served from the page cache.
     "ARTICLES_UNCACHED_PREFIXES": ("/admin/", "/preview/"),
     # Largest text file import_articles will read, in bytes.

@@ -10,6 +10,7 @@ returns a plain dict describing them (``Caption.renditions``), so pages show the
 query or a storage call.
 """
 
+import functools
 import hashlib
 import io
 import math
@@ -18,6 +19,8 @@ from pathlib import PurePosixPath
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.utils.text import slugify
 from PIL import Image, ImageCms, ImageOps
 
@@ -55,7 +58,20 @@ class Rendition:
 
     @property
     def url(self):
-        return default_storage.url(self.name)
+        return storage_url(self.name)
+
+
+@functools.lru_cache(maxsize=100_000)
+def storage_url(name):
+    """``default_storage.url(name)``, remembered: a list page asks for hundreds of them, and
+    the storage's own work (quoting, joining) would be a good part of its time."""
+    return default_storage.url(name)
+
+
+@receiver(setting_changed)
+def forget_storage_urls(setting, **kwargs):
+    if setting in ("MEDIA_URL", "STORAGES"):
+        storage_url.cache_clear()
 
 
 @dataclass(frozen=True)

@@ -7,19 +7,23 @@ transaction each, so a million articles take minutes; the text is made from fixe
 a seeded random generator, so the same seed gives the same archive.
 """
 
+import io
 import itertools
 import random
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
+from PIL import Image, ImageDraw
 from taggit.models import Tag
 
-from . import caching
+from . import caching, images
 from .models import (
     Article,
     Author,
@@ -67,15 +71,19 @@ AUTHORS_PER_1000_ARTICLES = 5
 TAGS_PER_ARTICLE = 5
 LINKS_PER_ARTICLE = 3
 SPACING = timedelta(minutes=17)  # a million articles reach back about 32 years
+PICTURES = 4
+PICTURE_SIZE = (1600, 900)
 
 
 @dataclass(frozen=True)
 class Cast:
-    """The authors, sections and tags that generated articles draw from."""
+    """The authors, sections, tags and pictures that generated articles draw from; a picture
+    is the database values of a caption's image columns."""
 
     authors: list
     sections: list
     tags: list
+    pictures: list
 
 
 def sentence(rng, words=WORDS):
@@ -127,7 +135,22 @@ def cast(count, rng):
         [Tag(name=name, slug=slugify(name)) for name in tag_names], ignore_conflicts=True
     )
     tags = list(Tag.objects.filter(name__in=tag_names))
-    return Cast(authors, sections, tags)
+    return Cast(authors, sections, tags, [picture(number) for number in range(PICTURES)])
+
+
+def picture(number):
+    """A generated photograph in storage with its renditions, made once and shared by many
+    captions: ``(name, width, height, renditions)`` as database values."""
+    name = f"synthetic/picture-{number}.jpg"
+    if not default_storage.exists(name):
+        image = Image.new("RGB", PICTURE_SIZE, (40 + 50 * number, 90, 140))
+        ImageDraw.Draw(image).ellipse((600, 200, 1000, 600), fill=(250, 210, 120))
+        buffer = io.BytesIO()
+        image.save(buffer, "JPEG", quality=85)
+        default_storage.save(name, ContentFile(buffer.getvalue()))
+    renditions = images.make_renditions(name)
+    field = Caption._meta.get_field("renditions")
+    return (name, *PICTURE_SIZE, field.get_db_prep_save(renditions, connection))
 
 
 def generate(count, *, seed=1, batch_size=2000, progress=None):
@@ -196,7 +219,15 @@ def _write_batch(numbers, people, pool, rng, now):
             )
         )
         bylines += [(number, author.pk, "author", order) for order, author in enumerate(authors)]
-        captions.append((number, sentence(rng), f"{rng.choice(people.authors).name}/Newsroom"))
+        captions.append(
+            (
+                number,
+                sentence(rng),
+                f"{rng.choice(people.authors).name}/Newsroom",
+                sentence(rng)[:120],
+                *rng.choice(people.pictures),
+            )
+        )
         links += [
             (number, headline(rng), f"https://example.org/archive/{rng.randint(1, 10**9)}", order)
             for order in range(LINKS_PER_ARTICLE)
@@ -214,7 +245,20 @@ def _write_batch(numbers, people, pool, rng, now):
         )
     insert_rows(Article, ARTICLE_FIELDS, articles)
     insert_rows(Byline, ["article", "author", "role", "order"], bylines)
-    insert_rows(Caption, ["article", "text", "credit"], captions)
+    insert_rows(
+        Caption,
+        [
+            "article",
+            "text",
+            "credit",
+            "alt_text",
+            "image",
+            "image_width",
+            "image_height",
+            "renditions",
+        ],
+        captions,
+    )
     insert_rows(RelatedLink, ["article", "title", "url", "order"], links)
     insert_rows(TaggedArticle, ["content_object", "tag"], tagged)
     insert_rows(SearchEntry, ["article", "headline", "dek", "authors", "tags", "body"], entries)

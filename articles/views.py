@@ -3,6 +3,7 @@
 import datetime
 
 from django.core import signing
+from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, prefetch_related_objects
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
@@ -15,6 +16,7 @@ from taggit.models import Tag
 from . import conf, search, structured_data
 from .links import absolute_url, site_url
 from .models import PREVIEW_SIGNER, Article, Author, Byline, Section
+from .pagination import ArchivePaginator
 
 RELATED_ARTICLES = 4
 
@@ -27,6 +29,9 @@ class ArticleListMixin:
 
     def get_paginate_by(self, queryset):
         return conf.get("ARTICLES_PAGINATE_BY")
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        return ArchivePaginator(queryset, per_page, count_key=self.request.path, **kwargs)
 
     def get_queryset(self):
         return Article.objects.published().for_listing()
@@ -213,6 +218,9 @@ class SearchView(ArticleListMixin, ListView):
 
     def get_queryset(self):
         return search.find(self.request.GET.get("q", ""), within=super().get_queryset())
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        return Paginator(queryset, per_page, **kwargs)  # search results count themselves
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(search_query=self.object_list.text, **kwargs)

@@ -1,5 +1,7 @@
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.test import TestCase, override_settings
+from django.test.utils import CaptureQueriesContext
 
 from articles.models import Article, Byline, Correction
 
@@ -287,14 +289,16 @@ class CorrectionTests(TestCase):
     def test_corrections_cost_one_query_whatever_their_number(self):
         """Guards against a query per correction; articles without any pay nothing."""
         article = make_article()
-        Correction.objects.create(article=article, text="First.")
         url = article.get_absolute_url()
         self.client.get(url)
-        with self.assertNumQueries(7):
+        with CaptureQueriesContext(connection) as without:
+            self.client.get(url)
+        Correction.objects.create(article=article, text="First.")
+        with self.assertNumQueries(len(without) + 1):
             self.client.get(url)
         for number in range(10):
             Correction.objects.create(article=article, text=f"More {number}.")
-        with self.assertNumQueries(7):
+        with self.assertNumQueries(len(without) + 1):
             self.client.get(url)
 
 

@@ -84,6 +84,7 @@ def run_import(count):
             "SECRET_KEY": "benchmark-only",
             "DATABASE_URL": f"sqlite:///{tmp / 'bench.sqlite3'}",
             "MEDIA_ROOT": str(tmp / "media"),
+            "CACHE_DIR": str(tmp / "cache"),
         }
         manage = [sys.executable, str(ROOT / "manage.py")]
         subprocess.run([*manage, "migrate", "-v0"], env=env, check=True)  # noqa: S603

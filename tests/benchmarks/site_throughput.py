@@ -1,0 +1,179 @@
+"""Pages per second as readers would get them: the site under gunicorn, measured with wrk.
+
+    python -m tests.benchmarks.site_throughput [--articles 12000] [--seconds 5] [--repeats 3]
+
+Builds a fresh SQLite site in a temporary folder (``generate_demo``: articles with a byline, a
+captioned lead picture, fourteen paragraphs and a subheading, three related links, five tags),
+starts gunicorn with two sync workers and DEBUG off, and measures each page with wrk (two
+threads, sixteen connections): once with the page cache off (every request renders) and once
+with it on, beside a trivial WSGI app that returns the article's bytes from memory (the floor).
+Each figure is the median of the repeats. SQL queries per page are counted in a separate
+process with the page cache off.
+"""
+
+import argparse
+import json
+import os
+import re
+import secrets
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PAGES = {
+    "article": None,  # the newest public article, found after generation
+    "home": "/",
+    "section": "/sections/world/",
+    "tag": None,
+    "author": None,
+    "search": "/search/?q=harbour",
+    "archive page 500": "/?page=500",
+}
+COUNT_QUERIES = """
+import json, os
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+client, counts = Client(), {}
+for name, url in json.loads(os.environ["BENCH_PAGES"]).items():
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        status = client.get(url).status_code
+    counts[name] = (status, len(queries))
+print(json.dumps(counts))
+"""
+FIND_PAGES = """
+import json
+from articles.models import Article
+article = Article.objects.published().for_detail().first()
+print(json.dumps({
+    "article": article.get_absolute_url(),
+    "tag": f"/tags/{article.tags.all()[0].slug}/",
+    "author": article.byline_list[0].author.get_absolute_url(),
+}))
+"""
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def gunicorn(app, env, workers=2):
+    port = free_port()
+    server = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-m", "gunicorn", app, "-w", str(workers), "-b", f"127.0.0.1:{port}"],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"{base}/robots.txt", timeout=1)  # noqa: S310
+                break
+            except OSError:
+                time.sleep(0.1)
+        yield base
+    finally:
+        server.terminate()
+        server.wait()
+
+
+def wrk(url, seconds):
+    output = subprocess.run(  # noqa: S603
+        ["wrk", "-t2", "-c16", f"-d{seconds}s", "--latency", url],  # noqa: S607
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output)[1])
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    if errors:
+        sys.exit(f"{url}: {errors[1]} error responses")
+    return rate
+
+
+def median_rate(url, seconds, repeats):
+    urllib.request.urlopen(url).read()  # noqa: S310 (warm: connection, template, cache)
+    return statistics.median(wrk(url, seconds) for _ in range(repeats))
+
+
+def django(env, *args, **kwargs):
+    return subprocess.run(  # noqa: S603
+        [sys.executable, str(ROOT / "manage.py"), *args],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+        **kwargs,
+    ).stdout
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=12_000)
+    parser.add_argument("--seconds", type=int, default=5)
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        env = os.environ | {
+            "SECRET_KEY": secrets.token_urlsafe(40),
+            "ALLOWED_HOSTS": "127.0.0.1,testserver",
+            "SECURE_SSL_REDIRECT": "0",
+            "DATABASE_URL": f"sqlite:///{tmp / 'site.sqlite3'}",
+            "MEDIA_ROOT": str(tmp / "media"),
+            "CACHE_DIR": str(tmp / "cache"),
+            "DJANGO_SETTINGS_MODULE": "newsroom.settings",
+        }
+        env.pop("DEBUG", None)
+        django(env, "migrate", "-v0")
+        django(env, "collectstatic", "--noinput", "-v0")
+        started = time.perf_counter()
+        django(env, "generate_demo", "--articles", str(args.articles))
+        generated = time.perf_counter() - started
+        pages = PAGES | json.loads(django(env, "shell", "-c", FIND_PAGES).splitlines()[-1])
+        uncached = env | {"PAGE_CACHE": "0"}
+        counting = uncached | {"BENCH_PAGES": json.dumps(pages)}
+        queries = json.loads(django(counting, "shell", "-c", COUNT_QUERIES).splitlines()[-1])
+        rates = {}
+        for mode, mode_env in (("uncached", uncached), ("cached", env)):
+            with gunicorn("newsroom.wsgi", mode_env) as base:
+                for name, url in pages.items():
+                    rates[name, mode] = median_rate(base + url, args.seconds, args.repeats)
+                article_bytes = urllib.request.urlopen(base + pages["article"]).read()  # noqa: S310
+        page_file = tmp / "article.html"
+        page_file.write_bytes(article_bytes)
+        floor_env = env | {"BENCH_PAGE_FILE": str(page_file), "PYTHONPATH": str(ROOT)}
+        with gunicorn("tests.benchmarks.floor_app", floor_env) as base:
+            floor = median_rate(base + "/robots.txt", args.seconds, args.repeats)
+
+    print(f"{args.articles} synthetic articles generated in {generated:.0f} s (SQLite).")
+    print(f"gunicorn, 2 sync workers; wrk -t2 -c16, median of {args.repeats} x {args.seconds} s.")
+    print()
+    print("| page | SQL queries | uncached req/s | cached req/s | cached / floor |")
+    print("| --- | --- | --- | --- | --- |")
+    for name in pages:
+        status, count = queries[name]
+        print(
+            f"| {name} | {count} | {rates[name, 'uncached']:.0f} | {rates[name, 'cached']:.0f} "
+            f"| {rates[name, 'cached'] / floor:.0%} |"
+        )
+    print(f"| floor: trivial WSGI app, the article's bytes | 0 | | {floor:.0f} | 100% |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,57 @@
+"""What keeps list pages fast on a large archive: every list query is served by an index, a
+deep page reads its ids from the index, and the list is not counted on every request."""
+
+from django.db import connection
+from django.test import TestCase, override_settings
+from django.test.utils import CaptureQueriesContext
+
+from articles.models import Article
+
+from .factories import make_article, make_author, make_section
+
+
+def plan(queryset):
+    """The database's plan for ``queryset``, as text."""
+    sql, params = queryset.query.sql_with_params()
+    explain = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN "
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL enable_seqscan = off")  # tiny test tables: force a choice
+        cursor.execute(explain + sql, params)
+        return " ".join(str(cell) for row in cursor.fetchall() for cell in row)
+
+
+class ListIndexTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.section = make_section(slug="world")
+        for _ in range(30):
+            make_article(section=cls.section, authors=[make_author()], tags=["common"])
+
+    def test_each_list_reads_its_page_from_an_index(self):
+        published = Article.objects.published()
+        lists = {
+            "home": (published, "articles_listing_idx"),
+            "section": (published.filter(section=self.section), "articles_section_listing_idx"),
+        }
+        for name, (queryset, index) in lists.items():
+            with self.subTest(name):
+                ids = queryset.order_by("-publish_at", "-id").values("pk")[20:40]
+                self.assertIn(index, plan(ids))
+
+    @override_settings(ARTICLES_PAGINATE_BY=2)
+    def test_a_deep_page_costs_what_the_first_costs_and_counts_once(self):
+        def queries(url):
+            with CaptureQueriesContext(connection) as captured:
+                self.assertEqual(self.client.get(url).status_code, 200)
+            return [query["sql"] for query in captured]
+
+        first = queries("/")
+        self.assertTrue(any("COUNT(" in sql for sql in first))
+        again, deep = queries("/"), queries("/?page=15")
+        self.assertFalse(any("COUNT(" in sql for sql in again + deep), "the count is cached")
+        self.assertEqual(len(deep), len(again))
+        self.assertEqual(
+            [a.headline for a in self.client.get("/?page=15").context["articles"]],
+            [a.headline for a in Article.objects.published()[28:30]],
+        )
