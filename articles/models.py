@@ -14,7 +14,15 @@ from django.conf import settings
 from django.core import signing
 from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models, transaction
-from django.db.models import Count, Max, OuterRef, Prefetch, Q, Subquery
+from django.db.models import (
+    Count,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Coalesce
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
@@ -120,17 +128,11 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_listing(self):
         """What a list of articles shows: section, byline, lead caption and tags, in 4 queries."""
-        return self.select_related("section").prefetch_related(
-            Prefetch("bylines", queryset=Byline.objects.select_related("author")),
-            "captions",
-            "tags",
-        )
+        return self.select_related("section").prefetch_related(*listing_lookups())
 
     def for_detail(self):
         """Everything an article page shows, in a fixed number of queries."""
-        return self.for_listing().prefetch_related(
-            Prefetch("related_links", queryset=RelatedLink.objects.select_related("target"))
-        )
+        return self.select_related("section").prefetch_related(*detail_lookups())
 
     def related_to(self, article):
         """Other articles like ``article``: those sharing most of its tags first, then those of
@@ -165,6 +167,23 @@ class ArticleQuerySet(models.QuerySet):
             .annotate(shared_tags=Coalesce(Subquery(shared_tags), 0))
             .order_by("-shared_tags", "-publish_at")
         )
+
+
+def listing_lookups():
+    """The prefetches of a story card: byline with authors, captions, tags."""
+    return [
+        Prefetch("bylines", queryset=Byline.objects.select_related("author")),
+        "captions",
+        "tags",
+    ]
+
+
+def detail_lookups():
+    """The prefetches of an article page: a card's, and related links with their targets."""
+    return [
+        *listing_lookups(),
+        Prefetch("related_links", queryset=RelatedLink.objects.select_related("target")),
+    ]
 
 
 def published_q(prefix=""):
@@ -389,6 +408,13 @@ class Article(models.Model):
             and self.publish_at is not None
             and self.publish_at > timezone.now()
         )
+
+    def load_details(self):
+        """Fetch what the article page shows beyond the row (``detail_lookups()``), if not yet
+        fetched: the page does so only when its cached story has to be rendered again."""
+        prefetch_related_objects([self], *detail_lookups())
+        if self.revised_at:  # corrections exist: one more query
+            prefetch_related_objects([self], "corrections")
 
     def word_count(self):
         return len(strip_tags(self.body).split())

@@ -1,6 +1,6 @@
 """What an article page tells search engines and social networks: schema.org ``NewsArticle``
 and ``BreadcrumbList`` (JSON-LD), and the Open Graph picture. Built from the rows the page has
-already loaded (``for_detail()``): no query of its own.
+already loaded (``Article.load_details()``): no query of its own.
 """
 
 from django.templatetags.static import static

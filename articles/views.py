@@ -3,22 +3,27 @@
 import datetime
 
 from django.core import signing
+from django.core.cache import caches
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, prefetch_related_objects
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.safestring import mark_safe
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
 from . import conf, search, structured_data
+from .caching import content_version
 from .links import absolute_url, site_url
 from .models import PREVIEW_SIGNER, Article, Author, Byline, Section
 from .pagination import ArchivePaginator
 
 RELATED_ARTICLES = 4
+STORY_SECONDS = 3600
 
 
 class ArticleListMixin:
@@ -34,7 +39,9 @@ class ArticleListMixin:
         return ArchivePaginator(queryset, per_page, count_key=self.request.path, **kwargs)
 
     def get_queryset(self):
-        return Article.objects.published().for_listing()
+        """The page's articles; their bylines, captions and tags are fetched only if a card
+        must be rendered again (the ``article_card`` tag)."""
+        return Article.objects.published().select_related("section")
 
 
 class ArticleListView(ArticleListMixin, ListView):
@@ -117,7 +124,7 @@ class ArticleDetailView(DetailView):
     template_name = "articles/article_detail.html"
 
     def get_queryset(self):
-        articles = Article.objects.for_detail()
+        articles = Article.objects.select_related("section")
         if self.request.user.has_perm("articles.view_article"):
             return articles
         return articles.published()
@@ -148,28 +155,52 @@ class ArticleDetailView(DetailView):
         except ArticleWithdrawn:
             return TemplateResponse(request, "410.html", status=410)
 
+    def is_preview(self):
+        return not self.object.is_published()
+
     def get_context_data(self, **kwargs):
-        article, request = self.object, self.request
-        if article.revised_at:  # corrections exist: one query, shared by page and JSON-LD
-            prefetch_related_objects([article], "corrections")
-        trail = structured_data.breadcrumbs(article, request)
+        is_preview = self.is_preview()
         return super().get_context_data(
-            is_preview=not article.is_published(),
-            canonical_url=absolute_url(article.get_absolute_url(), request),
-            breadcrumbs=trail,
-            json_ld=[
+            is_preview=is_preview, story=self.story(is_preview), **kwargs
+        )
+
+    def story(self, is_preview):
+        """The page's head and story as HTML, rendered once per content version (and address
+        of the site, which absolute links hold) and then read from the fragment cache."""
+        article, request = self.object, self.request
+        key = f"articles:story:{content_version()}:{article.pk}:{is_preview}:{site_url(request)}"
+        cache = caches[conf.get("ARTICLES_FRAGMENT_CACHE")]
+        story = cache.get(key)
+        if story is None:
+            context = self.story_context(is_preview)
+            story = {
+                part: render_to_string(f"articles/includes/{template}", context, request)
+                for part, template in (("head", "_article_meta.html"), ("body", "_story.html"))
+            }
+            cache.set(key, story, STORY_SECONDS)
+        return {part: mark_safe(html) for part, html in story.items()}  # noqa: S308 (rendered)
+
+    def story_context(self, is_preview):
+        article, request = self.object, self.request
+        article.load_details()
+        trail = structured_data.breadcrumbs(article, request)
+        return {
+            "article": article,
+            "is_preview": is_preview,
+            "canonical_url": absolute_url(article.get_absolute_url(), request),
+            "breadcrumbs": trail,
+            "json_ld": [
                 structured_data.news_article(article, request),
                 structured_data.breadcrumb_list(trail, request),
             ],
-            social_image=structured_data.social_image(article, request),
-            related_articles=Article.objects.published()
+            "social_image": structured_data.social_image(article, request),
+            "related_articles": Article.objects.published()
             .related_to(article)
             .select_related("section")
             .only(
                 "headline", "slug", "publish_date", "publish_at", "section__name", "section__slug"
             )[:RELATED_ARTICLES],
-            **kwargs,
-        )
+        }
 
     def render_to_response(self, context, **response_kwargs):
         response = super().render_to_response(context, **response_kwargs)
@@ -184,7 +215,7 @@ class ArticlePreviewView(ArticleDetailView):
     def get_queryset(self):
         if not self.request.user.has_perm("articles.view_article"):
             raise Http404
-        return Article.objects.for_detail()
+        return Article.objects.select_related("section")
 
     def get_object(self, queryset=None):
         return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
@@ -194,7 +225,7 @@ class SharedPreviewView(ArticleDetailView):
     """An article for whoever holds a valid share link, drafts included; never cached."""
 
     def get_queryset(self):
-        return Article.objects.for_detail()
+        return Article.objects.select_related("section")
 
     def get_object(self, queryset=None):
         try:
@@ -206,8 +237,8 @@ class SharedPreviewView(ArticleDetailView):
         pk, token = value.split(".", 1)
         return get_object_or_404(self.get_queryset(), pk=pk, preview_token=token)
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(**kwargs) | {"is_preview": True}
+    def is_preview(self):
+        return True
 
 
 class SearchView(ArticleListMixin, ListView):

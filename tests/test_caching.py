@@ -239,3 +239,27 @@ class NeverCachedTests(PageCacheTestCase):
         self.assertGreater(count, 0)
         self.change(draft.revoke_share_links)
         self.assertEqual(self.client.get(link).status_code, 404)
+
+
+@override_settings(ARTICLES_PAGE_CACHE=None)
+class FragmentCacheTests(PageCacheTestCase):
+    """Without the page cache (editors, or PAGE_CACHE=0), pages still render their stories and
+    cards once per content version."""
+
+    def test_rendered_pages_read_stories_and_cards_from_the_fragment_cache(self):
+        for url, queries in ((self.url, 1), ("/", 1), ("/sections/city/", 2)):
+            with self.subTest(url):
+                self.client.get(url)
+                _, count = self.queries(url)
+                self.assertEqual(count, queries)
+
+    def test_a_change_renders_them_again(self):
+        self.client.get(self.url), self.client.get("/")
+
+        def edit_article():
+            self.article.headline = "Bridge reopens at last"
+            self.article.save()
+
+        self.change(edit_article)
+        self.assertContains(self.client.get(self.url), "Bridge reopens at last")
+        self.assertContains(self.client.get("/"), "Bridge reopens at last")

@@ -3,13 +3,20 @@
 import json
 
 from django import template
+from django.core.cache import caches
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import prefetch_related_objects
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from taggit.models import Tag
 
+from .. import conf
+from ..caching import content_version
 from ..links import absolute_url
-from ..models import Author, Section
+from ..models import Author, Section, listing_lookups
+
+CARD_SECONDS = 3600
 
 register = template.Library()
 
@@ -30,6 +37,24 @@ def json_ld(value):
     """``value`` as JSON for a ``<script type="application/ld+json">`` element."""
     text = json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False, separators=(",", ":"))
     return mark_safe(text.translate(SCRIPT_SAFE))  # noqa: S308 (escaped for <script> above)
+
+
+@register.simple_tag
+def article_card(article, among, featured=False, compact=False, level=2):
+    """A story card for ``article``, one of the list ``among``: rendered once per content
+    version, then read from the fragment cache. On the page's first card to render, the
+    byline, captions and tags of the whole list are fetched (three queries)."""
+    key = f"articles:card:{content_version()}:{article.pk}:{featured}:{compact}:{level}"
+    cache = caches[conf.get("ARTICLES_FRAGMENT_CACHE")]
+    html = cache.get(key)
+    if html is None:
+        prefetch_related_objects(list(among), *listing_lookups())  # skipped once fetched
+        html = render_to_string(
+            "articles/includes/_article_card.html",
+            {"article": article, "featured": featured, "compact": compact, "level": level},
+        )
+        cache.set(key, html, CARD_SECONDS)
+    return mark_safe(html)  # noqa: S308 (a rendered template)
 
 
 @register.filter
