@@ -170,6 +170,8 @@ else:
         },
     }
 ARTICLES_SHARED_CACHE = "shared"
+# PAGE_CACHE=0 turns the page cache off (make bench measures pages both ways).
+ARTICLES_PAGE_CACHE = "default" if env_bool("PAGE_CACHE", True) else None
 
 ARTICLES_SITE_NAME = os.environ.get("SITE_NAME", "The Newsroom")
 ARTICLES_SITE_URL = os.environ.get("SITE_URL", "")

@@ -6,4 +6,7 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
 
-application = get_wsgi_application()
+from articles.caching import cached_pages  # noqa: E402 (needs the settings module named)
+
+# Cached pages for anonymous readers are answered before Django builds a request.
+application = cached_pages(get_wsgi_application())
