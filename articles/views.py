@@ -124,7 +124,7 @@ class ArticleDetailView(DetailView):
     template_name = "articles/article_detail.html"
 
     def get_queryset(self):
-        articles = Article.objects.select_related("section")
+        articles = Article.objects.with_embedded()
         if self.request.user.has_perm("articles.view_article"):
             return articles
         return articles.published()
@@ -215,7 +215,7 @@ class ArticlePreviewView(ArticleDetailView):
     def get_queryset(self):
         if not self.request.user.has_perm("articles.view_article"):
             raise Http404
-        return Article.objects.select_related("section")
+        return Article.objects.with_embedded()
 
     def get_object(self, queryset=None):
         return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
@@ -225,7 +225,7 @@ class SharedPreviewView(ArticleDetailView):
     """An article for whoever holds a valid share link, drafts included; never cached."""
 
     def get_queryset(self):
-        return Article.objects.select_related("section")
+        return Article.objects.with_embedded()
 
     def get_object(self, queryset=None):
         try:
