@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run serve test lint sqlite-tests postgres-tests bench clean
+.PHONY: install run serve test lint sqlite-tests postgres-tests bench bench-archive clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +56,12 @@ bench: install
 	@command -v wrk >/dev/null || (apt-get update -q && apt-get install -y -q wrk) >/dev/null
 	$(BIN)/python -m tests.benchmarks.site_throughput
 	$(BIN)/python -m tests.benchmarks.import_throughput --files 10000
+
+# Server time of each kind of page on a large archive (p50/p95): 100,000 articles on SQLite by
+# default; ARTICLES=1000000 DATABASE_URL=postgres://… for PostgreSQL (an empty database).
+ARTICLES ?= 100000
+bench-archive: install
+	$(BIN)/python -m tests.benchmarks.archive_latency --articles $(ARTICLES)
 
 clean:
 	rm -rf $(VENV) .pytest_cache staticfiles
