@@ -5,7 +5,6 @@ RSS 2.0, Atom and JSON Feed (``feedgenerators.FORMATS``). Only ``published()`` a
 import copy
 
 from django.contrib.syndication.views import Feed
-from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -16,7 +15,7 @@ from taggit.models import Tag
 from . import conf
 from .caching import without_last_modified
 from .links import absolute_url
-from .models import Article, Author, Byline, Section
+from .models import Article, Author, Section
 
 FEED_ITEMS = 50
 
@@ -139,8 +138,7 @@ class AuthorFeed(ArticleFeed):
         return get_object_or_404(Author, slug=slug)
 
     def articles(self, author):
-        by_author = Byline.objects.filter(article=OuterRef("pk"), author=author)
-        return super().articles(author).filter(Exists(by_author))
+        return super().articles(author).by_author(author)
 
     def title(self, author):
         return f"{author.name} — {conf.get('ARTICLES_SITE_NAME')}"
@@ -154,12 +152,12 @@ class TagFeed(ArticleFeed):
 
     def get_object(self, request, slug):
         tag = get_object_or_404(Tag, slug=slug)
-        if not Article.objects.published().filter(tags=tag).exists():
+        if not Article.objects.published().tagged(tag).exists():
             raise Tag.DoesNotExist
         return tag
 
     def articles(self, tag):
-        return super().articles(tag).filter(tags=tag)
+        return super().articles(tag).tagged(tag)
 
     def link(self, tag):
         return self.absolute(reverse("articles:tag_detail", kwargs={"slug": tag.slug}))

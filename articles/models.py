@@ -134,6 +134,15 @@ class ArticleQuerySet(models.QuerySet):
         """Everything an article page shows, in a fixed number of queries."""
         return self.select_related("section").prefetch_related(*detail_lookups())
 
+    def by_author(self, author):
+        """Articles with ``author`` in their byline, found from the byline's index: an
+        author's page then costs the same in any archive."""
+        return self.filter(pk__in=Byline.objects.filter(author=author).values("article"))
+
+    def tagged(self, tag):
+        """Articles that carry ``tag``, found from the tagging's index."""
+        return self.filter(pk__in=TaggedArticle.objects.filter(tag=tag).values("content_object"))
+
     def with_embedded(self):
         """Articles with their section, and their tags and captions as JSON in the same
         query, for ``Article.load_details()``."""

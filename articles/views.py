@@ -5,7 +5,6 @@ import datetime
 from django.core import signing
 from django.core.cache import caches
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
@@ -19,7 +18,7 @@ from taggit.models import Tag
 from . import conf, search, structured_data
 from .caching import content_version
 from .links import absolute_url, site_url
-from .models import PREVIEW_SIGNER, Article, Author, Byline, Section
+from .models import PREVIEW_SIGNER, Article, Author, Section
 from .pagination import ArchivePaginator
 
 RELATED_ARTICLES = 4
@@ -64,8 +63,7 @@ class AuthorDetailView(ArticleListMixin, ListView):
 
     def get_queryset(self):
         self.author = get_object_or_404(Author, slug=self.kwargs["slug"])
-        by_author = Byline.objects.filter(article=OuterRef("pk"), author=self.author)
-        return super().get_queryset().filter(Exists(by_author))
+        return super().get_queryset().by_author(self.author)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(author=self.author, **kwargs)
@@ -78,7 +76,7 @@ class TagDetailView(ArticleListMixin, ListView):
 
     def get_queryset(self):
         self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
-        return super().get_queryset().filter(tags=self.tag)
+        return super().get_queryset().tagged(self.tag)
 
     def paginate_queryset(self, queryset, page_size):
         paginated = super().paginate_queryset(queryset, page_size)
