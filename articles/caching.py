@@ -35,6 +35,7 @@ from django.utils.cache import patch_cache_control
 from . import conf
 
 VERSION_KEY = "articles:content-version"
+LOOKED_UP = "articles.page_key"  # in the WSGI environ: the page's key, once looked up
 CACHEABLE_STATUS = {200, 301, 404, 410}
 
 
@@ -134,10 +135,17 @@ def page_key(environ):
     return f"articles:page:{content_version()}:{digest}"
 
 
-def cached_entry(environ):
-    """The stored response for ``environ``'s request, if it is still good."""
-    entry = caches[conf.get("ARTICLES_PAGE_CACHE")].get(page_key(environ))
-    return entry if entry is not None and entry["expires"] > now() else None
+def lookup(environ):
+    """``(key, entry)``: the key of the request's page and its stored response, if still good.
+
+    The key is kept in ``environ``, so the WSGI entry point and the middleware look up once, and
+    a page rendered after a miss is stored under the version it was looked up with: a change
+    committed during the render leaves it unreachable rather than stale."""
+    if LOOKED_UP in environ:
+        return environ[LOOKED_UP], None  # looked up, and missed, before Django
+    key = environ[LOOKED_UP] = page_key(environ)
+    entry = caches[conf.get("ARTICLES_PAGE_CACHE")].get(key)
+    return key, entry if entry is not None and entry["expires"] > now() else None
 
 
 def replay(entry, environ):
@@ -172,7 +180,7 @@ class PublicPageCacheMiddleware:
             if settings.SESSION_COOKIE_NAME in request.COOKIES:
                 patch_cache_control(response, private=True)
             return response
-        entry = cached_entry(request.META)
+        key, entry = lookup(request.META)
         if entry is not None:
             status, headers, body = replay(entry, request.META)
             response = HttpResponse(body, status=status)
@@ -183,7 +191,7 @@ class PublicPageCacheMiddleware:
         if self.storable(response):
             entry = self.entry(response)
             timeout = max(1, int(entry["expires"] - now()))
-            caches[conf.get("ARTICLES_PAGE_CACHE")].set(page_key(request.META), entry, timeout)
+            caches[conf.get("ARTICLES_PAGE_CACHE")].set(key, entry, timeout)
             for name in ("Vary", "Expires"):
                 response.headers.pop(name, None)
             response["Cache-Control"] = cache_control(entry)
@@ -223,7 +231,7 @@ def cached_pages(application):
     builds a request: the same entries as the middleware, at a fraction of the cost."""
 
     def serve(environ, start_response):
-        entry = cached_entry(environ) if applies_to(environ) else None
+        entry = lookup(environ)[1] if applies_to(environ) else None
         if entry is None:
             return application(environ, start_response)
         status, headers, body = replay(entry, environ)

@@ -8,18 +8,18 @@ from .caching import content_version
 from .models import Section
 
 
-def _nav_sections():
+def _nav_sections(version):
     """The sections, cached until content changes (a new content version)."""
-    key = f"articles:nav-sections:{content_version()}"
+    key = f"articles:nav-sections:{version}"
     return cache.get_or_set(key, lambda: list(Section.objects.all()), timeout=3600)
 
 
 def site(request):
-    """``site_name``, ``nav_sections`` (cached: a page renders without querying sections),
-    and what templates key cached fragments on: ``content_version`` and ``fragment_cache``."""
+    """``site_name``, ``nav_sections`` (cached: a page renders without querying sections) and
+    ``content_version``, read once per request for whatever cached fragment the page holds."""
+    version = SimpleLazyObject(content_version)
     return {
         "site_name": conf.get("ARTICLES_SITE_NAME"),
-        "nav_sections": SimpleLazyObject(_nav_sections),
-        "content_version": SimpleLazyObject(content_version),
-        "fragment_cache": conf.get("ARTICLES_FRAGMENT_CACHE"),
+        "nav_sections": SimpleLazyObject(lambda: _nav_sections(version)),
+        "content_version": version,
     }

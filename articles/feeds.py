@@ -3,6 +3,7 @@ RSS 2.0, Atom and JSON Feed (``feedgenerators.FORMATS``). Only ``published()`` a
 """
 
 import copy
+import functools
 
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
@@ -34,6 +35,7 @@ class ArticleFeed(Feed):
     def __call__(self, request, *args, **kwargs):
         feed = copy.copy(self)
         feed.request = request
+        feed.lead_image = functools.cache(feed.lead_image)  # the enclosure and media element
         return Feed.__call__(feed, request, *args, **kwargs)
 
     def get_object(self, request, *args, **kwargs):

@@ -8,12 +8,14 @@ store; without it (development), from the request, whose host ``ALLOWED_HOSTS`` 
 from . import conf
 
 
+def configured_site_url():
+    """``ARTICLES_SITE_URL`` without a trailing slash, or "" when it is not set."""
+    return conf.get("ARTICLES_SITE_URL").rstrip("/")
+
+
 def site_url(request):
     """The scheme and host of the site, without a trailing slash."""
-    configured = conf.get("ARTICLES_SITE_URL")
-    if configured:
-        return configured.rstrip("/")
-    return f"{request.scheme}://{request.get_host()}"
+    return configured_site_url() or f"{request.scheme}://{request.get_host()}"
 
 
 def absolute_url(url, request):

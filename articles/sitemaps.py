@@ -15,7 +15,7 @@ from taggit.models import Tag
 
 from . import conf
 from .caching import without_last_modified
-from .links import site_url
+from .links import configured_site_url, site_url
 from .models import Article, Author, Byline, Section, TaggedArticle, published_q
 
 NEWS_WINDOW = timedelta(hours=48)
@@ -26,7 +26,7 @@ class SiteSitemap(Sitemap):
     """Addresses from ``ARTICLES_SITE_URL`` when set, else from the request's own host."""
 
     def get_urls(self, page=1, site=None, protocol=None):
-        configured = conf.get("ARTICLES_SITE_URL").rstrip("/")
+        configured = configured_site_url()
         if configured:
             protocol, _, domain = configured.partition("://")
             return self._urls(page, protocol, domain)

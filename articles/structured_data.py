@@ -25,11 +25,11 @@ def image_objects(caption, request):
     ]
 
 
-def social_image(article, request):
-    """The 16:9 crop of the lead image for Open Graph and Twitter cards, or None."""
-    lead = article.lead_caption
-    images = image_objects(lead, request) if lead and lead.image else []
-    return images[0] | {"alt": lead.alt_text} if images else None
+def social_image(news_article, article):
+    """The 16:9 crop of the lead image for Open Graph and Twitter cards, taken from the
+    ``news_article()`` data of ``article``; or None."""
+    images = news_article.get("image")
+    return images[0] | {"alt": article.lead_caption.alt_text} if images else None
 
 
 def publisher(request):

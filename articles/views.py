@@ -17,7 +17,7 @@ from taggit.models import Tag
 
 from . import conf, search, structured_data
 from .caching import content_version
-from .links import absolute_url, site_url
+from .links import site_url
 from .models import PREVIEW_SIGNER, Article, Author, Section
 from .pagination import ArchivePaginator
 
@@ -182,16 +182,14 @@ class ArticleDetailView(DetailView):
         article, request = self.object, self.request
         article.load_details()
         trail = structured_data.breadcrumbs(article, request)
+        news_article = structured_data.news_article(article, request)
         return {
             "article": article,
             "is_preview": is_preview,
-            "canonical_url": absolute_url(article.get_absolute_url(), request),
+            "canonical_url": news_article["url"],
             "breadcrumbs": trail,
-            "json_ld": [
-                structured_data.news_article(article, request),
-                structured_data.breadcrumb_list(trail, request),
-            ],
-            "social_image": structured_data.social_image(article, request),
+            "json_ld": [news_article, structured_data.breadcrumb_list(trail, request)],
+            "social_image": structured_data.social_image(news_article, article),
             "related_articles": Article.objects.published()
             .related_to(article)
             .select_related("section")

@@ -39,12 +39,14 @@ def json_ld(value):
     return mark_safe(text.translate(SCRIPT_SAFE))  # noqa: S308 (escaped for <script> above)
 
 
-@register.simple_tag
-def article_card(article, among, featured=False, compact=False, level=2):
+@register.simple_tag(takes_context=True)
+def article_card(context, article, among, featured=False, compact=False, level=2):
     """A story card for ``article``, one of the list ``among``: rendered once per content
-    version, then read from the fragment cache. On the page's first card to render, the
-    byline, captions and tags of the whole list are fetched (three queries)."""
-    key = f"articles:card:{content_version()}:{article.pk}:{featured}:{compact}:{level}"
+    version (the request's, from ``context_processors.site``), then read from the fragment
+    cache. On the page's first card to render, the byline, captions and tags of the whole list
+    are fetched (three queries)."""
+    version = context.get("content_version") or content_version()
+    key = f"articles:card:{version}:{article.pk}:{featured}:{compact}:{level}"
     cache = caches[conf.get("ARTICLES_FRAGMENT_CACHE")]
     html = cache.get(key)
     if html is None:
