@@ -50,11 +50,18 @@ postgres-tests: install
 	fi
 
 # Throughput figures (not part of make test): pages per second under gunicorn measured with wrk
-# (installed from Debian's packages if missing), uncached and cached, beside a trivial WSGI floor;
+# (installed from Debian's packages if missing), uncached and cached, beside a trivial WSGI floor
+# and a minimal Wagtail site serving the same article (in its own virtualenv, .venv-wagtail);
 # then import of 10,000 generated files into SQLite (articles/s, peak memory).
-bench: install
+WAGTAIL_VENV := .venv-wagtail
+$(WAGTAIL_VENV)/bin/.installed: tests/benchmarks/wagtail_peer/requirements.txt
+	$(PYTHON) -m venv $(WAGTAIL_VENV)
+	$(WAGTAIL_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r $<
+	touch $@
+
+bench: install $(WAGTAIL_VENV)/bin/.installed
 	@command -v wrk >/dev/null || (apt-get update -q && apt-get install -y -q wrk) >/dev/null
-	$(BIN)/python -m tests.benchmarks.site_throughput
+	$(BIN)/python -m tests.benchmarks.site_throughput --wagtail-python $(WAGTAIL_VENV)/bin/python
 	$(BIN)/python -m tests.benchmarks.import_throughput --files 10000
 
 # Server time of each kind of page on a large archive (p50/p95): 100,000 articles on SQLite by
@@ -64,4 +71,4 @@ bench-archive: install
 	$(BIN)/python -m tests.benchmarks.archive_latency --articles $(ARTICLES)
 
 clean:
-	rm -rf $(VENV) .pytest_cache staticfiles
+	rm -rf $(VENV) $(WAGTAIL_VENV) .pytest_cache staticfiles

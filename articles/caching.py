@@ -27,7 +27,6 @@ from http import HTTPStatus
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.filebased import FileBasedCache
-from django.db.models import Min, Q
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
@@ -83,17 +82,37 @@ def content_changed():
     caches[conf.get("ARTICLES_SHARED_CACHE")].set(VERSION_KEY, secrets.token_hex(8), None)
 
 
+_upcoming = {}
+
+
 def next_publication():
-    """When the next scheduled or embargoed article becomes public (a timestamp), or None."""
+    """When the next scheduled or embargoed article becomes public (a timestamp), or None.
+
+    Remembered for the content version it was found under: only a change (a new version) can
+    bring a nearer one, and once the moment has passed it is looked up again."""
+    version = content_version()
+    if _upcoming.get("version") == version:
+        at = _upcoming["at"]
+        if at is None or at > now():
+            return at
+    at = _first_publication_after(timezone.now())
+    _upcoming.update(version=version, at=at)
+    return at
+
+
+def _first_publication_after(moment):
+    """The nearer of the next scheduled publication and the next end of an embargo, each read
+    from its index. Embargoes are taken whatever the article's status: an expiry that comes
+    early costs a render, never a stale page."""
     from .models import Article  # the middleware module loads before the apps are ready
 
-    moment = timezone.now()
-    upcoming = Article.objects.filter(status=Article.Status.PUBLISHED).aggregate(
-        publish_at=Min("publish_at", filter=Q(publish_at__gt=moment)),
-        embargo_until=Min("embargo_until", filter=Q(embargo_until__gt=moment)),
-    )
-    moments = [moment for moment in upcoming.values() if moment is not None]
-    return min(moments).timestamp() if moments else None
+    scheduled = Article.objects.filter(status=Article.Status.PUBLISHED, publish_at__gt=moment)
+    embargoed = Article.objects.filter(embargo_until__gt=moment)
+    found = [
+        *scheduled.order_by("publish_at").values_list("publish_at", flat=True)[:1],
+        *embargoed.order_by("embargo_until").values_list("embargo_until", flat=True)[:1],
+    ]
+    return min(found).timestamp() if found else None
 
 
 def without_last_modified(view):

@@ -22,4 +22,5 @@ def site(request):
         "site_name": conf.get("ARTICLES_SITE_NAME"),
         "nav_sections": SimpleLazyObject(lambda: _nav_sections(version)),
         "content_version": version,
+        "fragment_cache": conf.get("ARTICLES_FRAGMENT_CACHE"),
     }

@@ -1,7 +1,7 @@
-"""An article's tags and captions fetched inside the article's own query, as JSON arrays.
+"""An article's tags, captions and byline fetched inside the article's own query, as JSON arrays.
 
-The article page fetches its row with these two lists (``ArticleQuerySet.with_embedded()``) and
-``Article.load_details()`` turns them into the same objects a prefetch would have made: two
+The article page fetches its row with these lists (``ArticleQuerySet.with_embedded()``) and
+``Article.load_details()`` turns them into the same objects a prefetch would have made: three
 queries fewer each time the story renders. Each database has its own JSON functions, so the
 subqueries are written for SQLite and for PostgreSQL.
 """
@@ -73,6 +73,44 @@ def captions():
     columns = [(name, f'caption."{name}"') for name in CAPTION_FIELDS]
     source = f"articles_caption caption WHERE caption.article_id = {ARTICLE_ID}"
     return JSONRows(columns, source, 'caption."order", caption.id', sqlite_json={"renditions"})
+
+
+BYLINE_FIELDS = ("id", "article_id", "author_id", "role", "order")
+AUTHOR_FIELDS = (
+    "name",
+    "slug",
+    "job_title",
+    "bio",
+    "photo",
+    "user_id",
+    "website",
+    "x_handle",
+    "bluesky_handle",
+)
+AUTHOR_PREFIX = "author__"
+
+
+def bylines():
+    """The byline in order, each row with its author's fields prefixed ``author__``."""
+    columns = [(name, f'byline."{name}"') for name in BYLINE_FIELDS] + [
+        (f"{AUTHOR_PREFIX}{name}", f'author."{name}"') for name in AUTHOR_FIELDS
+    ]
+    source = (
+        "articles_byline byline JOIN articles_author author ON author.id = byline.author_id "
+        f"WHERE byline.article_id = {ARTICLE_ID}"
+    )
+    return JSONRows(columns, source, 'byline."order", byline.id')
+
+
+def split_author(row):
+    """A byline row as ``(byline fields, author fields)``."""
+    byline = {name: value for name, value in row.items() if not name.startswith(AUTHOR_PREFIX)}
+    author = {
+        name.removeprefix(AUTHOR_PREFIX): value
+        for name, value in row.items()
+        if name.startswith(AUTHOR_PREFIX)
+    }
+    return byline, author | {"id": byline["author_id"]}
 
 
 def rows(value):

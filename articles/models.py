@@ -144,10 +144,12 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(pk__in=TaggedArticle.objects.filter(tag=tag).values("content_object"))
 
     def with_embedded(self):
-        """Articles with their section, and their tags and captions as JSON in the same
-        query, for ``Article.load_details()``."""
+        """Articles with their section, and their tags, captions and byline as JSON in the
+        same query, for ``Article.load_details()``."""
         return self.select_related("section").annotate(
-            embedded_tags=embedded.tags(), embedded_captions=embedded.captions()
+            embedded_tags=embedded.tags(),
+            embedded_captions=embedded.captions(),
+            embedded_bylines=embedded.bylines(),
         )
 
     def related_to(self, article):
@@ -427,8 +429,8 @@ class Article(models.Model):
 
     def load_details(self):
         """Fetch what the article page shows beyond the row (``detail_lookups()``), if not yet
-        fetched: the page does so only when its cached story has to be rendered again. Tags
-        and captions fetched with the row (``with_embedded()``) cost no query."""
+        fetched: the page does so only when its cached story has to be rendered again. Tags,
+        captions and byline fetched with the row (``with_embedded()``) cost no query."""
         if hasattr(self, "embedded_tags"):
             self._use_embedded()
         prefetch_related_objects([self], *detail_lookups())
@@ -436,18 +438,25 @@ class Article(models.Model):
             prefetch_related_objects([self], "corrections")
 
     def _use_embedded(self):
-        """Put the embedded tags and captions where a prefetch would have put them."""
+        """Put the embedded tags, captions and byline where a prefetch would have put them."""
+        bylines = []
+        for row in embedded.rows(self.embedded_bylines):
+            byline, author = embedded.split_author(row)
+            bylines.append(Byline(**byline, author=Author(**author)))
         found = {
             "tags": (self.tags, [Tag(**row) for row in embedded.rows(self.embedded_tags)]),
             "captions": (
                 self.captions,
                 [Caption(**row) for row in embedded.rows(self.embedded_captions)],
             ),
+            "bylines": (self.bylines, bylines),
         }
         cache = self.__dict__.setdefault("_prefetched_objects_cache", {})
         for name, (manager, objects) in found.items():
             for obj in objects:
                 obj._state.adding, obj._state.db = False, self._state.db
+                if isinstance(obj, Byline):
+                    obj.author._state.adding, obj.author._state.db = False, self._state.db
             queryset = manager.get_queryset()
             queryset._result_cache, queryset._prefetch_done = objects, True
             cache[name] = queryset

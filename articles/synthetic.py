@@ -23,7 +23,7 @@ from django.utils.text import slugify
 from PIL import Image, ImageDraw
 from taggit.models import Tag
 
-from . import caching, images
+from . import caching, images, planner
 from .models import (
     Article,
     Author,
@@ -170,6 +170,7 @@ def generate(count, *, seed=1, batch_size=2000, progress=None):
         if progress:
             progress(done)
     reset_article_ids()
+    planner.analyze()
     caching.content_changed()
 
 

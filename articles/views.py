@@ -1,6 +1,7 @@
 """Reader pages. Every public query starts from ``Article.objects.published()``."""
 
 import datetime
+import hashlib
 
 from django.core import signing
 from django.core.cache import caches
@@ -23,6 +24,17 @@ from .pagination import ArchivePaginator
 
 RELATED_ARTICLES = 4
 STORY_SECONDS = 3600
+# What the page outside its cached story needs: whether the article is public, its headline
+# for the title and its section for the navigation.
+PAGE_FIELDS = (
+    "headline",
+    "slug",
+    "publish_date",
+    "section",
+    "status",
+    "publish_at",
+    "embargo_until",
+)
 
 
 class ArticleListMixin:
@@ -116,16 +128,20 @@ class ArticleWithdrawn(Exception):
 
 
 class ArticleDetailView(DetailView):
-    """An article at its dated address. Staff also see non-public articles, marked as previews."""
+    """An article at its dated address. Staff also see non-public articles, marked as previews.
+
+    The story (head and body HTML) is kept in the fragment cache, under the content version
+    and the address: when it is there, the page needs only the few columns that decide
+    whether the article is public, in one light query."""
 
     context_object_name = "article"
     template_name = "articles/article_detail.html"
+    story_key = cached_story = None  # set by get_object() for a dated address
 
     def get_queryset(self):
-        articles = Article.objects.with_embedded()
         if self.request.user.has_perm("articles.view_article"):
-            return articles
-        return articles.published()
+            return Article.objects.all()
+        return Article.objects.published()
 
     def get_object(self, queryset=None):
         try:
@@ -134,9 +150,15 @@ class ArticleDetailView(DetailView):
             )
         except ValueError:
             raise Http404("No such date.") from None
-        found = self.get_queryset().filter(publish_date=date, slug=self.kwargs["slug"]).first()
-        if found is not None:
-            return found
+        self.story_key = self.public_story_key()
+        self.cached_story = self.story_cache().get(self.story_key)
+        articles = self.get_queryset().filter(publish_date=date, slug=self.kwargs["slug"])
+        try:
+            if self.cached_story is None:
+                return articles.with_embedded().get()
+            return articles.only(*PAGE_FIELDS).get()
+        except Article.DoesNotExist:
+            pass
         moved = self.get_queryset().filter(redirects__old_path=self.request.path).first()
         if moved is not None:
             raise ArticleMoved(moved.get_absolute_url())
@@ -162,24 +184,34 @@ class ArticleDetailView(DetailView):
             is_preview=is_preview, story=self.story(is_preview), **kwargs
         )
 
+    @staticmethod
+    def story_cache():
+        return caches[conf.get("ARTICLES_FRAGMENT_CACHE")]
+
+    def public_story_key(self):
+        """The public story of this address under the current content, for this site."""
+        address = f"{self.request.path}|{site_url(self.request)}"
+        digest = hashlib.md5(address.encode(), usedforsecurity=False).hexdigest()
+        return f"articles:story:{content_version()}:{digest}"
+
     def story(self, is_preview):
-        """The page's head and story as HTML, rendered once per content version (and address
-        of the site, which absolute links hold) and then read from the fragment cache."""
-        article, request = self.object, self.request
-        key = f"articles:story:{content_version()}:{article.pk}:{is_preview}:{site_url(request)}"
-        cache = caches[conf.get("ARTICLES_FRAGMENT_CACHE")]
-        story = cache.get(key)
+        """The page's head and story as HTML: a public article's is rendered once per content
+        version and then read from the fragment cache; a preview's is rendered every time."""
+        story = None if is_preview else self.cached_story
         if story is None:
             context = self.story_context(is_preview)
             story = {
-                part: render_to_string(f"articles/includes/{template}", context, request)
+                part: render_to_string(f"articles/includes/{template}", context, self.request)
                 for part, template in (("head", "_article_meta.html"), ("body", "_story.html"))
             }
-            cache.set(key, story, STORY_SECONDS)
+            if not is_preview and self.story_key:
+                self.story_cache().set(self.story_key, story, STORY_SECONDS)
         return {part: mark_safe(html) for part, html in story.items()}  # noqa: S308 (rendered)
 
     def story_context(self, is_preview):
         article, request = self.object, self.request
+        if not hasattr(article, "embedded_tags"):  # fetched with the light query
+            article = Article.objects.with_embedded().get(pk=article.pk)
         article.load_details()
         trail = structured_data.breadcrumbs(article, request)
         news_article = structured_data.news_article(article, request)

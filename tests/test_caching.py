@@ -2,6 +2,7 @@
 or takedown ever leaves a stale or non-public page in it, in this process or another."""
 
 import os
+import re
 import subprocess
 import sys
 from datetime import timedelta
@@ -252,6 +253,37 @@ class FragmentCacheTests(PageCacheTestCase):
                 self.client.get(url)
                 _, count = self.queries(url)
                 self.assertEqual(count, queries)
+
+    def test_a_cached_story_needs_only_a_light_lookup_of_its_article(self):
+        """Whether the article is public, its headline and section: not its body, nor the
+        tags, captions and byline the story shows."""
+        self.client.get(self.url)
+        with CaptureQueriesContext(connection) as queries:
+            self.assertContains(self.client.get(self.url), "Bridge reopens")
+        (lookup,) = queries.captured_queries
+        self.assertIn('"status"', lookup["sql"])
+        for column in ('"body"', "embedded_tags", "embedded_bylines"):
+            self.assertNotIn(column, lookup["sql"])
+
+    def test_the_cached_navigation_marks_the_current_page(self):
+        """The section navigation is cached per kind of page and section, not per address."""
+        other = make_article(headline="Harbour news", section=make_section(name="Port"))
+        expected = {
+            "/": '<a href="/" aria-current="page">Latest</a>',
+            "/?page=1": '<a href="/" aria-current="page">Latest</a>',
+            "/sections/city/": '<a href="/sections/city/" aria-current="page">City</a>',
+            self.url: '<a href="/sections/city/" aria-current="true">City</a>',
+            other.get_absolute_url(): f'<a href="{other.section.get_absolute_url()}" '
+            'aria-current="true">Port</a>',
+            "/search/?q=bridge": None,
+        }
+        for _ in range(2):  # rendered, then from the fragment cache
+            for url, current in expected.items():
+                with self.subTest(url):
+                    html = self.client.get(url).content.decode()
+                    nav = re.search(r'<nav class="sections".*?</nav>', html, re.DOTALL)[0]
+                    marked = re.findall(r"<a [^>]*aria-current[^>]*>[^<]*</a>", nav)
+                    self.assertEqual(marked, [current] if current else [])
 
     def test_a_change_renders_them_again(self):
         self.client.get(self.url), self.client.get("/")

@@ -42,18 +42,19 @@ class ArticlePageQueryTests(QueryCountTestCase):
         make_related_link(cls.article)
 
     def test_article_page_query_budget(self):
-        """Article with section, tags and captions (1), bylines with authors (2), related links
-        with their targets (3), articles to read next (4); the section navigation comes from
-        the cache. (This is the story's render: the fragment cache is off in these tests.)"""
+        """Article with section, and its tags, captions and byline with authors as JSON (1),
+        related links with their targets (2), articles to read next (3); the section navigation
+        comes from the cache. (This is the story's render: the fragment cache is off here;
+        ``test_caching.FragmentCacheTests`` has the page once its story is cached.)"""
         url = self.article.get_absolute_url()
         self.client.get(url)
-        with self.assertNumQueries(4):
+        with self.assertNumQueries(3):
             self.client.get(url)
 
-    def test_article_page_with_a_cold_cache_stays_within_five_queries(self):
+    def test_article_page_with_a_cold_cache_stays_within_four_queries(self):
         with CaptureQueriesContext(connection) as queries:
             self.client.get(self.article.get_absolute_url())
-        self.assertLessEqual(len(queries), 5)
+        self.assertLessEqual(len(queries), 4)
 
     def test_article_page_queries_do_not_grow_with_content(self):
         """Guards against a query per author, caption, related link or tag."""

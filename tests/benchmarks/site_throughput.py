@@ -10,6 +10,11 @@ with it on, beside a trivial WSGI app that returns the article's bytes from memo
 Each figure is the median of the repeats. SQL queries per page are counted in a separate
 process with the page cache off: the first request (stories and cards rendered) and the next
 (read from the fragment cache).
+
+With ``--wagtail-python`` (the interpreter of a virtualenv holding
+``tests/benchmarks/wagtail_peer/requirements.txt``; ``make bench`` builds one), the same
+article is also served by a minimal Wagtail site under the same gunicorn and wrk, without and
+with Django's per-site cache, so that the ratio is measured in the same run.
 """
 
 import argparse
@@ -23,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
@@ -39,6 +45,8 @@ PAGES = {
 }
 COUNT_QUERIES = """
 import json, os
+import django
+django.setup()
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -55,10 +63,26 @@ FIND_PAGES = """
 import json
 from articles.models import Article
 article = Article.objects.published().for_detail().first()
+lead = article.lead_caption
 print(json.dumps({
-    "article": article.get_absolute_url(),
-    "tag": f"/tags/{article.tags.all()[0].slug}/",
-    "author": article.byline_list[0].author.get_absolute_url(),
+    "pages": {
+        "article": article.get_absolute_url(),
+        "tag": f"/tags/{article.tags.all()[0].slug}/",
+        "author": article.byline_list[0].author.get_absolute_url(),
+    },
+    "article": {
+        "headline": article.headline,
+        "slug": article.slug,
+        "dek": article.dek,
+        "body": article.body,
+        "image": lead.image.path,
+        "alt": lead.alt_text,
+        "caption": lead.text,
+        "credit": lead.credit,
+        "authors": [byline.author.name for byline in article.byline_list],
+        "links": [[link.display_title, link.href] for link in article.visible_related_links],
+        "tags": [tag.name for tag in article.tags.all()],
+    },
 }))
 """
 
@@ -70,10 +94,10 @@ def free_port():
 
 
 @contextmanager
-def gunicorn(app, env, workers=2):
+def gunicorn(app, env, python=sys.executable, workers=2):
     port = free_port()
     server = subprocess.Popen(  # noqa: S603
-        [sys.executable, "-m", "gunicorn", app, "-w", str(workers), "-b", f"127.0.0.1:{port}"],
+        [python, "-m", "gunicorn", app, "-w", str(workers), "-b", f"127.0.0.1:{port}"],
         env=env,
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
@@ -85,6 +109,8 @@ def gunicorn(app, env, workers=2):
             try:
                 urllib.request.urlopen(f"{base}/robots.txt", timeout=1)  # noqa: S310
                 break
+            except urllib.error.HTTPError:
+                break  # answering, if not with a robots.txt
             except OSError:
                 time.sleep(0.1)
         yield base
@@ -112,16 +138,43 @@ def median_rate(url, seconds, repeats):
     return statistics.median(wrk(url, seconds) for _ in range(repeats))
 
 
-def django(env, *args, **kwargs):
+def run(env, *args, python=sys.executable, **kwargs):
+    """The output of ``python *args`` in the project's folder."""
     return subprocess.run(  # noqa: S603
-        [sys.executable, str(ROOT / "manage.py"), *args],
-        env=env,
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-        text=True,
-        **kwargs,
+        [python, *args], env=env, cwd=ROOT, check=True, capture_output=True, text=True, **kwargs
     ).stdout
+
+
+def django(env, *args, **kwargs):
+    return run(env, str(ROOT / "manage.py"), *args, **kwargs)
+
+
+def last_json(output):
+    return json.loads(output.splitlines()[-1])
+
+
+def wagtail_peer(python, folder, article, seconds, repeats):
+    """Requests/s of the article served by the Wagtail peer, without and with Django's per-site
+    cache, and its SQL queries (cold and warm)."""
+    folder.mkdir()
+    env = os.environ | {
+        "SECRET_KEY": secrets.token_urlsafe(40),
+        "WAGTAIL_PEER_DIR": str(folder),
+        "DJANGO_SETTINGS_MODULE": "tests.benchmarks.wagtail_peer.settings",
+        "PYTHONPATH": str(ROOT),
+    }
+    env.pop("DATABASE_URL", None)
+    run(env, "-m", "django", "migrate", "-v0", python=python)
+    path = run(
+        env, "-m", "tests.benchmarks.wagtail_peer.content", input=json.dumps(article), python=python
+    ).strip()
+    counting = env | {"BENCH_PAGES": json.dumps({"article": path})}
+    queries = last_json(run(counting, "-c", COUNT_QUERIES, python=python))["article"]
+    rates = {}
+    for mode, mode_env in (("uncached", env), ("cached", env | {"WAGTAIL_PEER_CACHE": "1"})):
+        with gunicorn("tests.benchmarks.wagtail_peer.wsgi", mode_env, python=python) as base:
+            rates[mode] = median_rate(base + path, seconds, repeats)
+    return queries, rates
 
 
 def main():
@@ -129,6 +182,7 @@ def main():
     parser.add_argument("--articles", type=int, default=12_000)
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--wagtail-python", help="Python of a virtualenv with Wagtail")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
@@ -147,10 +201,11 @@ def main():
         started = time.perf_counter()
         django(env, "generate_demo", "--articles", str(args.articles))
         generated = time.perf_counter() - started
-        pages = PAGES | json.loads(django(env, "shell", "-c", FIND_PAGES).splitlines()[-1])
+        found = last_json(django(env, "shell", "-c", FIND_PAGES))
+        pages = PAGES | found["pages"]
         uncached = env | {"PAGE_CACHE": "0"}
         counting = uncached | {"BENCH_PAGES": json.dumps(pages)}
-        queries = json.loads(django(counting, "shell", "-c", COUNT_QUERIES).splitlines()[-1])
+        queries = last_json(django(counting, "shell", "-c", COUNT_QUERIES))
         rates = {}
         for mode, mode_env in (("uncached", uncached), ("cached", env)):
             with gunicorn("newsroom.wsgi", mode_env) as base:
@@ -162,6 +217,10 @@ def main():
         floor_env = env | {"BENCH_PAGE_FILE": str(page_file), "PYTHONPATH": str(ROOT)}
         with gunicorn("tests.benchmarks.floor_app", floor_env) as base:
             floor = median_rate(base + "/robots.txt", args.seconds, args.repeats)
+        if args.wagtail_python:
+            peer = wagtail_peer(
+                args.wagtail_python, tmp / "wagtail", found["article"], args.seconds, args.repeats
+            )
 
     print(f"{args.articles} synthetic articles generated in {generated:.0f} s (SQLite).")
     print(f"gunicorn, 2 sync workers; wrk -t2 -c16, median of {args.repeats} x {args.seconds} s.")
@@ -174,7 +233,20 @@ def main():
             f"| {name} | {cold} / {warm} | {rates[name, 'uncached']:.0f} "
             f"| {rates[name, 'cached']:.0f} | {rates[name, 'cached'] / floor:.0%} |"
         )
+    if args.wagtail_python:
+        (cold, warm), peer_rates = peer
+        print(
+            f"| article, Wagtail 8 peer (per-site cache when cached) | {cold} / {warm} "
+            f"| {peer_rates['uncached']:.0f} | {peer_rates['cached']:.0f} "
+            f"| {peer_rates['cached'] / floor:.0%} |"
+        )
     print(f"| floor: trivial WSGI app, the article's bytes | 0 | | {floor:.0f} | 100% |")
+    if args.wagtail_python:
+        print()
+        print(
+            f"Article page, uncached: {rates['article', 'uncached'] / peer_rates['uncached']:.1f}x "
+            f"the Wagtail peer; cached: {rates['article', 'cached'] / peer_rates['cached']:.1f}x."
+        )
 
 
 if __name__ == "__main__":

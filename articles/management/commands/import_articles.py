@@ -27,7 +27,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from articles import conf
+from articles import conf, planner
 from articles.importers.files import SourceError, checksum, discover
 from articles.importers.loader import ImportItem, load_articles
 from articles.importers.parser import ArticleFormatError, parse_article
@@ -100,6 +100,7 @@ class Command(BaseCommand):
 
         if run is not None:
             ImportRun.objects.filter(pk=run.pk).update(finished_at=timezone.now(), **counts)
+            planner.analyze()
         if not options["json"]:
             self._summary(counts, failures, dry_run=options["dry_run"])
         if failures:
