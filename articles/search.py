@@ -8,6 +8,11 @@ created by migration 0004: on SQLite an FTS5 table kept in step by triggers, ran
 ``bm25()``; on PostgreSQL a weighted ``tsvector`` column with a GIN index, ranked with
 ``ts_rank()``. ``find()`` is the one interface to both.
 
+A search ranks at most the ``MAX_RESULTS`` newest public matches: a rare word finds and ranks
+every article that has it, and a word found in half the archive costs the same as one found in a
+thousand articles, since neither the count nor the ranking walks the whole archive. The page
+says when there are more.
+
 What the reader typed never reaches the database as syntax: ``parse_query()`` reduces it to
 words and "quoted phrases", and each is handed over as a quoted FTS5 string or as the argument
 of ``phraseto_tsquery()``, where ``AND(``, ``*``, ``NEAR``, ``-`` or ``OR`` are only text.
@@ -25,6 +30,7 @@ from django.utils.safestring import mark_safe
 from .sanitizer import strip_control_characters
 
 MAX_QUERY_LENGTH = 200
+MAX_RESULTS = 1000
 MAX_PHRASES = 12
 # PostgreSQL refuses a tsvector over 1 MB; no news article comes near this many characters.
 MAX_BODY_LENGTH = 100_000
@@ -156,8 +162,9 @@ def find(text, *, within):
 
 
 class SearchResults:
-    """Search results, read by Django's ``Paginator``: ``count()`` is one query, and a slice is
-    one query for the page's ids and snippets, then ``within``'s own queries for its articles.
+    """Search results, read by Django's ``Paginator``: ``count()`` is one query (at most
+    ``MAX_RESULTS``), and a slice is one query for the page's ids and snippets, then
+    ``within``'s own queries for its articles.
 
     Each article of a page has a ``search_snippet``: body text around the matches, escaped
     HTML with the matches in ``<mark>``.
@@ -230,25 +237,32 @@ class SQLiteSearch:
 
     def count(self, phrases, allowed):
         (allowed_sql, allowed_params), table = allowed, self.table
-        sql = f"SELECT count(*) FROM {table} WHERE {table} MATCH %s AND {allowed_sql}"  # noqa: S608
+        sql = (
+            f"SELECT count(*) FROM (SELECT 1 FROM {table} "  # noqa: S608
+            f"WHERE {table} MATCH %s AND {allowed_sql} LIMIT {MAX_RESULTS})"
+        )
         return sql, [self.match(phrases), *allowed_params]
 
     def page(self, phrases, allowed, limit, offset):
-        # Snippets are made in the outer query, for the page's rows only: in one query, SQLite
-        # would make one for every match before sorting them.
+        # The newest matches come in rowid order from the index, and are ranked; snippets are
+        # made in the outer query, for the page's rows only.
         (allowed_sql, allowed_params), table = allowed, self.table
-        ranked = f"{table} MATCH %s AND rank MATCH %s"
+        newest = (
+            f"SELECT rowid, rank FROM {table} "  # noqa: S608
+            f"WHERE {table} MATCH %s AND rank MATCH %s AND {allowed_sql} "
+            f"ORDER BY rowid DESC LIMIT {MAX_RESULTS}"
+        )
         sql = (
-            "SELECT rowid, "  # noqa: S608
+            f"SELECT {table}.rowid, "  # noqa: S608
             f"snippet({table}, 4, %s, %s, '…', {SNIPPET_WORDS}) FROM {table} "
-            f"WHERE {ranked} AND rowid IN ("
-            f"SELECT rowid FROM {table} WHERE {ranked} AND {allowed_sql} "
-            "ORDER BY rank, rowid DESC LIMIT %s OFFSET %s"
-            ") ORDER BY rank, rowid DESC"
+            f"JOIN (SELECT rowid AS id, rank AS score FROM ({newest}) "
+            "ORDER BY rank, rowid DESC LIMIT %s OFFSET %s) AS page "
+            f"ON {table}.rowid = page.id WHERE {table} MATCH %s "
+            "ORDER BY page.score, page.id DESC"
         )
         match = self.match(phrases)
-        params = [MARK_START, MARK_END, match, SQLITE_WEIGHTS, match, SQLITE_WEIGHTS]
-        return sql, [*params, *allowed_params, limit, offset]
+        params = [MARK_START, MARK_END, match, SQLITE_WEIGHTS, *allowed_params]
+        return sql, [*params, limit, offset, match]
 
 
 class PostgreSQLSearch:
@@ -269,21 +283,27 @@ class PostgreSQLSearch:
     def count(self, phrases, allowed):
         (allowed_sql, allowed_params), (query_sql, query_params) = allowed, self.tsquery(phrases)
         sql = (
-            "SELECT count(*) FROM articles_searchentry "  # noqa: S608
-            f"WHERE document @@ ({query_sql}) AND {allowed_sql}"
+            "SELECT count(*) FROM (SELECT 1 FROM articles_searchentry "  # noqa: S608
+            f"WHERE document @@ ({query_sql}) AND {allowed_sql} LIMIT {MAX_RESULTS}) AS found"
         )
         return sql, [*query_params, *allowed_params]
 
     def page(self, phrases, allowed, limit, offset):
-        # ts_headline() reads the whole body: only for the page's rows.
+        # The newest matches are ranked; ts_headline() reads the whole body: only for the
+        # page's rows.
         (allowed_sql, allowed_params), (query_sql, query_params) = allowed, self.tsquery(phrases)
+        newest = (
+            "SELECT article_id, document, q.query "  # noqa: S608
+            f"FROM articles_searchentry CROSS JOIN (SELECT {query_sql} AS query) AS q "
+            f"WHERE document @@ q.query AND {allowed_sql} "
+            f"ORDER BY article_id DESC LIMIT {MAX_RESULTS}"
+        )
         sql = (
             "SELECT page.article_id, "  # noqa: S608
             f"ts_headline('{self.config}', entry.body, page.query, %s) "
             "FROM ("
-            "SELECT article_id, q.query, ts_rank(document, q.query) AS rank "
-            f"FROM articles_searchentry CROSS JOIN (SELECT {query_sql} AS query) AS q "
-            f"WHERE document @@ q.query AND {allowed_sql} "
+            "SELECT article_id, query, ts_rank(document, query) AS rank "
+            f"FROM ({newest}) AS newest "
             "ORDER BY rank DESC, article_id DESC LIMIT %s OFFSET %s"
             ") AS page JOIN articles_searchentry AS entry ON entry.article_id = page.article_id "
             "ORDER BY page.rank DESC, page.article_id DESC"

@@ -282,4 +282,6 @@ class SearchView(ArticleListMixin, ListView):
         return Paginator(queryset, per_page, **kwargs)  # search results count themselves
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(search_query=self.object_list.text, **kwargs)
+        context = super().get_context_data(search_query=self.object_list.text, **kwargs)
+        context["more_results"] = context["paginator"].count >= search.MAX_RESULTS
+        return context

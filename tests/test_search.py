@@ -7,6 +7,7 @@ import re
 import shutil
 import tempfile
 from pathlib import Path
+from unittest import mock
 
 from django.core.management import call_command
 from django.db import connection
@@ -409,6 +410,36 @@ class SearchPageTests(SearchTestCase):
         self.assertEqual(headlines(second), [self.body_match.headline])
         self.assertContains(second, '<ol class="search-results" start="2">')
         self.assertContains(second, 'href="?q=lighthouse&amp;page=1"')
+
+
+class ResultBoundTests(TestCase):
+    """A word found everywhere costs no more than a rare one: the newest ``MAX_RESULTS``
+    public matches are counted and ranked, and the page says there are more."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.oldest_headline_match = make_article(headline="Lighthouse keepers", dek="Ferries")
+        cls.body_matches = [
+            make_article(headline=f"Story {number}", body="<p>The ferries ran late.</p>")
+            for number in range(4)
+        ]
+        make_article(headline="Hidden ferries", status=Article.Status.DRAFT)
+
+    def test_the_newest_public_matches_are_ranked_and_counted(self):
+        with mock.patch.object(search, "MAX_RESULTS", 3):
+            response = search_page(self.client, "ferries")
+        newest = [article.headline for article in reversed(self.body_matches)][:3]
+        self.assertEqual(sorted(headlines(response)), sorted(newest))
+        self.assertEqual(response.context["paginator"].count, 3)
+        self.assertContains(response, "3+ results for")
+        self.assertContains(response, "The best of the 3 newest matches")
+
+    def test_below_the_bound_every_match_is_ranked(self):
+        response = search_page(self.client, "ferries")
+        self.assertEqual(headlines(response)[0], "Lighthouse keepers")  # the dek outranks bodies
+        self.assertEqual(response.context["paginator"].count, 5)
+        self.assertContains(response, "5 results for")
+        self.assertNotContains(response, "newest matches")
 
 
 class SearchQueryCountTests(TestCase):
