@@ -293,8 +293,13 @@ def insert_rows(model, fields, rows):
     values = tuple(defaults.values())
     # Quoted identifiers from the model; the values are parameters.
     table, names = quote(model._meta.db_table), ", ".join(map(quote, columns))
-    sql = f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(columns))})"  # noqa: S608
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":  # COPY: a stream, not a statement per row
+            with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row + values)
+            return
+        sql = f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(columns))})"  # noqa: S608
         cursor.executemany(sql, [row + values for row in rows])
 
 
