@@ -5,7 +5,8 @@ from django.db import connection
 from django.test import TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 
-from articles.models import Article
+from articles import search
+from articles.models import Article, Byline, TaggedArticle
 
 from .factories import make_article, make_author, make_section
 
@@ -13,7 +14,10 @@ from .factories import make_article, make_author, make_section
 def plan(queryset):
     """The database's plan for ``queryset``, as text (sequential scans off on PostgreSQL, which
     would otherwise read a test's few rows whole)."""
-    sql, params = queryset.query.sql_with_params()
+    return plan_sql(*queryset.query.sql_with_params())
+
+
+def plan_sql(sql, params):
     explain = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN "
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -40,6 +44,44 @@ class ListIndexTests(TestCase):
                 else:  # the planner weighs a few test rows its own way: any index, no scan
                     self.assertRegex(text, r"Index (Only )?Scan using \w+ on articles_article")
                     self.assertNotIn("Seq Scan on articles_article", text)
+
+    def test_tag_author_article_and_search_lookups_read_an_index(self):
+        """Each page's query reads no table whole, and what it starts from has its index: the
+        tagging's tag, the byline's author, the day and slug of an article, the full-text
+        index. (Which index leads is the planner's choice; on PostgreSQL it depends on table
+        statistics that a test's few rows cannot give, hence ``make bench-archive``.)"""
+        article = Article.objects.published().first()
+        tag, author = article.tags.get(), article.bylines.get().author
+        published = Article.objects.published()
+        found = search.find("headline", within=published)
+        backend = found._backend()
+        pages = {
+            "tag": (
+                plan(published.tagged(tag).values("pk")[:20]),
+                plan(TaggedArticle.objects.filter(tag=tag).values("content_object")),
+                r"taggedarticle_tag_id",
+            ),
+            "author": (
+                plan(published.by_author(author).values("pk")[:20]),
+                plan(Byline.objects.filter(author=author).values("article")),
+                r"byline_author_id",
+            ),
+            "article": (
+                plan(published.filter(publish_date=article.publish_date, slug=article.slug)),
+                plan(Article.objects.filter(publish_date=article.publish_date, slug=article.slug)),
+                r"unique_slug_per_day|sqlite_autoindex_articles_article_1|articles_article_slug_",
+            ),
+            "search": (
+                plan_sql(*backend.page(found.phrases, found._allowed(backend.id_column), 20, 0)),
+                plan_sql(*backend.count(found.phrases, ("1 = 1", []))),
+                r"VIRTUAL TABLE INDEX|Bitmap Index Scan on articles_searchentry_document_idx",
+            ),
+        }
+        for name, (page, start, index) in pages.items():
+            with self.subTest(name):
+                self.assertRegex(start, index)
+                self.assertNotIn("Seq Scan", page)
+                self.assertNotRegex(page, r"SCAN articles_(article|taggedarticle|byline)\b")
 
     @override_settings(ARTICLES_PAGINATE_BY=2)
     def test_a_deep_page_costs_what_the_first_costs_and_counts_once(self):
