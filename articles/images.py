@@ -25,6 +25,7 @@ from django.utils.text import slugify
 from PIL import Image, ImageCms, ImageOps
 
 from . import conf
+from .validators import IMAGE_DECODERS
 
 WIDTHS = (480, 800, 1200, 1600)
 CROPS = {"16x9": (16, 9), "4x3": (4, 3), "1x1": (1, 1)}
@@ -184,7 +185,7 @@ def open_source(file):
     no metadata, its shorter side no longer than the widest rendition (all renditions can be
     made from that, faster); refused before decoding if it has more pixels than the limit."""
     try:
-        image = Image.open(file)
+        image = Image.open(file, formats=IMAGE_DECODERS)
         width, height = image.size
         if width * height > conf.get("ARTICLES_MAX_IMAGE_PIXELS"):
             raise UnusableImage(f"{width}×{height} pixels is over ARTICLES_MAX_IMAGE_PIXELS.")

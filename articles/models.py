@@ -34,7 +34,7 @@ from taggit.managers import TaggableManager
 from taggit.models import Tag, TaggedItemBase
 
 from . import embedded, images
-from .fields import HttpURLField
+from .fields import GeneratedName, HttpURLField
 from .sanitizer import EDITOR_EXTENSIONS, sanitize_html, strip_control_characters
 from .validators import http_url_q, validate_image_file, validate_image_size
 
@@ -84,7 +84,9 @@ class Author(models.Model):
     slug = models.SlugField(max_length=200, unique=True)
     job_title = models.CharField(max_length=200, blank=True)
     bio = models.TextField("short bio", blank=True, help_text="Two or three plain sentences.")
-    photo = models.ImageField(upload_to="authors/%Y/", blank=True, validators=IMAGE_VALIDATORS)
+    photo = models.ImageField(
+        upload_to=GeneratedName("authors"), blank=True, validators=IMAGE_VALIDATORS
+    )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -639,7 +641,7 @@ class Caption(models.Model):
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="captions")
     image = models.ImageField(
-        upload_to="captions/%Y/%m/",
+        upload_to=GeneratedName("captions"),
         blank=True,
         width_field="image_width",
         height_field="image_height",

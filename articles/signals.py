@@ -1,8 +1,8 @@
 """Cached pages: any change of what readers see makes every cached page stale, once the change
 commits (``caching.content_changed``). Search: an article's search entry is rewritten when
-anything it holds changes."""
+anything it holds changes. Text: control characters never reach the database."""
 
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 from taggit.models import Tag
@@ -18,8 +18,24 @@ from .models import (
     Section,
     TaggedArticle,
 )
+from .sanitizer import strip_control_characters
 
 CONTENT_MODELS = (Article, Author, Section, Byline, Caption, RelatedLink, Correction, Tag)
+
+
+def strip_control_characters_from_text(instance, **kwargs):
+    """C0 control characters (tab and line breaks excepted) are invisible, and feeds and
+    XML cannot carry them: no text field of the content keeps them, whoever saves it."""
+    for field in instance._meta.concrete_fields:
+        value = getattr(instance, field.attname)
+        if isinstance(field, models.CharField | models.TextField) and isinstance(value, str):
+            setattr(instance, field.attname, strip_control_characters(value))
+
+
+for model in CONTENT_MODELS:
+    pre_save.connect(
+        strip_control_characters_from_text, sender=model, dispatch_uid=f"text-cleaned-{model}"
+    )
 
 
 def content_changed(using=None, **kwargs):

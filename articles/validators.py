@@ -8,9 +8,10 @@ from PIL import Image
 
 from . import conf
 
-# Formats every browser shows, as Pillow names them from the content, not the file name (MPO is
-# the JPEG that cameras write with a second, preview image inside).
-IMAGE_FORMATS = ("JPEG", "MPO", "PNG", "WEBP", "GIF")
+# The formats every browser shows, and the only decoders Pillow may try on a picture (JPEG's
+# also reads MPO, the JPEG that cameras write with a preview inside): a file that none of them
+# recognises is refused without reaching the dozens of others Pillow has.
+IMAGE_DECODERS = ("JPEG", "PNG", "WEBP", "GIF")
 
 # URLField alone also allows ftp; readers' links must be web pages.
 http_url_validator = URLValidator(
@@ -38,7 +39,9 @@ def validate_image_size(file):
 
 
 def validate_image_file(file):
-    """A real JPEG, PNG, WebP or GIF image of at most ``ARTICLES_MAX_IMAGE_PIXELS`` pixels.
+    """A real JPEG, PNG, WebP or GIF image of at most ``ARTICLES_MAX_IMAGE_PIXELS`` pixels,
+    recognised by its content with no other decoder of Pillow's tried (other formats, SVG and
+    HTML named .jpg get the same message as damaged files).
 
     The pixel count comes from the header, before anything is decoded: a small file can hold a
     picture that takes gigabytes to decode (a decompression bomb). A file already stored was
@@ -49,13 +52,7 @@ def validate_image_file(file):
     limit = conf.get("ARTICLES_MAX_IMAGE_PIXELS")
     file.seek(0)
     try:
-        with Image.open(file) as image:
-            if image.format not in IMAGE_FORMATS:
-                raise ValidationError(
-                    "This is a %(format)s image; upload a JPEG, PNG, WebP or GIF.",
-                    params={"format": image.format},
-                    code="image_format",
-                )
+        with Image.open(file, formats=IMAGE_DECODERS) as image:
             width, height = image.size
             if width * height > limit:
                 raise ValidationError(
@@ -73,8 +70,9 @@ def validate_image_file(file):
         ) from error
     except (OSError, SyntaxError, ValueError) as error:
         raise ValidationError(
-            "This file is not an image, or it is damaged: upload a JPEG, PNG, WebP or GIF.",
-            code="invalid_image",
+            "This file is not a JPEG, PNG, WebP or GIF image, or it is damaged: upload one "
+            "of those.",
+            code="unaccepted_image",  # not "invalid_image": forms would put their own message
         ) from error
     finally:
         file.seek(0)

@@ -1,7 +1,7 @@
 import io
 import re
 
-from django.contrib.auth import authenticate
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import TestCase
 
@@ -33,7 +33,11 @@ class LoadDemoTests(TestCase):
         self.assertGreaterEqual(sum(1 for a in articles if a.lead_caption), 7)
         self.assertEqual(Author.objects.get(name="Zoë Hartmann").job_title, "Science correspondent")
         password = re.search(r"password '([^']+)'", out)[1]
-        user = authenticate(username="editor", password=password)
+        login = self.client.post(
+            "/admin/login/", {"username": "editor", "password": password, "next": "/admin/"}
+        )
+        self.assertRedirects(login, "/admin/")
+        user = get_user_model().objects.get(pk=self.client.session["_auth_user_id"])
         self.assertTrue(user.is_staff and user.has_perm("articles.publish_article"))
         home = self.client.get("/")
         self.assertContains(home, "Coastal states agree to limit deep-sea trawling")
