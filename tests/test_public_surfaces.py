@@ -1,5 +1,11 @@
-"""One sweep: no article that is not public shows on any public page, in any state."""
+"""One sweep: no article that is not public shows on any public page, in any state; and every
+address that feeds and sitemaps give out answers an anonymous reader."""
 
+import json
+import re
+from urllib.parse import urlsplit
+
+from defusedxml import ElementTree
 from django.test import TestCase
 
 from articles.models import Article
@@ -17,7 +23,7 @@ HIDDEN_STATES = {
 }
 
 
-class PublicSurfaceTests(TestCase):
+class PublicSurfaceTestCase(TestCase):
     @classmethod
     def setUpTestData(cls):
         cls.section = make_section(slug="world")
@@ -47,6 +53,8 @@ class PublicSurfaceTests(TestCase):
             self.public.get_absolute_url(),
         ]
 
+
+class PublicSurfaceTests(PublicSurfaceTestCase):
     def test_hidden_articles_appear_on_no_public_page(self):
         for url in self.public_urls():
             response = self.client.get(url)
@@ -69,3 +77,77 @@ class PublicSurfaceTests(TestCase):
                     response = self.client.get(url)
                     self.assertEqual(response.status_code, status)
                     self.assertNotContains(response, article.headline, status_code=status)
+
+
+class EnumeratedSurfaceTests(PublicSurfaceTestCase):
+    """Every public address of the site, found by following the site's own sitemaps and feeds,
+    with the parameters someone might try to widen what they show."""
+
+    FEEDS = ("rss", "atom", "json")
+    WIDENING = ("", "?status=draft", "?preview=1", "?include_drafts=1", "?all=1", "?page=2")
+
+    def addresses(self):
+        """Pages, their feeds, search, sitemaps, and every page the sitemaps list."""
+        scoped = ["", "sections/world/", "authors/jane/", "tags/shared/"]
+        found = set(self.public_urls())
+        found |= {f"/{scope}feeds/{format}/" for scope in scoped for format in self.FEEDS}
+        found |= {f"/search/?q={word}" for word in ("hidden", "story", "shared", "only")}
+        found |= {"/sitemap.xml", "/news-sitemap.xml", "/robots.txt"}
+        found |= set(self.sitemap_locations())
+        return sorted(found)
+
+    def sitemap_locations(self):
+        """Each ``<loc>`` of the sitemap index, of its sitemaps and of the news sitemap."""
+        pending, seen = ["/sitemap.xml", "/news-sitemap.xml"], []
+        while pending:
+            response = self.client.get(pending.pop())
+            self.assertEqual(response.status_code, 200)
+            for loc in ElementTree.fromstring(response.content).iter():
+                if loc.tag.endswith("}loc"):
+                    address = urlsplit(loc.text)
+                    path = address.path + (f"?{address.query}" if address.query else "")
+                    if path not in seen:
+                        seen.append(path)
+                        if path.endswith(".xml") or "sitemap" in path:
+                            pending.append(path)
+        return seen
+
+    def test_no_hidden_article_on_any_address_with_any_parameter(self):
+        hidden = [(state, a.headline, a.get_absolute_url()) for state, a in self.hidden.items()]
+        probes = 0
+        for url in self.addresses():
+            for extra in self.WIDENING:
+                address = url + (extra if "?" not in url else extra.replace("?", "&"))
+                response = self.client.get(address)
+                self.assertLess(response.status_code, 500, address)
+                body = response.content.decode()
+                for state, headline, path in hidden:
+                    probes += 1
+                    with self.subTest(address=address, state=state):
+                        self.assertNotIn(headline, body)
+                        self.assertNotIn(path, body)
+        self.assertGreater(probes, 1000)
+
+    def test_every_address_in_feeds_and_sitemaps_answers(self):
+        listed = set(self.sitemap_locations())
+        for format in self.FEEDS:
+            body = self.client.get(f"/feeds/{format}/").content.decode()
+            if format == "json":
+                items = json.loads(body)["items"]
+                listed |= {urlsplit(item["url"]).path for item in items}
+            else:
+                listed |= {
+                    urlsplit(link).path
+                    for link in re.findall(r"(?:<link>|<link href=\")(http[^<\"]+)", body)
+                }
+        self.assertIn(self.public.get_absolute_url(), listed)
+        for path in listed:
+            with self.subTest(path):
+                self.assertEqual(self.client.get(path).status_code, 200)
+
+    def test_counts_leave_hidden_articles_out(self):
+        for url in ("/", "/sections/world/", "/authors/jane/", "/tags/shared/"):
+            with self.subTest(url):
+                self.assertEqual(self.client.get(url).context["paginator"].count, 1)
+        search = self.client.get("/search/?q=story")
+        self.assertEqual(search.context["paginator"].count, 1)
