@@ -167,13 +167,17 @@ class ArticleQuerySet(models.QuerySet):
             .order_by("-content_object")
             .values("content_object")[:RELATED_CANDIDATES]
         )
-        same_section = (
-            Article.objects.filter(section=article.section_id)
-            .order_by("-publish_at")
-            .values("pk")[:RELATED_CANDIDATES]
-            if article.section_id
-            else []
-        )
+        candidates = sharing
+        if article.section_id:
+            same_section = (
+                Article.objects.filter(section=article.section_id, status=Article.Status.PUBLISHED)
+                .order_by("-publish_at")
+                .values("pk")[:RELATED_CANDIDATES]
+            )
+            # One list of ids: "in this OR in that" would make PostgreSQL read every article.
+            # (Each side wrapped: SQLite allows no LIMIT directly inside a UNION.)
+            ids = Article.objects.order_by().values("pk")
+            candidates = ids.filter(pk__in=sharing).union(ids.filter(pk__in=same_section))
         shared_tags = (
             TaggedArticle.objects.filter(content_object=OuterRef("pk"), tag__in=tag_ids)
             .order_by()
@@ -183,7 +187,7 @@ class ArticleQuerySet(models.QuerySet):
         )
         return (
             self.exclude(pk=article.pk)
-            .filter(Q(pk__in=sharing) | Q(pk__in=same_section))
+            .filter(pk__in=candidates)
             .annotate(shared_tags=Coalesce(Subquery(shared_tags), 0))
             .order_by("-shared_tags", "-publish_at")
         )
