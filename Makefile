@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run serve test lint sqlite-tests postgres-tests bench bench-archive clean
+.PHONY: install run serve test lint sqlite-tests postgres-tests bench bench-archive loadtest clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,7 @@ serve: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/bandit --quiet --recursive articles newsroom --exclude articles/migrations --severity-level high
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 
 # The whole suite on SQLite, then on PostgreSQL too when DATABASE_URL names one.
@@ -69,6 +70,14 @@ bench: install $(WAGTAIL_VENV)/bin/.installed
 ARTICLES ?= 100000
 bench-archive: install
 	$(BIN)/python -m tests.benchmarks.archive_latency --articles $(ARTICLES)
+
+# Load test (not part of make test): two minutes of mixed reader traffic (home, articles,
+# sections, tags, authors, feeds, search) from wrk against gunicorn (two sync workers, page cache
+# on) while import_articles publishes batches of generated files into the same SQLite database;
+# fails on any socket error, timeout (2 s), response other than 2xx/3xx or failed import.
+loadtest: install
+	@command -v wrk >/dev/null || (apt-get update -q && apt-get install -y -q wrk) >/dev/null
+	$(BIN)/python -m tests.benchmarks.load_under_import
 
 clean:
 	rm -rf $(VENV) $(WAGTAIL_VENV) .pytest_cache staticfiles

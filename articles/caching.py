@@ -21,6 +21,8 @@ would be told its copy, takedown included, is still good.
 import hashlib
 import os
 import secrets
+import time
+from contextlib import contextmanager
 from functools import wraps
 from http import HTTPStatus
 
@@ -78,8 +80,34 @@ def _file_version(shared):
 
 
 def content_changed():
-    """Make every cached page of every process stale: call it after a commit."""
+    """Make every cached page of every process stale: call it after a commit (inside
+    ``coalesced_changes()``, at most once per its interval)."""
+    if _coalescing:
+        moment = time.monotonic()
+        if moment < _coalescing["next"]:
+            _coalescing["pending"] = True
+            return
+        _coalescing.update(next=moment + _coalescing["seconds"], pending=False)
     caches[conf.get("ARTICLES_SHARED_CACHE")].set(VERSION_KEY, secrets.token_hex(8), None)
+
+
+_coalescing = {}
+
+
+@contextmanager
+def coalesced_changes(seconds):
+    """Within, changes reach readers at most every ``seconds`` (the first at once), and all of
+    them on leaving. A bulk import commits a batch every fraction of a second: replacing the
+    version each time would have every worker render every page again and again, and readers
+    would queue behind them. What an import adds or changes shows within ``seconds``."""
+    _coalescing.update(seconds=seconds, next=0.0, pending=False)
+    try:
+        yield
+    finally:
+        pending = _coalescing.get("pending")
+        _coalescing.clear()
+        if pending:
+            content_changed()
 
 
 _upcoming = {}

@@ -34,6 +34,9 @@ DEFAULTS = {
     "ARTICLES_SHARED_CACHE": "default",
     # Longest a page stays cached, in seconds; any change of content ends it sooner.
     "ARTICLES_PAGE_CACHE_SECONDS": 600,
+    # While import_articles runs, how often what it writes reaches readers (caching.
+    # coalesced_changes); all of it does when the import ends.
+    "ARTICLES_IMPORT_REFRESH_SECONDS": 10,
     # Cache-Control for a CDN in front: s-maxage and stale-while-revalidate, in seconds.
     "ARTICLES_CDN_SECONDS": 60,
     "ARTICLES_CDN_STALE_SECONDS": 30,

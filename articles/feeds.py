@@ -9,7 +9,7 @@ from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.decorators import method_decorator
-from django.utils.feedgenerator import Enclosure
+from django.utils.feedgenerator import Enclosure, Rss201rev2Feed
 from django.utils.html import escape
 from taggit.models import Tag
 
@@ -37,6 +37,14 @@ class ArticleFeed(Feed):
         feed.request = request
         feed.lead_image = functools.cache(feed.lead_image)  # the enclosure and media element
         return Feed.__call__(feed, request, *args, **kwargs)
+
+    def get_feed(self, obj, request):
+        """RSS readers take a channel's description as HTML, like an item's: it is escaped
+        there, as it holds section, author and tag names. JSON Feed's is plain text."""
+        feed = super().get_feed(obj, request)
+        if issubclass(self.feed_type, Rss201rev2Feed):
+            feed.feed["description"] = escape(feed.feed["description"])
+        return feed
 
     def get_object(self, request, *args, **kwargs):
         return None

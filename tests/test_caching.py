@@ -16,6 +16,8 @@ from django.test import TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from articles import caching
+from articles.caching import content_version
 from articles.models import Article
 
 from .factories import make_article, make_author, make_caption, make_related_link, make_section
@@ -156,6 +158,39 @@ class InvalidationTests(PageCacheTestCase):
             status=Article.Status.PUBLISHED,
         )
         self.assert_shows("/", "Harbour fog delays ferries")
+
+
+class CoalescedChangeTests(TestCase):
+    """During a bulk import, changes reach readers at most every interval, and all of them
+    when it ends."""
+
+    def test_changes_within_the_interval_wait_for_the_next_or_for_the_end(self):
+        versions = [content_version()]
+        with caching.coalesced_changes(3600):
+            caching.content_changed()
+            versions.append(content_version())
+            caching.content_changed()
+            caching.content_changed()
+            versions.append(content_version())
+        versions.append(content_version())
+        self.assertNotEqual(versions[0], versions[1])  # the first change shows at once
+        self.assertEqual(versions[1], versions[2])  # the next ones wait
+        self.assertNotEqual(versions[2], versions[3])  # and show when the import ends
+
+    def test_after_the_interval_a_change_shows_at_once(self):
+        with caching.coalesced_changes(0):
+            before = content_version()
+            caching.content_changed()
+            middle = content_version()
+            caching.content_changed()
+            self.assertNotEqual(before, middle)
+            self.assertNotEqual(middle, content_version())
+
+    def test_nothing_pending_changes_nothing_on_leaving(self):
+        with caching.coalesced_changes(3600):
+            caching.content_changed()
+            version = content_version()
+        self.assertEqual(content_version(), version)
 
 
 class OtherProcessTests(PageCacheTestCase):

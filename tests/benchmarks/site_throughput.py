@@ -94,14 +94,14 @@ def free_port():
 
 
 @contextmanager
-def gunicorn(app, env, python=sys.executable, workers=2):
+def gunicorn(app, env, python=sys.executable, workers=2, stderr=subprocess.DEVNULL):
     port = free_port()
     server = subprocess.Popen(  # noqa: S603
         [python, "-m", "gunicorn", app, "-w", str(workers), "-b", f"127.0.0.1:{port}"],
         env=env,
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=stderr,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -153,6 +153,22 @@ def last_json(output):
     return json.loads(output.splitlines()[-1])
 
 
+def site_env(folder):
+    """The environment of a site as in production (DEBUG off, page cache on) whose database,
+    media and caches are in ``folder``."""
+    env = os.environ | {
+        "SECRET_KEY": secrets.token_urlsafe(40),
+        "ALLOWED_HOSTS": "127.0.0.1,testserver",
+        "SECURE_SSL_REDIRECT": "0",
+        "DATABASE_URL": f"sqlite:///{folder / 'site.sqlite3'}",
+        "MEDIA_ROOT": str(folder / "media"),
+        "CACHE_DIR": str(folder / "cache"),
+        "DJANGO_SETTINGS_MODULE": "newsroom.settings",
+    }
+    env.pop("DEBUG", None)
+    return env
+
+
 def wagtail_peer(python, folder, article, seconds, repeats):
     """Requests/s of the article served by the Wagtail peer, without and with Django's per-site
     cache, and its SQL queries (cold and warm)."""
@@ -186,16 +202,7 @@ def main():
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        env = os.environ | {
-            "SECRET_KEY": secrets.token_urlsafe(40),
-            "ALLOWED_HOSTS": "127.0.0.1,testserver",
-            "SECURE_SSL_REDIRECT": "0",
-            "DATABASE_URL": f"sqlite:///{tmp / 'site.sqlite3'}",
-            "MEDIA_ROOT": str(tmp / "media"),
-            "CACHE_DIR": str(tmp / "cache"),
-            "DJANGO_SETTINGS_MODULE": "newsroom.settings",
-        }
-        env.pop("DEBUG", None)
+        env = site_env(tmp)
         django(env, "migrate", "-v0")
         django(env, "collectstatic", "--noinput", "-v0")
         started = time.perf_counter()
