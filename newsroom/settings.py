@@ -138,10 +138,12 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Write-ahead logging lets readers work while an import writes; NORMAL sync is safe with
     # WAL (a crash loses at most the last commits, never corrupts); IMMEDIATE transactions
-    # take the write lock up front instead of failing with "database is locked" midway.
+    # take the write lock up front instead of failing with "database is locked" midway, and a
+    # writer waits up to 30 s for another (an import's batch, its ANALYZE) to finish.
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
+        "timeout": 30,
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

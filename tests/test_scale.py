@@ -1,11 +1,13 @@
 """What keeps list pages fast on a large archive: every list query is served by an index, a
 deep page reads its ids from the index, and the list is not counted on every request."""
 
+from unittest import mock
+
 from django.db import connection
 from django.test import TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 
-from articles import search
+from articles import pagination, search
 from articles.models import Article, Byline, TaggedArticle
 
 from .factories import make_article, make_author, make_section
@@ -99,3 +101,40 @@ class ListIndexTests(TestCase):
             [a.headline for a in self.client.get("/?page=15").context["articles"]],
             [a.headline for a in Article.objects.published()[28:30]],
         )
+
+
+@override_settings(ARTICLES_PAGINATE_BY=2)
+class BoundedCountTests(TestCase):
+    """A list is counted only as far as the page asked for needs: its first page does not pay
+    for counting a whole archive, and every page is still reachable."""
+
+    @classmethod
+    def setUpTestData(cls):
+        for _ in range(9):
+            make_article(tags=["busy"])
+
+    def test_past_the_counted_pages_the_list_says_there_are_more(self):
+        with mock.patch.object(pagination, "COUNTED_PAGES", 2):
+            first = self.client.get("/tags/busy/")
+            self.assertContains(first, "Page 1 of 2+")
+            self.assertContains(first, "4+ articles")
+            count = next(q for q in self.counted("/") if "COUNT(" in q)
+            self.assertIn("LIMIT 5", count)  # two pages of two, and one to tell there is more
+            third = self.client.get("/tags/busy/?page=3")  # past what was counted first
+            self.assertContains(third, "Page 3 of 4+")
+            self.assertContains(third, "8+ articles")
+            last = self.client.get("/tags/busy/?page=5")
+            self.assertContains(last, "Page 5 of 5<")
+            self.assertContains(last, "9 articles")
+            self.assertNotContains(last, 'rel="next"')
+            self.assertEqual(self.client.get("/tags/busy/?page=6").status_code, 404)
+
+    def test_a_list_within_the_counted_pages_is_counted_exactly(self):
+        response = self.client.get("/tags/busy/")
+        self.assertContains(response, "Page 1 of 5<")
+        self.assertContains(response, "9 articles")
+
+    def counted(self, url):
+        with CaptureQueriesContext(connection) as captured:
+            self.client.get(url)
+        return [query["sql"] for query in captured]

@@ -12,7 +12,7 @@ import itertools
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
@@ -34,6 +34,8 @@ from .parser import Block, ParsedArticle
 
 SLUG_MAX_LENGTH = 200
 SLUG_BATCH = 20
+# The key of the PostgreSQL advisory lock that transactions creating authors take in turn.
+AUTHOR_WRITERS_LOCK = 0x61757468  # "auth"
 
 
 @dataclass(frozen=True)
@@ -104,12 +106,9 @@ def authors_named(names):
     unique = list(dict.fromkeys(names))
     if not unique:
         return []
-    any_name = Q()
-    for name in unique:
-        any_name |= Q(name__iexact=name)
-    found = {}
-    for author in Author.objects.filter(any_name).order_by("-pk"):
-        found[author.name.casefold()] = author  # the oldest of namesakes wins
+    found = _authors_by_name(unique)
+    if any(name.casefold() not in found for name in unique) and _wait_for_author_writers():
+        found = _authors_by_name(unique)  # with those the writer we waited for committed
     authors = []
     for name in unique:
         author = found.get(name.casefold())
@@ -172,6 +171,28 @@ def _update(article, parsed, tags):
     if tags:
         article.tags.add(*tags)
     search.reindex([article.pk])  # the bulk writes above send no signals
+
+
+def _authors_by_name(names):
+    any_name = Q()
+    for name in names:
+        any_name |= Q(name__iexact=name)
+    found = {}
+    for author in Author.objects.filter(any_name).order_by("-pk"):
+        found[author.name.casefold()] = author  # the oldest of namesakes wins
+    return found
+
+
+def _wait_for_author_writers():
+    """On PostgreSQL, wait for any other transaction that creates authors to end, and keep the
+    turn until this one ends; True if it did. Two imports creating one new author at once
+    otherwise collide on its slug (files fail) or each make one (a duplicate). SQLite needs no
+    turn: its IMMEDIATE transactions write one at a time."""
+    if connection.vendor != "postgresql":
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [AUTHOR_WRITERS_LOCK])
+    return True
 
 
 def _check_permission(status, by):

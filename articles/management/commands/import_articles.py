@@ -27,7 +27,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from articles import conf, planner
+from articles import caching, conf, planner
 from articles.importers.files import SourceError, checksum, discover
 from articles.importers.loader import ImportItem, load_articles
 from articles.importers.parser import ArticleFormatError, parse_article
@@ -82,21 +82,24 @@ class Command(BaseCommand):
         failures = []
         progress = total > 1 and not options["json"] and self.stderr.isatty()
 
-        sources, done = discover(paths), 0
-        while batch := list(itertools.islice(sources, BATCH_SIZE)):
-            for result in self._import_batch(batch, section, run, user, options):
-                counts[result["action"]] += 1
-                if result["action"] == ImportedFile.Action.FAILED:
-                    failures.append(result)
-                if options["json"]:
-                    self.stdout.write(json.dumps(self._json(result), ensure_ascii=False))
-                elif result.get("encoding") not in (None, "utf-8", "utf-8-sig"):
-                    self.stdout.write(f"{result['file']}: decoded as {result['encoding']}")
-            done += len(batch)
+        # Readers see what the import writes every few seconds, not after every batch.
+        refresh = conf.get("ARTICLES_IMPORT_REFRESH_SECONDS")
+        with caching.coalesced_changes(refresh):
+            sources, done = discover(paths), 0
+            while batch := list(itertools.islice(sources, BATCH_SIZE)):
+                for result in self._import_batch(batch, section, run, user, options):
+                    counts[result["action"]] += 1
+                    if result["action"] == ImportedFile.Action.FAILED:
+                        failures.append(result)
+                    if options["json"]:
+                        self.stdout.write(json.dumps(self._json(result), ensure_ascii=False))
+                    elif result.get("encoding") not in (None, "utf-8", "utf-8-sig"):
+                        self.stdout.write(f"{result['file']}: decoded as {result['encoding']}")
+                done += len(batch)
+                if progress:
+                    self.stderr.write(f"\r[{done}/{total}] imported", ending="")
             if progress:
-                self.stderr.write(f"\r[{done}/{total}] imported", ending="")
-        if progress:
-            self.stderr.write("")
+                self.stderr.write("")
 
         if run is not None:
             ImportRun.objects.filter(pk=run.pk).update(finished_at=timezone.now(), **counts)
