@@ -174,13 +174,15 @@ class SearchResults:
         self.text = clean_query(text)
         self.phrases = parse_query(self.text)
         self.within = within
+        self.counted = None
 
     def count(self):
         if not self.phrases:
             return 0
         backend = self._backend()
         sql, params = backend.count(self.phrases, self._allowed(backend.id_column))
-        return self._fetch(sql, params)[0][0]
+        self.counted = self._fetch(sql, params)[0][0]
+        return self.counted
 
     def __getitem__(self, page):
         if not isinstance(page, slice) or page.step is not None:
@@ -190,7 +192,10 @@ class SearchResults:
             return []
         backend = self._backend()
         allowed = self._allowed(backend.id_column)
-        rows = self._fetch(*backend.page(self.phrases, allowed, stop - start, start))
+        # Fewer matches than the bound: all of them are ranked, read from the full-text index
+        # (walking the newest entries until enough match would read far more of them).
+        every = self.counted is not None and self.counted < MAX_RESULTS
+        rows = self._fetch(*backend.page(self.phrases, allowed, stop - start, start, every))
         articles = self.within.in_bulk([pk for pk, _ in rows])
         found = []
         for pk, snippet in rows:
@@ -243,15 +248,16 @@ class SQLiteSearch:
         )
         return sql, [self.match(phrases), *allowed_params]
 
-    def page(self, phrases, allowed, limit, offset):
-        # The newest matches come in rowid order from the index, and are ranked; snippets are
-        # made in the outer query, for the page's rows only.
+    def page(self, phrases, allowed, limit, offset, every):
+        # The newest matches (or ``every`` match) come from the index, and are ranked; snippets
+        # are made in the outer query, for the page's rows only.
         (allowed_sql, allowed_params), table = allowed, self.table
         newest = (
             f"SELECT rowid, rank FROM {table} "  # noqa: S608
-            f"WHERE {table} MATCH %s AND rank MATCH %s AND {allowed_sql} "
-            f"ORDER BY rowid DESC LIMIT {MAX_RESULTS}"
+            f"WHERE {table} MATCH %s AND rank MATCH %s AND {allowed_sql}"
         )
+        if not every:
+            newest += f" ORDER BY rowid DESC LIMIT {MAX_RESULTS}"
         sql = (
             f"SELECT {table}.rowid, "  # noqa: S608
             f"snippet({table}, 4, %s, %s, '…', {SNIPPET_WORDS}) FROM {table} "
@@ -288,16 +294,17 @@ class PostgreSQLSearch:
         )
         return sql, [*query_params, *allowed_params]
 
-    def page(self, phrases, allowed, limit, offset):
-        # The newest matches are ranked; ts_headline() reads the whole body: only for the
-        # page's rows.
+    def page(self, phrases, allowed, limit, offset, every):
+        # The newest matches (or ``every`` match) are ranked; ts_headline() reads the whole
+        # body: only for the page's rows.
         (allowed_sql, allowed_params), (query_sql, query_params) = allowed, self.tsquery(phrases)
         newest = (
             "SELECT article_id, document, q.query "  # noqa: S608
             f"FROM articles_searchentry CROSS JOIN (SELECT {query_sql} AS query) AS q "
-            f"WHERE document @@ q.query AND {allowed_sql} "
-            f"ORDER BY article_id DESC LIMIT {MAX_RESULTS}"
+            f"WHERE document @@ q.query AND {allowed_sql}"
         )
+        if not every:
+            newest += f" ORDER BY article_id DESC LIMIT {MAX_RESULTS}"
         sql = (
             "SELECT page.article_id, "  # noqa: S608
             f"ts_headline('{self.config}', entry.body, page.query, %s) "

@@ -74,7 +74,9 @@ class ListIndexTests(TestCase):
                 r"unique_slug_per_day|sqlite_autoindex_articles_article_1|articles_article_slug_",
             ),
             "search": (
-                plan_sql(*backend.page(found.phrases, found._allowed(backend.id_column), 20, 0)),
+                plan_sql(
+                    *backend.page(found.phrases, found._allowed(backend.id_column), 20, 0, True)
+                ),
                 plan_sql(*backend.count(found.phrases, ("1 = 1", []))),
                 r"VIRTUAL TABLE INDEX|Bitmap Index Scan on articles_searchentry_document_idx",
             ),
