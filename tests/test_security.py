@@ -2,17 +2,19 @@
 the Content Security Policy, admin login rate limits, sessions, roles, CSRF, hosts, link schemes,
 control characters and uploads. (Stored XSS: ``test_xss.py``; faults: ``test_faults.py``.)"""
 
+import ast
 import io
 import struct
 import tracemalloc
 import zlib
 from datetime import timedelta
+from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client, TestCase, override_settings
+from django.test import Client, SimpleTestCase, TestCase, override_settings
 from PIL import Image
 from taggit.models import Tag
 
@@ -25,6 +27,7 @@ from .factories import image_file, make_article, make_author, make_caption, make
 from .test_admin import AdminTestCase
 from .test_workflow import article_form, user_in
 
+ROOT = Path(__file__).resolve().parent.parent
 LOGIN = "/admin/login/"
 ENTITY_TRICKS = [
     "javascript:alert(1)",
@@ -181,6 +184,21 @@ class RoleTests(TestCase):
         writer.refresh_from_db()
         self.assertFalse(writer.is_superuser)
         self.assertFalse(editor.has_perm("auth.change_user"))
+
+
+class RequestDataTests(SimpleTestCase):
+    def test_request_data_is_never_expanded_into_keyword_arguments(self):
+        """``filter(**request.GET)`` would let a reader choose the lookups (CVE-2025-64459 was
+        such a hole in Django itself): no ``**`` of anything read from a request, anywhere."""
+        expansions = []
+        for path in (ROOT / "articles").rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+                for keyword in getattr(node, "keywords", []):
+                    if keyword.arg is None:  # a ** argument
+                        expansions.append((path.name, node.lineno, ast.unparse(keyword.value)))
+        self.assertTrue(expansions)  # the scan sees the code's own ** arguments
+        for name, line, value in expansions:
+            self.assertNotRegex(value, r"request|GET|POST|META|COOKIES", f"{name}:{line}")
 
 
 class CsrfAndPermissionTests(AdminTestCase):
