@@ -121,6 +121,8 @@ class TaggedArticle(TaggedItemBase):
                 fields=["content_object", "tag"], name="articles_taggedarticle_unique"
             )
         ]
+        # A tag's articles from the index alone (the tag page).
+        indexes = [models.Index(fields=["tag", "content_object"], name="articles_tagged_tag_idx")]
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -351,6 +353,12 @@ class Article(models.Model):
                 fields=["embargo_until"],
                 name="articles_embargo_idx",
                 condition=Q(embargo_until__isnull=False),
+            ),
+            # Whether articles found by id (a tag's, an author's) are public, from the index
+            # alone: counting a tag's articles reads no article row.
+            models.Index(
+                fields=["id", "status", "publish_at", "embargo_until"],
+                name="articles_public_by_id_idx",
             ),
         ]
         constraints = [
@@ -628,6 +636,8 @@ class Byline(models.Model):
                 fields=["article", "author", "role"], name="articles_byline_unique_author_role"
             )
         ]
+        # An author's articles from the index alone (the author page).
+        indexes = [models.Index(fields=["author", "article"], name="articles_byline_author_idx")]
 
     def __str__(self):
         if self.role == self.Role.AUTHOR:

@@ -170,7 +170,7 @@ def generate(count, *, seed=1, batch_size=2000, progress=None):
         if progress:
             progress(done)
     reset_article_ids()
-    planner.analyze()
+    planner.analyze(vacuum=True)
     caching.content_changed()
 
 

@@ -61,12 +61,12 @@ class ListIndexTests(TestCase):
             "tag": (
                 plan(published.tagged(tag).values("pk")[:20]),
                 plan(TaggedArticle.objects.filter(tag=tag).values("content_object")),
-                r"taggedarticle_tag_id",
+                r"articles_tagged_tag_idx|taggedarticle_tag_id",
             ),
             "author": (
                 plan(published.by_author(author).values("pk")[:20]),
                 plan(Byline.objects.filter(author=author).values("article")),
-                r"byline_author_id",
+                r"articles_byline_author_idx|byline_author_id",
             ),
             "article": (
                 plan(published.filter(publish_date=article.publish_date, slug=article.slug)),
