@@ -25,7 +25,7 @@ import urllib.request
 from pathlib import Path
 
 from .import_throughput import write_corpus
-from .site_throughput import ROOT, django, gunicorn, last_json, site_env
+from .site_throughput import ROOT, build_site, django, gunicorn, last_json
 
 IMPORT_TIMEOUT = 600  # seconds for one batch: a hung import fails the run rather than stalling it
 FIND_PATHS = """
@@ -172,10 +172,7 @@ def main():
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        env = site_env(tmp)
-        django(env, "migrate", "-v0")
-        django(env, "collectstatic", "--noinput", "-v0")
-        django(env, "generate_demo", "--articles", str(args.articles))
+        env = build_site(tmp, args.articles)[0]
         paths = READER_PATHS + last_json(django(env, "shell", "-c", FIND_PATHS))
         script = tmp / "readers.lua"
         script.write_text(lua_script(paths))

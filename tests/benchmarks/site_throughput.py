@@ -169,6 +169,17 @@ def site_env(folder):
     return env
 
 
+def build_site(folder, articles):
+    """A production-like site in ``folder`` with ``articles`` generated: its environment, and
+    the seconds the generation took."""
+    env = site_env(folder)
+    django(env, "migrate", "-v0")
+    django(env, "collectstatic", "--noinput", "-v0")
+    started = time.perf_counter()
+    django(env, "generate_demo", "--articles", str(articles))
+    return env, time.perf_counter() - started
+
+
 def wagtail_peer(python, folder, article, seconds, repeats):
     """Requests/s of the article served by the Wagtail peer, without and with Django's per-site
     cache, and its SQL queries (cold and warm)."""
@@ -202,12 +213,7 @@ def main():
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        env = site_env(tmp)
-        django(env, "migrate", "-v0")
-        django(env, "collectstatic", "--noinput", "-v0")
-        started = time.perf_counter()
-        django(env, "generate_demo", "--articles", str(args.articles))
-        generated = time.perf_counter() - started
+        env, generated = build_site(tmp, args.articles)
         found = last_json(django(env, "shell", "-c", FIND_PAGES))
         pages = PAGES | found["pages"]
         uncached = env | {"PAGE_CACHE": "0"}
