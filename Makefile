@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run serve test lint sqlite-tests postgres-tests bench bench-archive loadtest clean
+.PHONY: install chromium run serve test lint sqlite-tests postgres-tests bench bench-archive loadtest clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -14,6 +14,10 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt
 	touch $@
 
 install: $(BIN)/.installed
+
+# The browser tests (tests/test_browser.py) drive Debian's Chromium, never one Playwright downloads.
+chromium:
+	@[ -x /usr/bin/chromium ] || (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium) >/dev/null
 
 # A local development server with demo content; DEBUG is on only here.
 run: install
@@ -39,10 +43,10 @@ lint: install
 # The whole suite on SQLite, then on PostgreSQL too when DATABASE_URL names one.
 test: lint sqlite-tests postgres-tests
 
-sqlite-tests: install
+sqlite-tests: install chromium
 	env -u DATABASE_URL $(BIN)/python -m pytest
 
-postgres-tests: install
+postgres-tests: install chromium
 	@if [ -n "$$DATABASE_URL" ]; then \
 		echo "Running the suite again on $${DATABASE_URL%%:*}"; \
 		$(BIN)/python -m pytest; \

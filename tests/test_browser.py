@@ -1,0 +1,250 @@
+"""The site in a real browser: Playwright driving Debian's Chromium (``/usr/bin/chromium``,
+installed by ``.ci/run``; never ``playwright install``) against pytest-django's live server,
+which serves static files as WhiteNoise would, with DEBUG off and the full Content Security
+Policy. Media is served from this module's URLconf, as a web server would in production.
+
+A console error, a page error (a script the policy blocked shows as both), a failed request or
+a response of 400 or more fails the test, as does a page wider than the window.
+"""
+
+import os
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import connections
+from django.urls import include, path, re_path
+from django.views.static import serve
+from PIL import Image
+from playwright.sync_api import expect, sync_playwright
+
+from articles.models import Article
+
+from .factories import image_file, make_article, make_author, make_caption, make_section
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+WIDTHS = (360, 1280)
+
+
+def serve_media(request, path):
+    """Uploads, from the MEDIA_ROOT of the running test (each test has its own)."""
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
+
+
+urlpatterns = [
+    re_path(r"^media/(?P<path>.*)$", serve_media),
+    path("", include("newsroom.urls")),
+]
+
+pytestmark = [
+    # Committed, for the live server's thread to see. Serialized rollback, as in
+    # tests/test_faults.py: the migrations' rows (content types, groups) are restored, and a
+    # flush that recreates them under new ids would break that module's own restore.
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    """A Chromium for each test (about half a second to start).
+
+    Playwright's sync API runs an event loop in this thread, so Django's ORM (used by the test
+    beside it) must be told that it is safe here; for these tests only, since ``check
+    --deploy`` refuses the variable (tests/test_settings.py). While the loop runs, the ORM
+    also opens connections of its own (asgiref keeps them per task): they are closed before
+    the loop stops, and the test database is flushed (and its serialized contents restored)
+    after, on the connection that pytest-django set up; a browser kept for the whole module
+    would make that flush recreate the migrations' rows under new ids."""
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    # Chromium's sandbox refuses to start as root (containers, CI).
+    args = ["--no-sandbox"] if os.geteuid() == 0 else []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=args)
+        yield browser
+        browser.close()
+        connections.close_all()
+
+
+@pytest.fixture
+def site(live_server, settings):
+    """The live server's address, serving media too."""
+    settings.ROOT_URLCONF = __name__
+    return live_server.url
+
+
+class Problems(list):
+    """What went wrong on the pages watched, as the browser reports it."""
+
+    def watch(self, page):
+        page.on("console", self.console)
+        page.on("pageerror", lambda error: self.append(f"page error: {error}"))
+        page.on("requestfailed", self.request_failed)
+        page.on("response", self.response)
+        return page
+
+    def console(self, message):
+        # Content Security Policy violations are reported here ("Refused to …").
+        if message.type == "error":
+            self.append(f"console: {message.text} ({message.location.get('url')})")
+
+    def request_failed(self, request):
+        # Leaving a page aborts what it still fetches (often the icon, fetched after "load"):
+        # not the site's failure. A request the policy blocks fails as ERR_BLOCKED_BY_CSP.
+        if request.failure != "net::ERR_ABORTED":
+            self.append(f"failed: {request.url} {request.failure}")
+
+    def response(self, response):
+        if response.status >= 400:
+            self.append(f"HTTP {response.status}: {response.url}")
+
+
+def open_page(browser, width, problems):
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    context.set_default_timeout(10_000)
+    return problems.watch(context.new_page())
+
+
+def assert_fits(page, width):
+    """No horizontal scrolling: nothing on the page is wider than the window."""
+    page.wait_for_load_state("load")
+    scroll_width = page.evaluate("document.documentElement.scrollWidth")
+    assert scroll_width <= width, f"{page.url} is {scroll_width}px wide in a {width}px window"
+
+
+def assert_styled(page):
+    """The stylesheet arrived (a missing one would also be a 404) and has its rules."""
+    sheets = page.evaluate("[...document.styleSheets].map(s => s.href || '')")
+    assert any(href.endswith(".css") for href in sheets), sheets
+    rules = page.evaluate("document.styleSheets[0].cssRules.length")
+    assert rules > 10
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_reader_goes_from_home_to_article_author_tag_and_search(browser, site, width):
+    """Home → an article → its author → one of its tags → the search box, each page loaded
+    with no error and no horizontal scrolling, at a phone's and a desktop's width."""
+    section = make_section(name="Harbour and Shipping", slug="harbour")
+    author = make_author(name="Margarethe Vandersteenhoven", slug="margarethe")
+    other = make_author(name="John Roe", slug="john-roe")
+    article = make_article(
+        headline="Container terminal reopens after the longest storm closure in a generation",
+        slug="terminal-reopens",
+        section=section,
+        authors=[author, other],
+        tags=["Harbour", "Transport"],
+        body="<p>Cranes turned again on Monday.</p><p>A very-long-unbreakable-word-"
+        "supercalifragilisticexpialidocious-in-the-body-text.</p>",
+    )
+    make_caption(
+        article,
+        image=image_file(size=(1600, 900)),
+        text="The first ship through the gates.",
+        alt_text="A container ship between the harbour walls",
+    )
+    make_article(headline="Ferry timetable changes", section=section, tags=["Transport"])
+    problems = Problems()
+    page = open_page(browser, width, problems)
+
+    page.goto(site + "/")
+    assert_styled(page)
+    assert_fits(page, width)
+
+    page.get_by_role("link", name=article.headline).first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(article.headline)
+    expect(page.locator("figure img")).to_have_js_property("complete", True)
+    assert page.locator("figure img").evaluate("img => img.naturalWidth") > 0
+    assert_fits(page, width)
+
+    page.locator("main").get_by_role("link", name=author.name).first.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(author.name)
+    assert_fits(page, width)
+
+    # Tags are shown on the article: back to it from the author's list of articles.
+    page.locator("main").get_by_role("link", name=article.headline).first.click()
+    page.locator("main").get_by_role("link", name="Transport").first.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Transport")
+    expect(page.get_by_role("link", name="Ferry timetable changes")).to_be_visible()
+    assert_fits(page, width)
+
+    search = page.get_by_role("searchbox", name="Search articles")
+    search.fill("terminal")
+    search.press("Enter")
+    page.wait_for_url("**/search/?q=terminal")
+    expect(page.locator("main").get_by_role("link", name=article.headline)).to_be_visible()
+    assert_fits(page, width)
+
+    page.context.close()
+    assert problems == []
+
+
+def test_editor_publishes_an_article_from_the_admin(browser, site, tmp_path):
+    """An editor logs in, writes an article with two authors, a lead image, a related link
+    and tags, publishes it, and a reader finds it on the home page with all of those."""
+    get_user_model().objects.create_superuser("editor", password="correct horse battery")
+    make_section(name="Harbour and Shipping", slug="harbour")
+    make_author(name="Jane Doe", slug="jane-doe")
+    make_author(name="John Roe", slug="john-roe")
+    photo = tmp_path / "ships.jpg"
+    Image.new("RGB", (1200, 800), (30, 90, 160)).save(photo, "JPEG")
+
+    problems = Problems()
+    page = open_page(browser, 1280, problems)
+    page.goto(site + "/admin/login/")
+    page.get_by_label("Username").fill("editor")
+    page.get_by_label("Password").fill("correct horse battery")
+    page.get_by_role("button", name="Log in").click()
+    expect(page.locator("#site-name")).to_be_visible()
+
+    page.goto(site + "/admin/articles/article/add/")
+    page.locator("#id_headline").press_sequentially("Harbour reopens to shipping")
+    expect(page.locator("#id_slug")).to_have_value("harbour-reopens-to-shipping")  # prepopulated
+    page.locator("#id_dek").fill("Ships return after the storm.")
+    editor = page.locator(".ProseMirror[contenteditable=true]")
+    editor.click()
+    page.keyboard.type("Cranes turned again on Monday morning.")
+    page.locator("#id_section").select_option(label="Harbour and Shipping")
+    page.locator("#id_tags").fill("Harbour, Transport")
+
+    page.get_by_role("button", name="Add another Byline author").click()
+    for row, name in enumerate(("Jane Doe", "John Roe")):
+        page.locator(f"#bylines-{row} .select2-selection").click()
+        page.locator(".select2-container--open .select2-search__field").fill(name.split()[1])
+        page.locator(".select2-results__option", has_text=name).click()
+        page.locator(f"#id_bylines-{row}-order").fill(str(row))
+
+    page.get_by_role("button", name="Add another Caption").click()
+    page.locator("#id_captions-0-image").set_input_files(photo)
+    page.locator("#id_captions-0-text").fill("Ships in the harbour.")
+    page.locator("#id_captions-0-credit").fill("Agency/Photographer")
+    page.locator("#id_captions-0-alt_text").fill("Three ships at anchor")
+
+    page.get_by_role("button", name="Add another Related link").click()
+    page.locator("#id_related_links-0-title").fill("Earlier closure")
+    page.locator("#id_related_links-0-url").fill("https://example.com/closure")
+
+    page.locator("#id_status").select_option(Article.Status.PUBLISHED)
+    page.locator("input[name=_save]").click()
+    expect(page.locator(".messagelist .success")).to_contain_text("was added successfully")
+    page.context.close()
+
+    article = Article.objects.get(slug="harbour-reopens-to-shipping")
+    assert article.is_published()
+    assert [b.author.name for b in article.bylines.order_by("order")] == ["Jane Doe", "John Roe"]
+
+    reader = open_page(browser, 1280, problems)
+    reader.goto(site + "/")
+    reader.get_by_role("link", name="Harbour reopens to shipping").first.click()
+    main = reader.locator("main")
+    expect(main.get_by_role("link", name="Jane Doe")).to_be_visible()
+    expect(main.get_by_role("link", name="John Roe")).to_be_visible()
+    expect(main.locator("figcaption")).to_contain_text("Ships in the harbour.")
+    expect(main.locator("figcaption")).to_contain_text("Agency/Photographer")
+    expect(main.get_by_alt_text("Three ships at anchor")).to_be_visible()
+    expect(main.get_by_role("link", name="Earlier closure")).to_have_attribute(
+        "href", "https://example.com/closure"
+    )
+    expect(main.get_by_role("link", name="Harbour", exact=True)).to_be_visible()
+    expect(main.get_by_role("link", name="Transport", exact=True)).to_be_visible()
+    expect(main).to_contain_text("Cranes turned again on Monday morning.")
+    reader.context.close()
+    assert problems == []
