@@ -10,6 +10,7 @@ a response of 400 or more fails the test, as does a page wider than the window.
 import os
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connections
@@ -248,3 +249,22 @@ def test_editor_publishes_an_article_from_the_admin(browser, site, tmp_path):
     expect(main).to_contain_text("Cranes turned again on Monday morning.")
     reader.context.close()
     assert problems == []
+
+
+def test_public_pages_have_no_accessibility_violations(browser, site):
+    """axe-core (bundled with axe-playwright-python, nothing fetched) on the home page, an
+    article, an author, a search and a page that does not exist: no violation of any rule."""
+    author = make_author(name="Ann Lee", slug="ann-lee")
+    article = make_article(
+        headline="Harbour reopens", authors=[author], tags=["Harbour"], section=make_section()
+    )
+    make_caption(article, image=image_file(size=(1200, 800)), alt_text="Ships at the quay")
+    urls = ["/", article.get_absolute_url(), "/authors/ann-lee/", "/search/?q=harbour", "/nope/"]
+    page = open_page(browser, 1280, Problems())
+    found = {}
+    for url in urls:
+        page.goto(site + url)
+        violations = Axe().run(page).response["violations"]
+        found[url] = [(v["id"], [node["target"] for node in v["nodes"]]) for v in violations]
+    page.context.close()
+    assert found == {url: [] for url in urls}
