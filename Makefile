@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install chromium run serve test lint sqlite-tests postgres-tests bench bench-archive loadtest clean
+.PHONY: install test-tools run serve test lint sqlite-tests postgres-tests bench bench-archive loadtest clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -15,9 +15,11 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt
 
 install: $(BIN)/.installed
 
-# The browser tests (tests/test_browser.py) drive Debian's Chromium, never one Playwright downloads.
-chromium:
-	@[ -x /usr/bin/chromium ] || (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium) >/dev/null
+# Debian's packages the tests need: Chromium for the browser tests (tests/test_browser.py; never
+# a browser Playwright downloads) and Java for the Nu HTML Checker (tests/test_html_validity.py).
+TEST_PACKAGES = $(if $(wildcard /usr/bin/chromium),,chromium) $(if $(shell command -v java),,default-jre-headless)
+test-tools:
+	@[ -z "$(strip $(TEST_PACKAGES))" ] || (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $(TEST_PACKAGES)) >/dev/null
 
 # A local development server with demo content; DEBUG is on only here.
 run: install
@@ -43,10 +45,10 @@ lint: install
 # The whole suite on SQLite, then on PostgreSQL too when DATABASE_URL names one.
 test: lint sqlite-tests postgres-tests
 
-sqlite-tests: install chromium
+sqlite-tests: install test-tools
 	env -u DATABASE_URL $(BIN)/python -m pytest
 
-postgres-tests: install chromium
+postgres-tests: install test-tools
 	@if [ -n "$$DATABASE_URL" ]; then \
 		echo "Running the suite again on $${DATABASE_URL%%:*}"; \
 		$(BIN)/python -m pytest; \
