@@ -7,12 +7,16 @@ A console error, a page error (a script the policy blocked shows as both), a fai
 a response of 400 or more fails the test, as does a page wider than the window.
 """
 
+import io
 import os
+import re
+from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.db import connections
 from django.urls import include, path, re_path
 from django.views.static import serve
@@ -24,6 +28,7 @@ from articles.models import Article
 from .factories import image_file, make_article, make_author, make_caption, make_section
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 WIDTHS = (360, 1280)
 
 
@@ -268,3 +273,35 @@ def test_public_pages_have_no_accessibility_violations(browser, site):
         found[url] = [(v["id"], [node["target"] for node in v["nodes"]]) for v in violations]
     page.context.close()
     assert found == {url: [] for url in urls}
+
+
+def test_screenshots_of_the_demo_site(browser, site):
+    """The README's pictures, taken from the demo content on every run so they stay current:
+    the home page, an article on a desktop and on a phone, and the admin's article form."""
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    password = re.search(r"password '([^']+)'", out.getvalue())[1]  # the demo editor's
+    article = Article.objects.published().exclude(captions=None).order_by("-publish_at")[0]
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    problems = Problems()
+    for name, width, url in (
+        ("home", 1280, "/"),
+        ("article", 1280, article.get_absolute_url()),
+        ("article-phone", 390, article.get_absolute_url()),
+    ):
+        page = open_page(browser, width, problems)
+        page.goto(site + url)
+        page.wait_for_load_state("networkidle")
+        page.screenshot(path=SCREENSHOTS / f"{name}.png")
+        page.context.close()
+    page = open_page(browser, 1280, problems)
+    page.goto(site + f"/admin/login/?next=/admin/articles/article/{article.pk}/change/")
+    page.get_by_label("Username").fill("editor")
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.locator(".ProseMirror[contenteditable=true]")).to_contain_text(article.body[3:30])
+    page.screenshot(path=SCREENSHOTS / "admin-change-form.png")
+    page.context.close()
+    assert problems == []
+    for name in ("home", "article", "article-phone", "admin-change-form"):
+        assert (SCREENSHOTS / f"{name}.png").stat().st_size > 10_000
