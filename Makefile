@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install test-tools run serve test lint sqlite-tests postgres-tests bench bench-archive loadtest clean
+.PHONY: install test-tools run serve test lint sqlite-tests postgres-tests bench bench-archive loadtest lighthouse clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -85,5 +85,15 @@ loadtest: install
 	@command -v wrk >/dev/null || (apt-get update -q && apt-get install -y -q wrk) >/dev/null
 	$(BIN)/python -m tests.benchmarks.load_under_import
 
+# Lighthouse's four scores (Performance, Accessibility, Best Practices, SEO; mobile settings) for
+# an article of the demo content served by gunicorn with DEBUG off; fails under 95. Lighthouse
+# comes from the npm registry into .lighthouse/, and drives Debian's Chromium.
+LIGHTHOUSE := .lighthouse/node_modules/.bin/lighthouse
+$(LIGHTHOUSE):
+	npm install --prefix .lighthouse --silent --no-audit --no-fund lighthouse@12.8.2
+
+lighthouse: install test-tools $(LIGHTHOUSE)
+	$(BIN)/python -m tests.benchmarks.lighthouse_scores --lighthouse $(LIGHTHOUSE)
+
 clean:
-	rm -rf $(VENV) $(WAGTAIL_VENV) .pytest_cache staticfiles
+	rm -rf $(VENV) $(WAGTAIL_VENV) .lighthouse .pytest_cache staticfiles
