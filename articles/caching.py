@@ -37,6 +37,7 @@ from . import conf
 
 VERSION_KEY = "articles:content-version"
 LOOKED_UP = "articles.page_key"  # in the WSGI environ: the page's key, once looked up
+VERSION_READ = "articles.content_version"  # in the WSGI environ: the version, once read
 CACHEABLE_STATUS = {200, 301, 404, 410}
 
 
@@ -51,6 +52,15 @@ def content_version():
     if isinstance(shared, FileBasedCache):
         return _file_version(shared)
     return _read_version(shared)
+
+
+def request_version(environ):
+    """The content version a request works under, read once (``environ`` is WSGI's, a request's
+    ``META``): its page key, story, cards, navigation and counts all belong to one version, and
+    a shared cache on another server is asked once."""
+    if VERSION_READ not in environ:
+        environ[VERSION_READ] = content_version()
+    return environ[VERSION_READ]
 
 
 def _read_version(shared):
@@ -113,12 +123,11 @@ def coalesced_changes(seconds):
 _upcoming = {}
 
 
-def next_publication():
+def next_publication(version):
     """When the next scheduled or embargoed article becomes public (a timestamp), or None.
 
-    Remembered for the content version it was found under: only a change (a new version) can
-    bring a nearer one, and once the moment has passed it is looked up again."""
-    version = content_version()
+    Remembered for the content ``version`` it was found under: only a change (a new version)
+    can bring a nearer one, and once the moment has passed it is looked up again."""
     if _upcoming.get("version") == version:
         at = _upcoming["at"]
         if at is None or at > now():
@@ -179,7 +188,7 @@ def page_key(environ):
     path = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
     address = f"{scheme}://{host}{path}?{environ.get('QUERY_STRING', '')}"
     digest = hashlib.sha256(address.encode("utf-8", "surrogateescape")).hexdigest()
-    return f"articles:page:{content_version()}:{digest}"
+    return f"articles:page:{request_version(environ)}:{digest}"
 
 
 def lookup(environ):
@@ -236,7 +245,7 @@ class PublicPageCacheMiddleware:
             return response
         response = self.get_response(request)
         if self.storable(response):
-            entry = self.entry(response)
+            entry = self.entry(response, request_version(request.META))
             timeout = max(1, int(entry["expires"] - now()))
             caches[conf.get("ARTICLES_PAGE_CACHE")].set(key, entry, timeout)
             for name in ("Vary", "Expires"):
@@ -255,10 +264,10 @@ class PublicPageCacheMiddleware:
         )
 
     @staticmethod
-    def entry(response):
+    def entry(response, version):
         """What a hit replays; it lasts until the next publication at the latest."""
         expires = now() + conf.get("ARTICLES_PAGE_CACHE_SECONDS")
-        upcoming = next_publication()
+        upcoming = next_publication(version)
         if upcoming is not None:
             expires = min(expires, upcoming)
         return {

@@ -4,7 +4,7 @@ from django.core.cache import cache
 from django.utils.functional import SimpleLazyObject
 
 from . import conf
-from .caching import content_version
+from .caching import request_version
 from .models import Section
 
 
@@ -17,7 +17,7 @@ def _nav_sections(version):
 def site(request):
     """``site_name``, ``nav_sections`` (cached: a page renders without querying sections) and
     ``content_version``, read once per request for whatever cached fragment the page holds."""
-    version = SimpleLazyObject(content_version)
+    version = SimpleLazyObject(lambda: request_version(request.META))
     return {
         "site_name": conf.get("ARTICLES_SITE_NAME"),
         "nav_sections": SimpleLazyObject(lambda: _nav_sections(version)),

@@ -453,24 +453,25 @@ class Article(models.Model):
 
     def _use_embedded(self):
         """Put the embedded tags, captions and byline where a prefetch would have put them."""
+
+        def fetched(obj):
+            obj._state.adding, obj._state.db = False, self._state.db  # as if read by a query
+            return obj
+
         bylines = []
         for row in embedded.rows(self.embedded_bylines):
             byline, author = embedded.split_author(row)
-            bylines.append(Byline(**byline, author=Author(**author)))
+            bylines.append(fetched(Byline(**byline, author=fetched(Author(**author)))))
         found = {
-            "tags": (self.tags, [Tag(**row) for row in embedded.rows(self.embedded_tags)]),
+            "tags": (self.tags, [fetched(Tag(**row)) for row in embedded.rows(self.embedded_tags)]),
             "captions": (
                 self.captions,
-                [Caption(**row) for row in embedded.rows(self.embedded_captions)],
+                [fetched(Caption(**row)) for row in embedded.rows(self.embedded_captions)],
             ),
             "bylines": (self.bylines, bylines),
         }
         cache = self.__dict__.setdefault("_prefetched_objects_cache", {})
         for name, (manager, objects) in found.items():
-            for obj in objects:
-                obj._state.adding, obj._state.db = False, self._state.db
-                if isinstance(obj, Byline):
-                    obj.author._state.adding, obj.author._state.db = False, self._state.db
             queryset = manager.get_queryset()
             queryset._result_cache, queryset._prefetch_done = objects, True
             cache[name] = queryset

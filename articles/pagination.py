@@ -14,7 +14,7 @@ from django.core.paginator import Paginator
 from django.db.models import Subquery
 from django.utils.functional import cached_property
 
-from .caching import content_version, next_publication, now
+from .caching import next_publication, now
 
 COUNT_SECONDS = 600
 COUNTED_PAGES = 50
@@ -22,9 +22,9 @@ LAST_PAGE = 1_000_000  # past any archive: a page beyond it is simply not found
 
 
 class ArchivePaginator(Paginator):
-    def __init__(self, object_list, per_page, *, count_key, **kwargs):
+    def __init__(self, object_list, per_page, *, count_key, version, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
-        self.count_key = count_key
+        self.count_key, self.version = count_key, version
         self.asked = 1
 
     @property
@@ -41,12 +41,12 @@ class ArchivePaginator(Paginator):
         whether there are more): counted once per content version, until the next scheduled
         publication at most."""
         limit = self.counted_pages * self.per_page + 1
-        key = f"articles:count:{content_version()}:{self.count_key}:{limit}"
+        key = f"articles:count:{self.version}:{self.count_key}:{limit}"
         cached = cache.get(key)
         if cached is not None and cached[1] > now():
             return cached[0]
         count = self.object_list.order_by().values("pk")[:limit].count()
-        valid_until = min(filter(None, [now() + COUNT_SECONDS, next_publication()]))
+        valid_until = min(filter(None, [now() + COUNT_SECONDS, next_publication(self.version)]))
         cache.set(key, (count, valid_until), COUNT_SECONDS)
         return count
 

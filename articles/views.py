@@ -17,7 +17,7 @@ from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
 from . import conf, search, structured_data
-from .caching import content_version
+from .caching import request_version
 from .links import site_url
 from .models import PREVIEW_SIGNER, Article, Author, Section
 from .pagination import ArchivePaginator
@@ -47,7 +47,13 @@ class ArticleListMixin:
         return conf.get("ARTICLES_PAGINATE_BY")
 
     def get_paginator(self, queryset, per_page, **kwargs):
-        return ArchivePaginator(queryset, per_page, count_key=self.request.path, **kwargs)
+        return ArchivePaginator(
+            queryset,
+            per_page,
+            count_key=self.request.path,
+            version=request_version(self.request.META),
+            **kwargs,
+        )
 
     def get_queryset(self):
         """The page's articles; their bylines, captions and tags are fetched only if a card
@@ -192,7 +198,7 @@ class ArticleDetailView(DetailView):
         """The public story of this address under the current content, for this site."""
         address = f"{self.request.path}|{site_url(self.request)}"
         digest = hashlib.md5(address.encode(), usedforsecurity=False).hexdigest()
-        return f"articles:story:{content_version()}:{digest}"
+        return f"articles:story:{request_version(self.request.META)}:{digest}"
 
     def story(self, is_preview):
         """The page's head and story as HTML: a public article's is rendered once per content
