@@ -18,6 +18,7 @@ words and "quoted phrases", and each is handed over as a quoted FTS5 string or a
 of ``phraseto_tsquery()``, where ``AND(``, ``*``, ``NEAR``, ``-`` or ``OR`` are only text.
 """
 
+import json
 import re
 from html.parser import HTMLParser
 
@@ -162,9 +163,9 @@ def find(text, *, within):
 
 
 class SearchResults:
-    """Search results, read by Django's ``Paginator``: ``count()`` is one query (at most
-    ``MAX_RESULTS``), and a slice is one query for the page's ids and snippets, then
-    ``within``'s own queries for its articles.
+    """Search results, read by Django's ``Paginator``: ``count()`` finds the newest public
+    matches (at most ``MAX_RESULTS``) with their ranks, and a slice is one query for its
+    snippets, then ``within``'s own queries for its articles.
 
     Each article of a page has a ``search_snippet``: body text around the matches, escaped
     HTML with the matches in ``<mark>``.
@@ -174,35 +175,37 @@ class SearchResults:
         self.text = clean_query(text)
         self.phrases = parse_query(self.text)
         self.within = within
-        self.counted = None
+        self.ranked = None
 
     def count(self):
-        if not self.phrases:
-            return 0
-        backend = self._backend()
-        sql, params = backend.count(self.phrases, self._allowed(backend.id_column))
-        self.counted = self._fetch(sql, params)[0][0]
-        return self.counted
+        return len(self._ranked())
 
     def __getitem__(self, page):
         if not isinstance(page, slice) or page.step is not None:
             raise TypeError("Search results are read a page (a slice) at a time.")
-        start, stop = page.start or 0, page.stop
-        if not self.phrases or stop <= start:
+        ids = self._ranked()[page]
+        if not ids:
             return []
-        backend = self._backend()
-        allowed = self._allowed(backend.id_column)
-        # Fewer matches than the bound: all of them are ranked, read from the full-text index
-        # (walking the newest entries until enough match would read far more of them).
-        every = self.counted is not None and self.counted < MAX_RESULTS
-        rows = self._fetch(*backend.page(self.phrases, allowed, stop - start, start, every))
-        articles = self.within.in_bulk([pk for pk, _ in rows])
+        snippets = dict(self._fetch(*self._backend().snippets(self.phrases, ids)))
+        articles = self.within.in_bulk(ids)
         found = []
-        for pk, snippet in rows:
+        for pk in ids:
             if pk in articles:  # else it stopped being public between the two queries
-                articles[pk].search_snippet = highlight(snippet or "")
+                articles[pk].search_snippet = highlight(snippets.get(pk) or "")
                 found.append(articles[pk])
         return found
+
+    def _ranked(self):
+        """The ids of the newest ``MAX_RESULTS`` public matches, best first (the newer first
+        of two that rank the same)."""
+        if self.ranked is None:
+            self.ranked = []
+            if self.phrases:
+                backend = self._backend()
+                allowed = self._allowed(backend.id_column)
+                matches = backend.newest_matches(self.phrases, allowed, self._fetch)
+                self.ranked = [pk for pk, _ in sorted(matches, key=lambda m: (m[1], -m[0]))]
+        return self.ranked
 
     def _backend(self):
         vendor = connections[self.within.db].vendor
@@ -228,11 +231,17 @@ class SearchResults:
 
 # The SQL below is put together from constants and from Django's own compiled SQL; every value,
 # what the reader typed above all, travels as a query parameter (hence the S608 exemptions).
+# Each backend gives ``newest_matches()``: (id, order) pairs, the best match the lowest order.
+
+
+def _placeholders(values):
+    return ", ".join(["%s"] * len(values))
 
 
 class SQLiteSearch:
     """FTS5: phrases in double quotes (a quote inside doubled), which the query syntax reads as
-    plain text; the weights go to ``bm25()`` through the ``rank`` column."""
+    plain text; the weights go to ``bm25()`` through the ``rank`` column. FTS5 reads the
+    matches of a word in rowid order, so the newest come first at no extra cost."""
 
     table = "articles_searchentry_fts"
     id_column = f"{table}.rowid"
@@ -240,40 +249,40 @@ class SQLiteSearch:
     def match(self, phrases):
         return " ".join('"{}"'.format(phrase.replace('"', '""')) for phrase in phrases)
 
-    def count(self, phrases, allowed):
+    def newest(self, phrases, allowed):
         (allowed_sql, allowed_params), table = allowed, self.table
         sql = (
-            f"SELECT count(*) FROM (SELECT 1 FROM {table} "  # noqa: S608
-            f"WHERE {table} MATCH %s AND {allowed_sql} LIMIT {MAX_RESULTS})"
-        )
-        return sql, [self.match(phrases), *allowed_params]
-
-    def page(self, phrases, allowed, limit, offset, every):
-        # The newest matches (or ``every`` match) come from the index, and are ranked; snippets
-        # are made in the outer query, for the page's rows only.
-        (allowed_sql, allowed_params), table = allowed, self.table
-        newest = (
             f"SELECT rowid, rank FROM {table} "  # noqa: S608
-            f"WHERE {table} MATCH %s AND rank MATCH %s AND {allowed_sql}"
+            f"WHERE {table} MATCH %s AND rank MATCH %s AND {allowed_sql} "
+            f"ORDER BY rowid DESC LIMIT {MAX_RESULTS}"
         )
-        if not every:
-            newest += f" ORDER BY rowid DESC LIMIT {MAX_RESULTS}"
+        return sql, [self.match(phrases), SQLITE_WEIGHTS, *allowed_params]
+
+    def newest_matches(self, phrases, allowed, fetch):
+        return fetch(*self.newest(phrases, allowed))
+
+    def snippets(self, phrases, ids):
+        table = self.table
         sql = (
-            f"SELECT {table}.rowid, "  # noqa: S608
-            f"snippet({table}, 4, %s, %s, '…', {SNIPPET_WORDS}) FROM {table} "
-            f"JOIN (SELECT rowid AS id, rank AS score FROM ({newest}) "
-            "ORDER BY rank, rowid DESC LIMIT %s OFFSET %s) AS page "
-            f"ON {table}.rowid = page.id WHERE {table} MATCH %s "
-            "ORDER BY page.score, page.id DESC"
+            f"SELECT rowid, snippet({table}, 4, %s, %s, '…', {SNIPPET_WORDS}) "  # noqa: S608
+            f"FROM {table} WHERE {table} MATCH %s AND rowid IN ({_placeholders(ids)})"
         )
-        match = self.match(phrases)
-        params = [MARK_START, MARK_END, match, SQLITE_WEIGHTS, *allowed_params]
-        return sql, [*params, limit, offset, match]
+        return sql, [MARK_START, MARK_END, self.match(phrases), *ids]
 
 
 class PostgreSQLSearch:
     """Full-text search: each phrase is the argument of ``phraseto_tsquery()``, which has no
-    operators, and the phrases are joined with ``&&``."""
+    operators, and the phrases are joined with ``&&``.
+
+    The GIN index finds the entries that match in no useful order, and checking entries newest
+    first reads each one's ``tsvector``: for a word in one entry of fifty, a thousand matches
+    cost fifty thousand reads either way. So the search asks the planner how many entries it
+    expects to match, and looks first at the newest ids expected to hold ``WINDOW_MARGIN``
+    times ``MAX_RESULTS`` of them, where the index and the primary key combine (a BitmapAnd);
+    a window that holds fewer is widened tenfold, up to every entry. A word in more than one
+    entry in ``1 / DENSE`` is found soonest by checking entries newest first, as the planner
+    does when asked for the newest matches of every entry.
+    """
 
     config = "english"
     id_column = "articles_searchentry.article_id"
@@ -281,41 +290,75 @@ class PostgreSQLSearch:
         f'StartSel="{MARK_START}", StopSel="{MARK_END}", MaxWords={SNIPPET_WORDS}, '
         'MinWords=15, MaxFragments=2, FragmentDelimiter=" … "'
     )
+    WINDOW_MARGIN = 2
+    DENSE = 0.1
 
     def tsquery(self, phrases):
         sql = " && ".join([f"phraseto_tsquery('{self.config}', %s)"] * len(phrases))
         return sql, list(phrases)
 
-    def count(self, phrases, allowed):
-        (allowed_sql, allowed_params), (query_sql, query_params) = allowed, self.tsquery(phrases)
-        sql = (
-            "SELECT count(*) FROM (SELECT 1 FROM articles_searchentry "  # noqa: S608
-            f"WHERE document @@ ({query_sql}) AND {allowed_sql} LIMIT {MAX_RESULTS}) AS found"
-        )
-        return sql, [*query_params, *allowed_params]
+    def newest(self, phrases, allowed, *, above=None):
+        """The newest matches, ranked: of ids above ``above``, or of every id.
 
-    def page(self, phrases, allowed, limit, offset, every):
-        # The newest matches (or ``every`` match) are ranked; ts_headline() reads the whole
-        # body: only for the page's rows.
+        Every match in a window is found first (told to find the newest only, the planner would
+        check entries one by one, newest first); ``ts_rank()`` then reads the ``tsvector`` of
+        the ``MAX_RESULTS`` kept only.
+        """
         (allowed_sql, allowed_params), (query_sql, query_params) = allowed, self.tsquery(phrases)
-        newest = (
+        found = (
             "SELECT article_id, document, q.query "  # noqa: S608
             f"FROM articles_searchentry CROSS JOIN (SELECT {query_sql} AS query) AS q "
             f"WHERE document @@ q.query AND {allowed_sql}"
         )
-        if not every:
-            newest += f" ORDER BY article_id DESC LIMIT {MAX_RESULTS}"
+        rank = "SELECT article_id, -ts_rank(document, query) FROM "
+        newest = f"ORDER BY article_id DESC LIMIT {MAX_RESULTS}"
+        if above is None:
+            sql = f"{rank}({found} {newest}) AS newest"
+            return sql, [*query_params, *allowed_params]
         sql = (
-            "SELECT page.article_id, "  # noqa: S608
-            f"ts_headline('{self.config}', entry.body, page.query, %s) "
-            "FROM ("
-            "SELECT article_id, query, ts_rank(document, query) AS rank "
-            f"FROM ({newest}) AS newest "
-            "ORDER BY rank DESC, article_id DESC LIMIT %s OFFSET %s"
-            ") AS page JOIN articles_searchentry AS entry ON entry.article_id = page.article_id "
-            "ORDER BY page.rank DESC, page.article_id DESC"
+            f"WITH found AS MATERIALIZED ({found} AND article_id > %s) "  # noqa: S608
+            f"{rank}(SELECT * FROM found {newest}) AS newest"
         )
-        return sql, [self.headline_options, *query_params, *allowed_params, limit, offset]
+        return sql, [*query_params, *allowed_params, above]
+
+    def newest_matches(self, phrases, allowed, fetch):
+        for above in self.windows(*self.estimate(phrases, fetch)):
+            rows = fetch(*self.newest(phrases, allowed, above=above))
+            if len(rows) >= MAX_RESULTS:
+                break
+        return rows
+
+    def estimate(self, phrases, fetch):
+        """The newest id, and how many entries the planner expects to match."""
+        ((newest,),) = fetch("SELECT max(article_id) FROM articles_searchentry", [])
+        query_sql, query_params = self.tsquery(phrases)
+        ((plan,),) = fetch(
+            "EXPLAIN (FORMAT JSON) SELECT 1 FROM articles_searchentry "  # noqa: S608
+            f"WHERE document @@ ({query_sql})",
+            query_params,
+        )
+        plan = json.loads(plan) if isinstance(plan, str) else plan
+        return newest, plan[0]["Plan"]["Plan Rows"]
+
+    def windows(self, newest, expected):
+        """The ids above which to look, in turn: the newest ids expected to hold
+        ``WINDOW_MARGIN`` times ``MAX_RESULTS`` matches (ids taken as spread evenly), ten times
+        as many, and so on; last ``None``, every id."""
+        newest = newest or 0
+        span = self.WINDOW_MARGIN * MAX_RESULTS * newest / max(expected, 1)
+        while span < newest and expected < newest * self.DENSE:
+            yield int(newest - span)
+            span *= 10
+        yield None
+
+    def snippets(self, phrases, ids):
+        # ts_headline() reads the whole body: for the page's rows only.
+        query_sql, query_params = self.tsquery(phrases)
+        sql = (
+            f"SELECT article_id, ts_headline('{self.config}', body, ({query_sql}), %s) "  # noqa: S608
+            f"FROM articles_searchentry WHERE article_id IN ({_placeholders(ids)})"
+        )
+        return sql, [*query_params, self.headline_options, *ids]
 
 
 BACKENDS = {"sqlite": SQLiteSearch(), "postgresql": PostgreSQLSearch()}

@@ -147,8 +147,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Reader pages run short queries: a parallel worker takes longer to start (tens of
-    # milliseconds on two cores) than it saves them, and makes the slowest pages slower.
-    DATABASES["default"]["OPTIONS"] = {"options": "-c max_parallel_workers_per_gather=0"}
+    # milliseconds on two cores) than it saves them, and makes the slowest pages slower; so
+    # does compiling a query the planner thinks costly (JIT) when an index cuts it short.
+    DATABASES["default"]["OPTIONS"] = {"options": "-c max_parallel_workers_per_gather=0 -c jit=off"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
