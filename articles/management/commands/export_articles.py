@@ -1,0 +1,90 @@
+"""Export articles, for a partner, a backup or a move to another site.
+
+    python manage.py export_articles --format text --output DIR
+    python manage.py export_articles --format ninjs [--output FILE]
+
+--format text writes one file per article into DIR, in the plain-text format import_articles
+reads (headline, byline, captions, body, related links; see articles/exporters/text.py).
+--format ninjs writes one JSON list of IPTC ninjs items (see articles/ninjs.py) to FILE, or to
+standard output; import_articles --format ninjs reads it back.
+
+Only public articles are exported, unless --all is given. --section and --since narrow the
+export; articles are read a chunk at a time, so memory stays flat whatever the archive's size.
+"""
+
+import json
+import sys
+from datetime import datetime, time
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+
+from articles.exporters.text import article_text
+from articles.models import Article, Section
+
+CHUNK_SIZE = 200
+
+
+class Command(BaseCommand):
+    help = "Export articles as plain-text files or as a ninjs JSON list."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--format", choices=["text", "ninjs"], default="ninjs")
+        parser.add_argument(
+            "--output",
+            metavar="PATH",
+            help="A folder for text files; a file for ninjs (default: standard output).",
+        )
+        parser.add_argument("--all", action="store_true", help="Export unpublished articles too.")
+        parser.add_argument("--section", metavar="SLUG", help="Only articles of this section.")
+        parser.add_argument(
+            "--since", metavar="DATE", help="Only articles changed since this ISO date or time."
+        )
+
+    def handle(self, **options):
+        articles = self._articles(options)
+        if options["format"] == "text":
+            count = self._text(articles, options["output"])
+        else:
+            count = self._ninjs(articles, options["output"])
+        self.stderr.write(f"Exported {count} article{'s' if count != 1 else ''}.")
+
+    def _articles(self, options):
+        articles = Article.objects.all() if options["all"] else Article.objects.published()
+        if slug := options["section"]:
+            if not Section.objects.filter(slug=slug).exists():
+                raise CommandError(f"No section with the slug {slug!r}.")
+            articles = articles.filter(section__slug=slug)
+        if text := options["since"]:
+            articles = articles.filter(updated_at__gte=self._moment(text))
+        return articles.for_detail().order_by("pk").iterator(chunk_size=CHUNK_SIZE)
+
+    @staticmethod
+    def _moment(text):
+        """An ISO date (midnight, in the site's time zone) or date and time, made aware."""
+        try:
+            moment = parse_datetime(text) or parse_date(text)
+        except ValueError:
+            moment = None
+        if moment is None:
+            raise CommandError(f"--since {text!r} is not an ISO date or date and time.")
+        if not isinstance(moment, datetime):
+            moment = datetime.combine(moment, time.min)
+        return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
+
+    def _text(self, articles, output):
+        if not output:
+            raise CommandError("--format text writes one file per article: give --output DIR.")
+        folder = Path(output)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise CommandError(f"Cannot create {folder}: {error.strerror or error}") from None
+        count = 0
+        for article in articles:
+            name = f"{article.pk:08d}-{article.slug}.txt"
+            (folder / name).write_text(article_text(article), encoding="utf-8")
+            count += 1
+        return count

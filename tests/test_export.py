@@ -1,0 +1,141 @@
+"""export_articles: text files that import_articles reads back into the same articles."""
+
+import io
+import json
+import tempfile
+from pathlib import Path
+
+from django.core.management import CommandError, call_command
+from django.test import TestCase
+
+from articles.exporters.text import article_text, body_blocks, join_names
+from articles.models import Article, Author
+
+from .factories import (
+    make_article,
+    make_author,
+    make_caption,
+    make_related_link,
+    make_section,
+    tomorrow,
+)
+
+FIXTURES = Path(__file__).parent / "importers" / "fixtures"
+
+
+def fixture_articles():
+    """The fixtures that are articles (the others are refused, by design)."""
+    return sorted(
+        path
+        for path in FIXTURES.glob("*.txt")
+        if "error" not in json.loads(path.with_suffix(".expected.json").read_text())
+    )
+
+
+def snapshot():
+    """What the text format holds of each article, in the order they were written."""
+    return [
+        {
+            "headline": article.headline,
+            "authors": [byline.author.name for byline in article.bylines.all()],
+            "captions": [(c.text, c.credit) for c in article.captions.all()],
+            "body": article.body,
+            "links": [link.title for link in article.related_links.all()],
+        }
+        for article in Article.objects.for_detail().order_by("pk")
+    ]
+
+
+def run(*args, **options):
+    out, err = io.StringIO(), io.StringIO()
+    call_command(*args, stdout=out, stderr=err, **options)
+    return out.getvalue(), err.getvalue()
+
+
+class TextRoundTripTests(TestCase):
+    def test_every_fixture_survives_export_and_import_into_an_empty_database(self):
+        paths = fixture_articles()
+        self.assertGreater(len(paths), 10)
+        with tempfile.TemporaryDirectory() as tmp:
+            for path in paths:  # one at a time: the export's order is the import's
+                run("import_articles", str(path), status="published")
+            before = snapshot()
+            run("export_articles", format="text", output=tmp)
+            Article.objects.all().delete()
+            Author.objects.all().delete()
+            run("import_articles", tmp, status="published")
+        self.assertEqual(snapshot(), before)
+
+    def test_an_article_written_in_the_admin_exports_as_its_parts(self):
+        article = make_article(
+            headline="Harbour reopens after the storm",
+            body="<h2>What next</h2><p>Ferries run &amp; the <em>port</em> is open.</p>"
+            "<ul><li>One item.</li></ul><p>Last paragraph of the story.</p>",
+            authors=[make_author(name="Ana Silva"), make_author(name="Jonas Eriksen")],
+        )
+        make_caption(article, text="Boats at dawn.", credit="Reuters/Ana Silva")
+        make_caption(article, text="The harbour wall.", credit="")
+        make_related_link(article, title="How the storm hit")
+        make_related_link(article, title="Ferry times")
+        article = Article.objects.for_detail().get()
+        self.assertEqual(
+            article_text(article),
+            "Harbour reopens after the storm\nAna Silva and Jonas Eriksen\n\n"
+            "Boats at dawn. /Reuters/Ana Silva\n\n"
+            "The harbour wall.\n\nThe harbour wall.\n\n"
+            "What next\n\nFerries run & the port is open.\n\nOne item.\n\n"
+            "Read more: How the storm hit\nRead more: Ferry times\n\n"
+            "Last paragraph of the story.\n",
+        )
+
+    def test_bylines_are_joined_as_the_parser_splits_them(self):
+        self.assertEqual(join_names(["A B"]), "A B")
+        self.assertEqual(join_names(["A B", "C D"]), "A B and C D")
+        self.assertEqual(join_names(["A B", "C D", "E F"]), "A B, C D and E F")
+        self.assertEqual(join_names([]), "")
+
+    def test_body_blocks_are_the_text_of_each_block(self):
+        html = "<p>One<br>line</p><blockquote><p>Quoted.</p></blockquote>Loose <b>text</b>"
+        self.assertEqual(body_blocks(html), ["One line", "Quoted.", "Loose text"])
+
+
+class ExportSelectionTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.world = make_section(slug="world")
+        cls.public = make_article(headline="Public story", section=cls.world)
+        cls.other = make_article(headline="Other section story")
+        cls.draft = make_article(headline="Draft story", status=Article.Status.DRAFT)
+        cls.scheduled = make_article(headline="Scheduled story", publish_at=tomorrow())
+
+    def exported(self, **options):
+        with tempfile.TemporaryDirectory() as tmp:
+            _, err = run("export_articles", format="text", output=tmp, **options)
+            headlines = sorted(p.read_text().splitlines()[0] for p in Path(tmp).iterdir())
+        return headlines, err
+
+    def test_only_public_articles_unless_all_is_asked_for(self):
+        headlines, err = self.exported()
+        self.assertEqual(headlines, ["Other section story", "Public story"])
+        self.assertIn("Exported 2 articles.", err)
+        headlines, _ = self.exported(all=True)
+        self.assertEqual(len(headlines), 4)
+
+    def test_section_and_since_narrow_the_export(self):
+        self.assertEqual(self.exported(section="world")[0], ["Public story"])
+        self.assertEqual(self.exported(since="2999-01-01")[0], [])
+        self.assertEqual(len(self.exported(since="2000-01-01T00:00:00")[0]), 2)
+
+    def test_bad_options_are_refused_with_a_message(self):
+        for options, message in [
+            ({"section": "nowhere"}, "No section with the slug 'nowhere'"),
+            ({"since": "last tuesday"}, "is not an ISO date"),
+            ({"since": "2026-13-45"}, "is not an ISO date"),
+        ]:
+            with self.subTest(options), self.assertRaisesMessage(CommandError, message):
+                self.exported(**options)
+        with self.assertRaisesMessage(CommandError, "give --output DIR"):
+            run("export_articles", format="text")
+        with tempfile.NamedTemporaryFile() as file:
+            with self.assertRaisesMessage(CommandError, "Cannot create"):
+                run("export_articles", format="text", output=f"{file.name}/inside")
