@@ -1,9 +1,19 @@
-from django.urls import path, re_path
+from django.urls import path, re_path, register_converter
+from django.urls.converters import SlugConverter
 
 from . import feeds, sitemaps, views
 from .feedgenerators import FORMATS
 
 app_name = "articles"
+
+
+class TagSlugConverter(SlugConverter):
+    """A tag's slug keeps letters of every alphabet ("café"): taggit makes them so."""
+
+    regex = r"[-\w]+"
+
+
+register_converter(TagSlugConverter, "tagslug")
 
 
 def feed_paths(prefix, feed_class, name):
@@ -28,12 +38,12 @@ urlpatterns = [
     ),
     path("sections/<slug:slug>/", views.SectionDetailView.as_view(), name="section_detail"),
     path("authors/<slug:slug>/", views.AuthorDetailView.as_view(), name="author_detail"),
-    path("tags/<slug:slug>/", views.TagDetailView.as_view(), name="tag_detail"),
+    path("tags/<tagslug:slug>/", views.TagDetailView.as_view(), name="tag_detail"),
     path("search/", views.SearchView.as_view(), name="search"),
     *feed_paths("", feeds.ArticleFeed, "feed"),
     *feed_paths("sections/<slug:slug>/", feeds.SectionFeed, "section_feed"),
     *feed_paths("authors/<slug:slug>/", feeds.AuthorFeed, "author_feed"),
-    *feed_paths("tags/<slug:slug>/", feeds.TagFeed, "tag_feed"),
+    *feed_paths("tags/<tagslug:slug>/", feeds.TagFeed, "tag_feed"),
     path("sitemap.xml", sitemaps.sitemap_index, name="sitemap"),
     path(
         "sitemap-<section>.xml",
