@@ -1,7 +1,7 @@
-from django.urls import path, re_path, register_converter
+from django.urls import include, path, re_path, register_converter
 from django.urls.converters import SlugConverter
 
-from . import feeds, sitemaps, views
+from . import api, feeds, sitemaps, views
 from .feedgenerators import FORMATS
 
 app_name = "articles"
@@ -24,7 +24,19 @@ def feed_paths(prefix, feed_class, name):
     ]
 
 
+api_paths = [
+    path("openapi.json", api.openapi, name="api_openapi"),
+    path("articles/", api.article_list, name="api_article_list"),
+    path("articles/<int:pk>/", api.article_detail, name="api_article_detail"),
+    path("authors/<slug:slug>/", api.author_detail, name="api_author_detail"),
+    path("sections/<slug:slug>/", api.section_detail, name="api_section_detail"),
+    path("tags/<tagslug:slug>/", api.tag_detail, name="api_tag_detail"),
+    # Any other address ending in a slash: a JSON 404 (without one, CommonMiddleware adds it).
+    re_path(r"^(?:[\s\S]*/)?\Z", api.not_found),
+]
+
 urlpatterns = [
+    path("api/", include(api_paths)),
     re_path(
         r"^(?P<year>[0-9]{4})/(?P<month>[0-9]{2})/(?P<day>[0-9]{2})/(?P<slug>[-a-zA-Z0-9_]+)/$",
         views.ArticleDetailView.as_view(),
