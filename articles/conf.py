@@ -46,6 +46,11 @@ DEFAULTS = {
     "ARTICLES_UNCACHED_PREFIXES": ("/admin/", "/preview/"),
     # Largest text file import_articles will read, in bytes.
     "ARTICLES_IMPORT_MAX_BYTES": 5 * 1024 * 1024,
+    # The copyright notice of each article in the API's ninjs; {year} is the year of
+    # publication and {site_name} ARTICLES_SITE_NAME.
+    "ARTICLES_COPYRIGHT_NOTICE": "© {year} {site_name}. All rights reserved.",
+    # Most articles one page of the API may hold (?page_size=).
+    "ARTICLES_API_MAX_PAGE_SIZE": 100,
 }
 
 

@@ -26,3 +26,13 @@ def absolute_url(url, request):
     if url.startswith("//"):
         return f"{request.scheme}:{url}"
     return site_url(request) + url
+
+
+def absolute_on(base_url, url):
+    """``url`` as an absolute address on ``base_url`` (a scheme and host, as ``site_url()``
+    gives), for what is built without a request, such as an export."""
+    if url.startswith(("http://", "https://")):
+        return url
+    if url.startswith("//"):
+        return f"{base_url.partition(':')[0]}:{url}"
+    return base_url + url

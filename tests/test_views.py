@@ -184,6 +184,17 @@ class ListPageTests(TestCase):
         self.assertEqual(list(response.context["articles"]), [self.public])
         self.assertNotContains(response, "Secret draft")
 
+    def test_tags_in_any_alphabet_have_a_page_and_links(self):
+        article = make_article(headline="Café story", tags=["Café", "Кофе"])
+        for slug in ("café", "кофе"):
+            with self.subTest(slug):
+                response = self.client.get(f"/tags/{slug}/")
+                self.assertEqual(list(response.context["articles"]), [article])
+                self.assertEqual(self.client.get(f"/tags/{slug}/feeds/rss/").status_code, 200)
+        response = self.client.get(article.get_absolute_url())
+        self.assertContains(response, 'href="/tags/caf%C3%A9/"')
+        self.assertContains(self.client.get("/sitemap-tags.xml"), "/tags/caf%C3%A9/")
+
     def test_tag_used_only_on_drafts_has_no_page(self):
         self.assertEqual(self.client.get("/tags/embargoed/").status_code, 404)
         self.assertEqual(self.client.get("/tags/no-such-tag/").status_code, 404)

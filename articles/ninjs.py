@@ -1,0 +1,293 @@
+"""Articles as IPTC ninjs 2.4 (News in JSON), and the authors, sections and tags that list them.
+
+Pure functions of rows already fetched (``ArticleQuerySet.for_detail()``, or ``with_embedded()``
+then ``Article.load_details()``; corrections prefetched when ``revised_at`` is set): they make no
+query, and ``base_url`` (a scheme and host, as ``links.site_url()`` gives) makes every address
+absolute. The read API serves them; an export can write them.
+
+ninjs 2.x has no field for a role in the byline, a correction or a credit line: a byline's
+role is the person's ``rel``, corrections are descriptions whose role is their kind, and a
+picture's credit is its ``by``.
+"""
+
+from datetime import UTC
+
+from django.conf import settings
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.text import slugify
+from django.utils.translation import to_locale
+
+from . import conf, images
+from .links import absolute_on
+from .models import Byline
+
+NINJS_VERSION = "2.4"
+NINJS_SCHEMA = "http://www.iptc.org/std/ninjs/ninjs-schema_2.4.json"
+# The times that make a new public version of an article: see version_time().
+VERSION_FIELDS = ("publish_at", "embargo_until", "updated_at", "revised_at")
+BY_PHRASES = {
+    Byline.Role.ADDITIONAL_REPORTING: "additional reporting by",
+    Byline.Role.PHOTOGRAPHER: "photographs by",
+}
+
+
+def article_to_ninjs(article, *, base_url):
+    """``article`` as a ninjs 2.4 news item (a dict ready for ``json.dumps``)."""
+    data = {
+        "uri": object_uri("article", article.pk, base_url=base_url),
+        "standard": {"name": "ninjs", "version": NINJS_VERSION, "schema": NINJS_SCHEMA},
+        "type": "text",
+        "representationtype": "full",
+        "version": str(article.edit_version),
+        "firstcreated": timestamp(article.publish_at) if article.publish_at else None,
+        "versioncreated": timestamp(version_time(article)),
+        "pubstatus": pubstatus(article),
+        "language": language(),
+        "copyrightnotice": copyright_notice(article),
+        "slugline": article.slug,
+        "headlines": [{"role": "main", "value": article.headline}],
+        "descriptions": descriptions(article),
+        "bodies": [
+            {
+                "role": "main",
+                "contenttype": "text/html",
+                "wordcount": article.word_count(),
+                "value": article.body,
+            }
+        ],
+        "by": by_statement(article),
+        "people": [
+            {
+                "name": byline.author.name,
+                "rel": slugify(byline.get_role_display()),
+                "uri": absolute_on(base_url, byline.author.get_absolute_url()),
+                "literal": byline.author.slug,
+            }
+            for byline in article.byline_list
+        ],
+        "subjects": subjects(article, base_url=base_url),
+        "associations": [
+            *pictures(article, base_url=base_url),
+            *related_stories(article, base_url=base_url),
+        ],
+        "renditions": [
+            {
+                "name": "web",
+                "href": absolute_on(base_url, article.get_absolute_url()),
+                "contenttype": "text/html",
+            }
+        ],
+        "altids": [{"role": "id", "value": str(article.pk)}],
+    }
+    return without_empty(data)
+
+
+def without_empty(data):
+    return {key: value for key, value in data.items() if value not in (None, "", [])}
+
+
+def object_uri(kind, pk, *, base_url):
+    """A stable identifier, whatever the address: an article's is its feeds' guid."""
+    return f"{base_url}/#{kind}-{pk}"
+
+
+def timestamp(moment):
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def version_time(article):
+    """When the current version of ``article`` came to be: the latest of its publication, the
+    end of its embargo, its last save and its latest correction (what ``?since=`` compares)."""
+    return max(filter(None, (getattr(article, field) for field in VERSION_FIELDS)))
+
+
+def changed_since_q(moment):
+    """Articles whose ``version_time()`` is after ``moment``."""
+    q = Q()
+    for field in VERSION_FIELDS:
+        q |= Q(**{f"{field}__gt": moment})
+    return q
+
+
+def pubstatus(article):
+    if article.is_published():
+        return "usable"
+    return "canceled" if article.status == article.Status.WITHDRAWN else "withheld"
+
+
+def language():
+    """``LANGUAGE_CODE`` as a BCP 47 tag ("en-gb" becomes "en-GB")."""
+    return to_locale(settings.LANGUAGE_CODE).replace("_", "-")
+
+
+def copyright_notice(article):
+    year = (article.local_publish_at if article.publish_at else article.created_at).year
+    return conf.get("ARTICLES_COPYRIGHT_NOTICE").format(
+        year=year, site_name=conf.get("ARTICLES_SITE_NAME")
+    )
+
+
+def descriptions(article):
+    found = []
+    if article.dek:
+        found.append({"role": "summary", "contenttype": "text/plain", "value": article.dek})
+    # revised_at is set only when there are corrections: no prefetch needed for the others
+    for correction in article.corrections.all() if article.revised_at else ():
+        found.append(
+            {"role": correction.kind, "contenttype": "text/plain", "value": correction.text}
+        )
+    return found
+
+
+def by_statement(article):
+    """The byline as a sentence, "A, B and C; additional reporting by D", or its override."""
+    if article.byline_override:
+        return article.byline_override
+    names = {}
+    for byline in article.byline_list:
+        names.setdefault(byline.role, []).append(byline.author.name)
+    authors = names.pop(Byline.Role.AUTHOR, [])
+    parts = [and_list(authors)] if authors else []
+    for role, people in names.items():
+        parts.append(f"{BY_PHRASES.get(role, f'{role} by')} {and_list(people)}")
+    return "; ".join(parts)
+
+
+def and_list(names):
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def subjects(article, *, base_url):
+    found = []
+    if article.section:
+        found.append(section_subject(article.section, base_url=base_url))
+    for tag in article.tags.all():
+        found.append(
+            {
+                "name": tag.name,
+                "rel": "tag",
+                "uri": absolute_on(base_url, tag_url(tag)),
+                "literal": tag.slug,
+            }
+        )
+    return found
+
+
+def section_subject(section, *, base_url):
+    return {
+        "name": section.name,
+        "rel": "section",
+        "uri": absolute_on(base_url, section.get_absolute_url()),
+        "literal": section.slug,
+    }
+
+
+def tag_url(tag):
+    return reverse("articles:tag_detail", kwargs={"slug": tag.slug})
+
+
+def pictures(article, *, base_url):
+    """Each captioned picture, the lead one first, with its caption, alt text, credit and
+    renditions."""
+    for number, caption in enumerate(article.captions.all(), start=1):
+        yield without_empty(
+            {
+                "name": "lead-image" if number == 1 else f"image-{number}",
+                "uri": object_uri("picture", caption.pk, base_url=base_url),
+                "type": "picture",
+                "descriptions": [
+                    {"role": role, "contenttype": "text/plain", "value": value}
+                    for role, value in (("caption", caption.text), ("alt-text", caption.alt_text))
+                    if value
+                ],
+                "by": caption.credit,
+                "renditions": picture_renditions(caption, base_url=base_url),
+            }
+        )
+
+
+def picture_renditions(caption, *, base_url):
+    """Every size and crop made of the picture (``articles.images``), or the uploaded file
+    while they are not made; none without a picture."""
+    if not caption.image:
+        return []
+    made = images.renditions_in(caption.renditions)
+    if not made:
+        original = {
+            "name": "original",
+            "href": absolute_on(base_url, caption.image.url),
+            "width": caption.image_width,
+            "height": caption.image_height,
+        }
+        return [without_empty(original)]
+    return [rendition(found, caption, base_url=base_url) for found in made]
+
+
+def rendition(found, caption, *, base_url):
+    data = {
+        "name": f"{found.ratio}-{found.width}-{found.mime_type.partition('/')[2]}",
+        "href": absolute_on(base_url, found.url),
+        "contenttype": found.mime_type,
+        "width": found.width,
+        "height": found.height,
+        "sizeinbytes": found.bytes,
+    }
+    if found.ratio in images.CROPS:
+        data["aspectratio"] = found.ratio.replace("x", ":")
+    else:  # the whole picture: the editor's focal point, in its pixels
+        data["poi"] = {
+            "x": round(caption.focal_x * found.width),
+            "y": round(caption.focal_y * found.height),
+        }
+    return data
+
+
+def related_stories(article, *, base_url):
+    """Related links that lead somewhere a reader may go: a public article of ours or an
+    outside address. A link to an article that is not public is left out."""
+    number = 0
+    for link in article.related_links.all():
+        if link.target is not None and link.target.is_published():
+            uri = object_uri("article", link.target_id, base_url=base_url)
+            href = absolute_on(base_url, link.target.get_absolute_url())
+        elif link.url:
+            uri = href = link.url
+        else:
+            continue
+        number += 1
+        yield {
+            "name": f"related-{number}",
+            "uri": uri,
+            "type": "text",
+            "headlines": [{"value": link.display_title}],
+            "renditions": [{"name": "web", "href": href}],
+        }
+
+
+def author_to_json(author, *, base_url):
+    """What an author's page shows about them."""
+    return {
+        "uri": absolute_on(base_url, author.get_absolute_url()),
+        "name": author.name,
+        "slug": author.slug,
+        "job_title": author.job_title,
+        "bio": author.bio,
+        "photo": absolute_on(base_url, author.photo.url) if author.photo else None,
+        "website": author.website,
+        "x_handle": author.x_handle,
+        "bluesky_handle": author.bluesky_handle,
+    }
+
+
+def section_to_json(section, *, base_url):
+    return {
+        "uri": absolute_on(base_url, section.get_absolute_url()),
+        "name": section.name,
+        "slug": section.slug,
+        "description": section.description,
+    }
+
+
+def tag_to_json(tag, *, base_url):
+    return {"uri": absolute_on(base_url, tag_url(tag)), "name": tag.name, "slug": tag.slug}
