@@ -6,7 +6,7 @@ import tempfile
 from pathlib import Path
 
 from django.core.management import CommandError, call_command
-from django.test import TestCase
+from django.test import TestCase, override_settings
 
 from articles.exporters.text import article_text, body_blocks, join_names
 from articles.models import Article, Author
@@ -19,6 +19,7 @@ from .factories import (
     make_section,
     tomorrow,
 )
+from .test_api import ApiTestCase
 
 FIXTURES = Path(__file__).parent / "importers" / "fixtures"
 
@@ -136,6 +137,43 @@ class ExportSelectionTests(TestCase):
                 self.exported(**options)
         with self.assertRaisesMessage(CommandError, "give --output DIR"):
             run("export_articles", format="text")
-        with tempfile.NamedTemporaryFile() as file:
-            with self.assertRaisesMessage(CommandError, "Cannot create"):
-                run("export_articles", format="text", output=f"{file.name}/inside")
+        with (
+            tempfile.NamedTemporaryFile() as file,
+            self.assertRaisesMessage(CommandError, "Cannot create"),
+        ):
+            run("export_articles", format="text", output=f"{file.name}/inside")
+
+
+class NinjsExportTests(ApiTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.article = make_article(
+            headline="Harbour reopens", authors=[make_author(), make_author()], tags=["ports"]
+        )
+        make_caption(cls.article)
+        make_related_link(cls.article)
+        make_article(headline="Draft story", status=Article.Status.DRAFT)
+
+    def test_a_json_list_of_valid_ninjs_items_of_public_articles(self):
+        out, err = run("export_articles", site_url="https://news.example.org/")
+        items = json.loads(out)
+        self.assertEqual([item["headlines"][0]["value"] for item in items], ["Harbour reopens"])
+        for item in items:
+            self.assertValidNinjs(item)
+        self.assertTrue(items[0]["uri"].startswith("https://news.example.org/"))
+        self.assertIn("Exported 1 article.", err)
+
+    @override_settings(ARTICLES_SITE_URL="https://news.example.org")
+    def test_to_a_file_with_the_configured_address(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "export.json"
+            run("export_articles", all=True, output=str(path))
+            items = json.loads(path.read_text(encoding="utf-8"))
+        self.assertEqual(len(items), 2)
+        self.assertEqual({item["pubstatus"] for item in items}, {"usable", "withheld"})
+
+    def test_without_a_site_address_or_with_an_unwritable_file_it_stops_with_a_message(self):
+        with self.assertRaisesMessage(CommandError, "set ARTICLES_SITE_URL or give --site-url"):
+            run("export_articles")
+        with self.assertRaisesMessage(CommandError, "Cannot write"):
+            run("export_articles", site_url="https://x.example", output="/nonexistent/dir/x.json")

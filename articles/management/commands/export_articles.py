@@ -12,8 +12,9 @@ Only public articles are exported, unless --all is given. --section and --since 
 export; articles are read a chunk at a time, so memory stays flat whatever the archive's size.
 """
 
+import contextlib
+import functools
 import json
-import sys
 from datetime import datetime, time
 from pathlib import Path
 
@@ -22,7 +23,9 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from articles.exporters.text import article_text
+from articles.links import configured_site_url
 from articles.models import Article, Section
+from articles.ninjs import article_to_ninjs
 
 CHUNK_SIZE = 200
 
@@ -42,13 +45,18 @@ class Command(BaseCommand):
         parser.add_argument(
             "--since", metavar="DATE", help="Only articles changed since this ISO date or time."
         )
+        parser.add_argument(
+            "--site-url",
+            metavar="URL",
+            help="The site's address for the ninjs URIs (default: ARTICLES_SITE_URL).",
+        )
 
     def handle(self, **options):
         articles = self._articles(options)
         if options["format"] == "text":
             count = self._text(articles, options["output"])
         else:
-            count = self._ninjs(articles, options["output"])
+            count = self._ninjs(articles, options["output"], self._site_url(options))
         self.stderr.write(f"Exported {count} article{'s' if count != 1 else ''}.")
 
     def _articles(self, options):
@@ -59,7 +67,17 @@ class Command(BaseCommand):
             articles = articles.filter(section__slug=slug)
         if text := options["since"]:
             articles = articles.filter(updated_at__gte=self._moment(text))
-        return articles.for_detail().order_by("pk").iterator(chunk_size=CHUNK_SIZE)
+        articles = articles.for_detail().prefetch_related("corrections")
+        return articles.order_by("pk").iterator(chunk_size=CHUNK_SIZE)
+
+    @staticmethod
+    def _site_url(options):
+        site_url = (options["site_url"] or configured_site_url()).rstrip("/")
+        if not site_url.startswith(("http://", "https://")):
+            raise CommandError(
+                "ninjs URIs are absolute: set ARTICLES_SITE_URL or give --site-url https://…"
+            )
+        return site_url
 
     @staticmethod
     def _moment(text):
@@ -87,4 +105,25 @@ class Command(BaseCommand):
             name = f"{article.pk:08d}-{article.slug}.txt"
             (folder / name).write_text(article_text(article), encoding="utf-8")
             count += 1
+        return count
+
+    def _ninjs(self, articles, output, site_url):
+        """A JSON list, written an item at a time."""
+        with contextlib.ExitStack() as stack:
+            if output:
+                try:
+                    write = stack.enter_context(open(output, "w", encoding="utf-8")).write
+                except OSError as error:
+                    raise CommandError(
+                        f"Cannot write {output}: {error.strerror or error}"
+                    ) from None
+            else:
+                write = functools.partial(self.stdout.write, ending="")
+            count = 0
+            write("[")
+            for article in articles:
+                item = json.dumps(article_to_ninjs(article, base_url=site_url), ensure_ascii=False)
+                write(f"{',' if count else ''}\n{item}")
+                count += 1
+            write("\n]\n")
         return count
