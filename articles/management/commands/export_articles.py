@@ -25,7 +25,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from articles.exporters.text import article_text
 from articles.links import configured_site_url
 from articles.models import Article, Section
-from articles.ninjs import article_to_ninjs
+from articles.ninjs import article_to_ninjs, changed_since_q
 
 CHUNK_SIZE = 200
 
@@ -43,7 +43,9 @@ class Command(BaseCommand):
         parser.add_argument("--all", action="store_true", help="Export unpublished articles too.")
         parser.add_argument("--section", metavar="SLUG", help="Only articles of this section.")
         parser.add_argument(
-            "--since", metavar="DATE", help="Only articles changed since this ISO date or time."
+            "--since",
+            metavar="DATE",
+            help="Only articles published, saved or corrected after this ISO date or time.",
         )
         parser.add_argument(
             "--site-url",
@@ -66,7 +68,7 @@ class Command(BaseCommand):
                 raise CommandError(f"No section with the slug {slug!r}.")
             articles = articles.filter(section__slug=slug)
         if text := options["since"]:
-            articles = articles.filter(updated_at__gte=self._moment(text))
+            articles = articles.filter(changed_since_q(self._moment(text)))
         articles = articles.for_detail().prefetch_related("corrections")
         return articles.order_by("pk").iterator(chunk_size=CHUNK_SIZE)
 
