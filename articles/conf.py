@@ -46,6 +46,9 @@ DEFAULTS = {
     "ARTICLES_UNCACHED_PREFIXES": ("/admin/", "/preview/"),
     # Largest text file import_articles will read, in bytes.
     "ARTICLES_IMPORT_MAX_BYTES": 5 * 1024 * 1024,
+    # Largest WordPress export or ninjs file import_articles will read, in bytes: it is read
+    # and parsed whole (its items are then written in batches).
+    "ARTICLES_IMPORT_MAX_EXPORT_BYTES": 256 * 1024 * 1024,
 }
 
 
