@@ -1,6 +1,7 @@
 """Importing a WordPress export: the parser on its own (pure), then ``import_articles --format
 wxr`` on the Harbour Gazette export written for these tests (tests/importers/wxr/gazette.xml)."""
 
+import contextlib
 import io
 import json
 import shutil
@@ -15,6 +16,8 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.db import DatabaseError
 from django.test import SimpleTestCase, TestCase
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from PIL import Image
 from taggit.models import Tag
 
@@ -302,6 +305,33 @@ class WxrParserTests(SimpleTestCase):
         )
 
 
+class WxrPropertyTests(SimpleTestCase):
+    @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(st.binary(max_size=500))
+    def test_any_bytes_parse_or_raise_the_documented_error(self, data):
+        with contextlib.suppress(ArticleFormatError):
+            parse_wxr(data)
+
+    @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(title=st.text(max_size=60), content=st.text(max_size=400), excerpt=st.text(max_size=60))
+    def test_any_post_text_gives_a_post_or_an_error_naming_it(self, title, content, excerpt):
+        def cdata(text):
+            text = "".join(c for c in text if c in "\t\n\r" or " " <= c <= "\ud7ff")
+            return "<![CDATA[" + text.replace("]]>", "]] >") + "]]>"
+
+        data = edit_post(
+            19, "<title>Lighthouse keeper retires after 40 years", f"<title>{cdata(title)}"
+        )
+        data = edit_post(19, "<![CDATA[Ilse Brandt climbed", f"{cdata(content)}<![CDATA[", data)
+        data = edit_post(
+            19, "<excerpt:encoded><![CDATA[]]>", f"<excerpt:encoded>{cdata(excerpt)}", data
+        )
+        item = items_by_ref(data.encode())["post-19"]
+        self.assertTrue(item.article or item.error == "no title (<title> is empty)")
+        if item.article:
+            self.assertNotIn("<!--", item.article.body_html)
+
+
 class MediaFolderTests(SimpleTestCase):
     def setUp(self):
         self.root = Path(tempfile.mkdtemp())
@@ -558,6 +588,7 @@ class WxrPermissionTests(WxrCommandTestCase):
             set(Article.objects.values_list("source", flat=True)),
             {f"{SITE}{n}" for n in (13, 15, 16, 17)},
         )
+        self.assertFalse(Section.objects.exists())  # only the failed posts would have made one
         _, error = self.import_export("--user", "writer", "--status", "draft")
         self.assertIsNone(error)
         self.assertEqual(Article.objects.filter(created_by=self.writer).count(), 9)

@@ -169,17 +169,14 @@ def load_article(
         article = Article.objects.select_for_update().filter(source=source).first()
         if article is not None and article.source_checksum == checksum:
             return ImportResult(ImportedFile.Action.UNCHANGED, article)
-        sections = _sections_for(
-            [(parsed, (parsed.status or status) if article is None else article.status)]
-        )
-        noted = _section_warnings(parsed, sections)
-        section = _section_of(parsed, section, sections)
         if article is None:
-            article = _fill(None, parsed, source, checksum, status, section, run, by)
+            article = _fill(None, parsed, source, checksum, status, run, by)
+            (noted,) = _place([(parsed, article)], section)
             warnings = _insert([(item, article)], tags, by, stored)
             return ImportResult(ImportedFile.Action.CREATED, article, warnings=noted + warnings[0])
         previous = article.status
-        _fill(article, parsed, source, checksum, status, section, run, by)
+        _fill(article, parsed, source, checksum, status, run, by)
+        (noted,) = _place([(parsed, article)], section)
         warnings = _update(article, item, tags, stored)
         Transition.record(article, previous, by=by)
     return ImportResult(ImportedFile.Action.UPDATED, article, warnings=noted + warnings)
@@ -264,24 +261,32 @@ def sections_named(names, *, create=True):
     return found
 
 
-def _sections_for(parses):
-    """The sections named by ``parses``, (ParsedArticle, status of its article) pairs, as
-    ``sections_named()`` gives them. A section is created only for a published (or scheduled)
-    article: the site's navigation lists every section, and a draft's must not appear there
-    before the draft does."""
+def _place(pairs, default):
+    """File the articles of (ParsedArticle, Article) pairs in the sections their parses name,
+    else in ``default`` (if any); returns each pair's warnings, in order.
+
+    A named section is created only for a published (or scheduled) article: the navigation
+    lists every section, and a draft's must not appear there before the draft does.
+    """
     published, other = [], []
-    for parsed, status in parses:
-        (published if status == Article.Status.PUBLISHED else other).append(parsed.section)
-    return sections_named(other, create=False) | sections_named(published)
-
-
-def _section_warnings(parsed, sections):
-    if parsed.section and parsed.section.casefold() not in sections:
-        return (
-            f"section {parsed.section!r} is not created for an article that is not published: "
-            "choose its section when publishing it",
-        )
-    return ()
+    for parsed, article in pairs:
+        (published if article.status == Article.Status.PUBLISHED else other).append(parsed.section)
+    sections = sections_named(other, create=False) | sections_named(published)
+    warnings = []
+    for parsed, article in pairs:
+        section = sections.get(parsed.section.casefold()) if parsed.section else None
+        if section is None and parsed.section:
+            warnings.append(
+                (
+                    f"section {parsed.section!r} is not created for an article that is not "
+                    "published: choose its section when publishing it",
+                )
+            )
+        else:
+            warnings.append(())
+        if (section or default) is not None:
+            article.section = section or default
+    return warnings
 
 
 def tags_named(names):
@@ -313,12 +318,7 @@ def _any_name_q(names):
     return any_name
 
 
-def _section_of(parsed, default, sections):
-    """The section a parse names (from ``sections_named()``), else ``default``."""
-    return sections.get(parsed.section.casefold(), default) if parsed.section else default
-
-
-def _fill(article, parsed, source, checksum, status, section, run, by):
+def _fill(article, parsed, source, checksum, status, run, by):
     """``article`` (or a new one with the parse's status, else ``status``) with the parsed
     content; validated. A new article takes the parse's dates; an existing one is taken down if
     its source is no longer public (``PermissionDenied`` if ``by`` may not unpublish)."""
@@ -346,8 +346,6 @@ def _fill(article, parsed, source, checksum, status, section, run, by):
     article.embargo_until = parsed.embargo_until or article.embargo_until
     article.source_checksum = checksum
     article.import_run = run
-    if section is not None:
-        article.section = section
     # Uniqueness is ensured by the loaders (the source lookup, unique slugs) and by the database
     # constraints; Django's own checks would cost a query per constraint per article.
     article.full_clean(
@@ -413,33 +411,23 @@ def _load_in_bulk(items, status, section, tags, run, by, stored):
             results[index] = _load_alone(item, status, section, tags, run, by)
         else:
             new.append(index)
-    sections = _sections_for(
-        [(items[index].parsed, items[index].parsed.status or status) for index in new]
-    )
     filled = []
     for index in new:
         item = items[index]
         try:
             _check_permission(item.parsed.status or status, by)
-            article = _fill(
-                None,
-                item.parsed,
-                item.source,
-                item.checksum,
-                status,
-                _section_of(item.parsed, section, sections),
-                run,
-                by,
-            )
+            article = _fill(None, item.parsed, item.source, item.checksum, status, run, by)
         except (ValidationError, PermissionDenied) as error:
             results[index] = ImportResult(ImportedFile.Action.FAILED, None, _message(error))
         else:
             filled.append((index, item, article))
     if filled:
-        warnings = _insert([(item, article) for _, item, article in filled], tags, by, stored)
-        for (index, item, article), warned in zip(filled, warnings, strict=True):
-            warned = _section_warnings(item.parsed, sections) + warned
-            results[index] = ImportResult(ImportedFile.Action.CREATED, article, warnings=warned)
+        placed = _place([(item.parsed, article) for _, item, article in filled], section)
+        inserted = _insert([(item, article) for _, item, article in filled], tags, by, stored)
+        for (index, _, article), noted, warned in zip(filled, placed, inserted, strict=True):
+            results[index] = ImportResult(
+                ImportedFile.Action.CREATED, article, warnings=noted + warned
+            )
     return results
 
 
