@@ -8,6 +8,8 @@ from pathlib import Path
 
 from django.core.management import CommandError, call_command
 from django.test import SimpleTestCase, TestCase
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PIL import Image
 
 from articles.importers.ninjs_format import parse_ninjs
@@ -264,3 +266,33 @@ class ImportedWireSurfaceTests(TestCase):
                 with self.subTest(url=url, secret=secret):
                     self.assertNotIn(secret, content)
         self.assertContains(self.client.get("/"), "Tram fares to rise by 5% in April")
+
+
+NINJS_FIELDS = [
+    "uri", "type", "pubstatus", "headlines", "headline", "descriptions", "description_text",
+    "bodies", "body_html", "body_text", "by", "people", "subjects", "keywords", "associations",
+    "renditions", "firstcreated", "versioncreated", "embargoed", "role", "value", "contenttype",
+    "name", "rel", "href", "width", "alt_text", "copyrightholder",
+]  # fmt: skip
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(st.sampled_from(NINJS_FIELDS) | st.text(max_size=5), children, max_size=6)
+    ),
+    max_leaves=30,
+)
+
+
+class NinjsPropertyTests(SimpleTestCase):
+    @settings(max_examples=400, deadline=None)
+    @given(JSON_VALUES)
+    def test_any_json_parses_or_raises_the_documented_error(self, value):
+        try:
+            items = parse_ninjs(json.dumps(value))
+        except ArticleFormatError:
+            return
+        for parsed in items:
+            self.assertTrue(parsed.article or parsed.error or parsed.skipped)
+            if parsed.article:
+                self.assertTrue(parsed.article.headline)
