@@ -3,7 +3,9 @@ keeps as ``ArticleRedirect``s) answer with a 301 to the article while it is publ
 
 from django.http import HttpResponsePermanentRedirect
 
-from .models import Article
+from .models import Article, ArticleRedirect
+
+OLD_PATH_MAX_LENGTH = ArticleRedirect._meta.get_field("old_path").max_length
 
 
 class ArticleRedirectFallbackMiddleware:
@@ -17,7 +19,12 @@ class ArticleRedirectFallbackMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if response.status_code != 404 or request.method not in ("GET", "HEAD"):
+        if (
+            response.status_code != 404
+            or request.method not in ("GET", "HEAD")
+            or len(request.path) > OLD_PATH_MAX_LENGTH
+            or not request.path.isprintable()  # no old address has a NUL, which PostgreSQL refuses
+        ):
             return response
         paths = [request.path]
         if not request.path.endswith("/"):

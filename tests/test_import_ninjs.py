@@ -139,6 +139,10 @@ class NinjsParserTests(SimpleTestCase):
             with self.subTest(data), self.assertRaisesMessage(ArticleFormatError, message):
                 parse_ninjs(data)
 
+    def test_nul_characters_are_dropped(self):
+        (parsed,) = parse_ninjs(item(uri="urn:\u0000x", headlines=[{"value": "A\u0000B"}]))
+        self.assertEqual((parsed.identity, parsed.article.headline), ("ninjs:urn:x", "AB"))
+
     def test_a_date_without_offset_is_utc(self):
         (parsed,) = parse_ninjs(item(firstcreated="2024-03-04T08:30:00"))
         self.assertEqual(parsed.article.published_at, datetime(2024, 3, 4, 8, 30, tzinfo=UTC))

@@ -270,14 +270,15 @@ def _objects(item, field):
 
 
 def _string(item, field, within=""):
-    """The string ``field`` (empty if absent); raises for anything else."""
+    """The string ``field`` (empty if absent), without NUL characters (JSON allows them, no
+    database column does); raises for anything else."""
     value = item.get(field)
     if value is None:
         return ""
     if not isinstance(value, str):
         where = f"{within}: {field}" if within else field
         raise ArticleFormatError(f"{where}: expected a string, got {_kind(value)}")
-    return value
+    return value.replace("\x00", "")
 
 
 def _number(item, field):

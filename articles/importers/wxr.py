@@ -355,10 +355,10 @@ def _captions(record, pictures, attachments):
 
 def _old_path(link):
     """The path of the post's old address, or None for the default ``/?p=123`` kind, which
-    has no path of its own."""
+    has no path of its own (or for a path no request could match: control characters)."""
     parts = urlsplit(link.strip())
     path = unquote(parts.path)
-    if not path or path == "/" or parts.query:
+    if not path or path == "/" or parts.query or not path.isprintable():
         return None
     return path
 
