@@ -51,6 +51,9 @@ DEFAULTS = {
     "ARTICLES_COPYRIGHT_NOTICE": "© {year} {site_name}. All rights reserved.",
     # Most articles one page of the API may hold (?page_size=).
     "ARTICLES_API_MAX_PAGE_SIZE": 100,
+    # Largest WordPress export or ninjs file import_articles will read, in bytes: it is read
+    # and parsed whole (its items are then written in batches).
+    "ARTICLES_IMPORT_MAX_EXPORT_BYTES": 256 * 1024 * 1024,
 }
 
 

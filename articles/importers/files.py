@@ -1,12 +1,19 @@
-"""Finding and reading the files ``import_articles`` is given: files, folders, or standard input."""
+"""Finding and reading the files ``import_articles`` is given (files, folders, or standard
+input), and the picture files of the items it imports (``MediaFolder``)."""
 
 import hashlib
+import json
 import os
+import re
 import sys
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from urllib.parse import unquote, urlsplit
 
 STDIN = "-"
+# WordPress keeps uploads below this path; a resized copy is named photo-300x200.jpg.
+UPLOADS = "/wp-content/uploads/"
+_RESIZED = re.compile(r"^(?P<stem>.+)-\d+x\d+(?P<suffix>\.\w+)$")
 
 
 class SourceError(Exception):
@@ -51,17 +58,26 @@ def checksum(data):
     return hashlib.sha256(data).hexdigest()
 
 
-def _text_files(folder):
-    """The folder's ``*.txt`` files, recursively, in a stable order, without listing them all."""
+def item_checksum(parsed, pictures=()):
+    """The checksum of one item of a file (its parse as JSON) and of the picture files found
+    for it (``MediaFolder.fingerprint``), so that a picture found later updates the item."""
+    content = json.dumps([parsed.as_dict(), list(pictures)], sort_keys=True, ensure_ascii=False)
+    return checksum(content.encode())
+
+
+def _files(folder, suffix):
+    """The folder's files ending in ``suffix``, recursively, in a stable order, without
+    listing them all."""
     for root, dirs, files in os.walk(folder):
         dirs.sort()
         for name in sorted(files):
-            if name.endswith(".txt"):
+            if name.endswith(suffix):
                 yield Path(root, name)
 
 
-def discover(paths):
-    """Sources for the given paths, in order; folders are read recursively for ``*.txt``."""
+def discover(paths, suffix=".txt"):
+    """Sources for the given paths, in order; folders are read recursively for files ending
+    in ``suffix``."""
     for raw in paths:
         if raw == STDIN:
             yield Source(label="<stdin>")
@@ -69,12 +85,67 @@ def discover(paths):
         path = Path(raw)
         if path.is_dir():
             found = False
-            for file in _text_files(path):
+            for file in _files(path, suffix):
                 found = True
                 yield Source(label=str(file), path=file)
             if not found:
-                yield Source(label=raw, error="folder holds no .txt files")
+                yield Source(label=raw, error=f"folder holds no {suffix} files")
         elif path.exists():
             yield Source(label=raw, path=path)
         else:
             yield Source(label=raw, error="no such file or folder")
+
+
+class MediaFolder:
+    """Picture files in a folder, found by the address each was published at, never outside
+    the folder: by the path after ``/wp-content/uploads/`` (below the folder, or below its own
+    ``wp-content/uploads``), else by file name anywhere in it (a resized copy's name,
+    ``photo-300x200.jpg``, also finds ``photo.jpg``). The folder is listed once, when a name
+    is first looked up."""
+
+    def __init__(self, root):
+        self.root = Path(root).resolve()
+        self._names = None
+
+    def find(self, urls):
+        """The file of the first of ``urls`` found, or None."""
+        for url in urls:
+            if found := self._find(url):
+                return found
+        return None
+
+    def fingerprint(self, path):
+        """What tells a changed picture file: its place, size and modification time."""
+        stat = path.stat()
+        return f"{path.relative_to(self.root)}:{stat.st_size}:{stat.st_mtime_ns}"
+
+    def _find(self, url):
+        path = unquote(urlsplit(url).path)
+        if UPLOADS in path:
+            relative = path.split(UPLOADS, 1)[1]
+            for base in (self.root, self.root / "wp-content" / "uploads"):
+                if found := self._inside(base / relative):
+                    return found
+        name = PurePosixPath(path).name
+        resized = _RESIZED.match(name)
+        for candidate in (name, resized and resized["stem"] + resized["suffix"]):
+            if candidate and (found := self._by_name().get(candidate)):
+                return found
+        return None
+
+    def _inside(self, path):
+        """``path`` resolved, if it is a file inside the folder (links leading out are not)."""
+        resolved = path.resolve()
+        if resolved.is_relative_to(self.root) and resolved.is_file():
+            return resolved
+        return None
+
+    def _by_name(self):
+        if self._names is None:
+            self._names = {}
+            for root, dirs, files in os.walk(self.root):
+                dirs.sort()
+                for name in sorted(files):
+                    if name not in self._names and (found := self._inside(Path(root, name))):
+                        self._names[name] = found
+        return self._names

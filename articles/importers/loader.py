@@ -1,41 +1,59 @@
-"""Write ``ParsedArticle``s to the database: articles, bylines, captions and related links.
+"""Write ``ParsedArticle``s to the database: articles, bylines, captions and related links, and
+the metadata structured formats carry (standfirst, section, tags, status and dates, old
+addresses, pictures).
 
 Keyed on the source: a source seen before with the same checksum is left alone ("unchanged"),
 with another checksum its article is rewritten in place ("updated"). ``load_article`` writes one
 parse in one transaction, so a file that fails leaves nothing behind. ``load_articles`` gives the
 same outcome for many parses in a handful of queries: new articles are inserted in bulk, and if
 the bulk write fails, every parse is loaded again on its own so that only the bad one fails.
+
+A parse's status applies to a new article. An update never makes an article more public than
+an editor left it; it takes a published article down (unpublished) when its source no longer
+is (a post made private, a wire item withheld or canceled).
 """
 
+import contextvars
 import html
 import itertools
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.images import get_image_dimensions
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.text import slugify
 from taggit.models import Tag
 
-from .. import caching, search
+from .. import caching, conf, images, search
 from ..models import (
     Article,
+    ArticleRedirect,
     Author,
     Byline,
     Caption,
     ImportedFile,
     RelatedLink,
+    Section,
     TaggedArticle,
     Transition,
 )
-from ..publishing import ensure_may_publish
+from ..publishing import ensure_may_publish, may_publish
 from .parser import Block, ParsedArticle
 
 SLUG_MAX_LENGTH = 200
 SLUG_BATCH = 20
 # The key of the PostgreSQL advisory lock that transactions creating authors take in turn.
 AUTHOR_WRITERS_LOCK = 0x61757468  # "auth"
+# The names of the files stored by the innermost ``_stored_files()`` block.
+_STORED_FILES = contextvars.ContextVar("stored_files", default=None)
+# The fields of a caption other than its picture: the picture is checked on its own.
+NOT_IMAGE_FIELDS = [f.name for f in Caption._meta.fields if f.name != "image"]
 
 
 @dataclass(frozen=True)
@@ -43,6 +61,7 @@ class ImportResult:
     action: str  # one of ImportedFile.Action: created, updated, unchanged, failed
     article: Article | None
     error: str = ""
+    warnings: tuple[str, ...] = ()  # what was left out without failing (an unusable picture)
 
 
 @dataclass(frozen=True)
@@ -50,6 +69,8 @@ class ImportItem:
     parsed: ParsedArticle
     source: str
     checksum: str
+    # Picture files on this machine for the parse's captions, by the caption's position.
+    images: dict[int, Path] = field(default_factory=dict)
 
 
 BODY_TAGS = {Block.PARAGRAPH: "p", Block.SUBHEADING: "h2"}
@@ -130,55 +151,72 @@ def load_article(
     tags=(),
     run=None,
     by=None,
+    images=None,
 ) -> ImportResult:
     """Create or update the article of ``source``; raises ``ValidationError`` on invalid data.
 
-    ``status`` applies to new articles only: an editor's later decision on an existing article
-    (publishing, unpublishing) is not undone by importing a corrected file. ``by`` is the user
-    the import acts for (None: the operator at the command line); publishing needs their
-    permission, and ``PermissionDenied`` is raised before anything is written.
+    The parse's own status, else ``status``, applies to new articles only: an editor's later
+    decision on an existing article (publishing, unpublishing) is not undone by importing a
+    corrected file, except that a source no longer public takes its article down. ``section``
+    and ``tags`` apply where the parse names none of its own (tags: in addition to its own).
+    ``by`` is the user the import acts for (None: the operator at the command line);
+    publishing needs their permission, and ``PermissionDenied`` is raised before anything is
+    written. ``images`` maps a caption's position to a picture file to attach.
     """
-    _check_permission(status, by)
-    item = ImportItem(parsed, source, checksum)
-    with transaction.atomic():
+    _check_permission(parsed.status or status, by)
+    item = ImportItem(parsed, source, checksum, images or {})
+    with transaction.atomic(), _stored_files() as stored:
         article = Article.objects.select_for_update().filter(source=source).first()
         if article is not None and article.source_checksum == checksum:
             return ImportResult(ImportedFile.Action.UNCHANGED, article)
         if article is None:
-            article = _fill(None, parsed, source, checksum, status, section, run, by)
-            _insert([(item, article)], tags, by)
-            return ImportResult(ImportedFile.Action.CREATED, article)
-        _update(_fill(article, parsed, source, checksum, status, section, run, by), parsed, tags)
-    return ImportResult(ImportedFile.Action.UPDATED, article)
+            article = _fill(None, parsed, source, checksum, status, run, by)
+            (noted,) = _place([(parsed, article)], section)
+            warnings = _insert([(item, article)], tags, by, stored)
+            return ImportResult(ImportedFile.Action.CREATED, article, warnings=noted + warnings[0])
+        previous = article.status
+        _fill(article, parsed, source, checksum, status, run, by)
+        (noted,) = _place([(parsed, article)], section)
+        warnings = _update(article, item, tags, stored)
+        Transition.record(article, previous, by=by)
+    return ImportResult(ImportedFile.Action.UPDATED, article, warnings=noted + warnings)
 
 
-def _update(article, parsed, tags):
-    """Rewrite an existing article in place; caption rows are kept with any image added since."""
+def _update(article, item, tags, stored):
+    """Rewrite an existing article in place; caption rows are kept with any image added since
+    (a picture of the source is attached to a caption that has none). Returns the warnings."""
+    parsed = item.parsed
     article.save()
     Byline.objects.filter(article=article).delete()
     Byline.objects.bulk_create(_bylines(article, parsed, authors_named(parsed.authors)))
     existing = list(Caption.objects.filter(article=article))
+    pictured = {}
     for caption, new in itertools.zip_longest(existing, _captions(article, parsed)):
         if new is None:
             caption.delete()
-        elif caption is None:
-            new.save()
+            continue
+        if caption is None:
+            caption = new
         else:
             caption.text, caption.credit, caption.order = new.text, new.credit, new.order
+            caption.alt_text = new.alt_text or caption.alt_text
+        if caption.order in item.images and not caption.image:
+            pictured[caption.order] = caption
+        else:
             caption.save()
+    warnings = _save_pictured(pictured, item, stored)
     RelatedLink.objects.filter(article=article).delete()
     RelatedLink.objects.bulk_create(_links(article, parsed))
-    if tags:
-        article.tags.add(*tags)
+    if names := [*parsed.tags, *tags]:
+        article.tags.add(*tags_named(names).values())
+    _keep_old_paths([(article, parsed)])
     search.reindex([article.pk])  # the bulk writes above send no signals
+    return warnings
 
 
 def _authors_by_name(names):
-    any_name = Q()
-    for name in names:
-        any_name |= Q(name__iexact=name)
     found = {}
-    for author in Author.objects.filter(any_name).order_by("-pk"):
+    for author in Author.objects.filter(_any_name_q(names)).order_by("-pk"):
         found[author.name.casefold()] = author  # the oldest of namesakes wins
     return found
 
@@ -200,18 +238,114 @@ def _check_permission(status, by):
         ensure_may_publish(by)
 
 
-def _fill(article, parsed, source, checksum, status, section, run, by):
-    """``article`` (or a new one with ``status``) with the parsed content; validated."""
+def sections_named(names, *, create=True):
+    """The sections with these names (any case) in one query, creating those not seen before
+    (if ``create``); a dict from the casefolded name. Raises ``ValidationError`` for a name
+    to create that is too long."""
+    unique = list(dict.fromkeys(name for name in names if name))
+    if not unique:
+        return {}
+    found = {
+        section.name.casefold(): section
+        for section in Section.objects.filter(_any_name_q(unique)).order_by("-pk")
+    }
+    limit = Section._meta.get_field("name").max_length
+    for name in unique:
+        if name.casefold() in found or not create:
+            continue
+        if len(name) > limit:
+            raise ValidationError({"section": f"{name[:40]}…: longer than {limit} characters."})
+        found[name.casefold()] = Section.objects.create(
+            name=name, slug=unique_slug(Section, name, max_length=limit)
+        )
+    return found
+
+
+def _place(pairs, default):
+    """File the articles of (ParsedArticle, Article) pairs in the sections their parses name,
+    else in ``default`` (if any); returns each pair's warnings, in order.
+
+    A named section is created only for a published (or scheduled) article: the navigation
+    lists every section, and a draft's must not appear there before the draft does.
+    """
+    published, other = [], []
+    for parsed, article in pairs:
+        (published if article.status == Article.Status.PUBLISHED else other).append(parsed.section)
+    sections = sections_named(other, create=False) | sections_named(published)
+    warnings = []
+    for parsed, article in pairs:
+        section = sections.get(parsed.section.casefold()) if parsed.section else None
+        if section is None and parsed.section:
+            warnings.append(
+                (
+                    f"section {parsed.section!r} is not created for an article that is not "
+                    "published: choose its section when publishing it",
+                )
+            )
+        else:
+            warnings.append(())
+        if (section or default) is not None:
+            article.section = section or default
+    return warnings
+
+
+def tags_named(names):
+    """The tags with these names (any case) in one query, creating those not seen before; a
+    dict from the casefolded name. Raises ``ValidationError`` for a name that is too long.
+
+    A new tag's slug is ASCII, as the tag page's address needs (taggit's own would keep
+    "café" as it is)."""
+    unique = list(dict.fromkeys(name for name in names if name))
+    if not unique:
+        return {}
+    found = {tag.name.casefold(): tag for tag in Tag.objects.filter(_any_name_q(unique))}
+    limit = Tag._meta.get_field("name").max_length
+    for name in unique:
+        if name.casefold() in found:
+            continue
+        if len(name) > limit:
+            raise ValidationError({"tags": f"{name[:40]}…: longer than {limit} characters."})
+        found[name.casefold()] = Tag.objects.create(
+            name=name, slug=unique_slug(Tag, name, max_length=limit)
+        )
+    return found
+
+
+def _any_name_q(names):
+    any_name = Q()
+    for name in names:
+        any_name |= Q(name__iexact=name)
+    return any_name
+
+
+def _fill(article, parsed, source, checksum, status, run, by):
+    """``article`` (or a new one with the parse's status, else ``status``) with the parsed
+    content; validated. A new article takes the parse's dates; an existing one is taken down if
+    its source is no longer public (``PermissionDenied`` if ``by`` may not unpublish)."""
     if article is None:
-        article = Article(source=source, status=status, created_by=by)
-        if status == Article.Status.PUBLISHED:
+        article = Article(
+            source=source,
+            status=parsed.status or status,
+            created_by=by,
+            publish_at=parsed.published_at,
+        )
+        if article.status == Article.Status.PUBLISHED and article.publish_at is None:
             article.publish_at = timezone.now()
+    elif parsed.status not in (None, Article.Status.PUBLISHED) and (
+        article.status == Article.Status.PUBLISHED
+    ):
+        if by is not None and not may_publish(by):
+            raise PermissionDenied(
+                f"{by} does not have the permission to unpublish the article, which its "
+                "source no longer publishes."
+            )
+        article.status = Article.Status.UNPUBLISHED
     article.headline = parsed.headline
-    article.body = render_body(parsed.blocks)
+    article.body = render_body(parsed.blocks) if parsed.body_html is None else parsed.body_html
+    article.dek = parsed.dek or article.dek
+    article.embargo_until = parsed.embargo_until or article.embargo_until
     article.source_checksum = checksum
     article.import_run = run
-    if section is not None:
-        article.section = section
     # Uniqueness is ensured by the loaders (the source lookup, unique slugs) and by the database
     # constraints; Django's own checks would cost a query per constraint per article.
     article.full_clean(
@@ -225,12 +359,13 @@ def _fill(article, parsed, source, checksum, status, section, run, by):
 def load_articles(items, *, status=Article.Status.DRAFT, section=None, tags=(), run=None, by=None):
     """``load_article`` for each of ``items``, in bulk; one ``ImportResult`` per item, in order.
 
-    A parse that is invalid gets a failed result; the others are still written.
+    A parse that is invalid, or that would publish when ``by`` may not, gets a failed result;
+    the others are still written.
     """
     _check_permission(status, by)
     try:
-        with transaction.atomic():
-            return _load_in_bulk(items, status, section, tags, run, by)
+        with transaction.atomic(), _stored_files() as stored:
+            return _load_in_bulk(items, status, section, tags, run, by, stored)
     except (DatabaseError, ValidationError):
         return [_load_alone(item, status, section, tags, run, by) for item in items]
 
@@ -246,8 +381,9 @@ def _load_alone(item, status, section, tags, run, by):
             tags=tags,
             run=run,
             by=by,
+            images=item.images,
         )
-    except (ValidationError, DatabaseError) as error:
+    except (ValidationError, DatabaseError, PermissionDenied) as error:
         return ImportResult(ImportedFile.Action.FAILED, None, error=_message(error))
 
 
@@ -256,10 +392,12 @@ def _message(error):
         return "; ".join(f"{field}: {' '.join(m)}" for field, m in error.message_dict.items())
     if isinstance(error, ValidationError):
         return "; ".join(error.messages)
+    if isinstance(error, PermissionDenied):
+        return str(error)
     return f"database refused the article: {error}"
 
 
-def _load_in_bulk(items, status, section, tags, run, by):
+def _load_in_bulk(items, status, section, tags, run, by, stored):
     existing = {
         article.source: article
         for article in Article.objects.filter(source__in=[item.source for item in items])
@@ -272,37 +410,49 @@ def _load_in_bulk(items, status, section, tags, run, by):
         elif article is not None:
             results[index] = _load_alone(item, status, section, tags, run, by)
         else:
-            try:
-                article = _fill(
-                    None, item.parsed, item.source, item.checksum, status, section, run, by
-                )
-            except ValidationError as error:
-                results[index] = ImportResult(ImportedFile.Action.FAILED, None, _message(error))
-            else:
-                new.append((index, item, article))
-    if new:
-        _insert([(item, article) for _, item, article in new], tags, by)
-        for index, _, article in new:
-            results[index] = ImportResult(ImportedFile.Action.CREATED, article)
+            new.append(index)
+    filled = []
+    for index in new:
+        item = items[index]
+        try:
+            _check_permission(item.parsed.status or status, by)
+            article = _fill(None, item.parsed, item.source, item.checksum, status, run, by)
+        except (ValidationError, PermissionDenied) as error:
+            results[index] = ImportResult(ImportedFile.Action.FAILED, None, _message(error))
+        else:
+            filled.append((index, item, article))
+    if filled:
+        placed = _place([(item.parsed, article) for _, item, article in filled], section)
+        inserted = _insert([(item, article) for _, item, article in filled], tags, by, stored)
+        for (index, _, article), noted, warned in zip(filled, placed, inserted, strict=True):
+            results[index] = ImportResult(
+                ImportedFile.Action.CREATED, article, warnings=noted + warned
+            )
     return results
 
 
-def _insert(new, tags, by):
-    """Insert new articles with their bylines, captions, links, tags and first status (the
-    transition from nothing, by ``by``): a query per table.
+def _insert(new, tags, by, stored):
+    """Insert new articles with their bylines, captions, links, tags, old addresses and first
+    status (the transition from nothing, by ``by``): a query per table, and a few per picture.
 
-    ``new`` holds (ImportItem, unsaved Article) pairs.
+    ``new`` holds (ImportItem, unsaved Article) pairs; returns the warnings of each, in order.
     """
     articles = [article for _, article in new]
     for article in articles:
         article.normalize()
-    _assign_unique_slugs(articles)
+    _assign_unique_slugs([(article, item.parsed.slug or article.headline) for item, article in new])
     Article.objects.bulk_create(articles)
     authors = authors_named([name for item, _ in new for name in item.parsed.authors])
-    bylines, captions, links = [], [], []
+    bylines, captions, links, warnings = [], [], [], []
     for item, article in new:
         bylines += _bylines(article, item.parsed, authors)
-        captions += _captions(article, item.parsed)
+        pictured = {}
+        for caption in _captions(article, item.parsed):
+            if caption.order in item.images:
+                pictured[caption.order] = caption
+            else:
+                captions.append(caption)
+        warnings.append(_save_pictured(pictured, item, stored))
         links += _links(article, item.parsed)
     Byline.objects.bulk_create(bylines)
     Caption.objects.bulk_create(captions)
@@ -311,14 +461,101 @@ def _insert(new, tags, by):
         Transition(article=article, user=by, to_status=article.status) for article in articles
     )
     transaction.on_commit(caching.content_changed)  # bulk inserts send no signals
-    if tags:
-        tag_objects = [_tag_named(name) for name in dict.fromkeys(tags)]
-        TaggedArticle.objects.bulk_create(
-            TaggedArticle(content_object=article, tag=tag)
-            for article in articles
-            for tag in tag_objects
-        )
+    _tag_new(new, tags)
+    _keep_old_paths([(article, item.parsed) for item, article in new])
     search.reindex([article.pk for article in articles])  # bulk writes send no signals
+    return warnings
+
+
+def _tag_new(new, tags):
+    """Tag new articles with their parse's tags and ``tags``, in one lookup and one insert."""
+    names = [*tags, *(name for item, _ in new for name in item.parsed.tags)]
+    if not names:
+        return
+    found = tags_named(names)
+    rows = {}
+    for item, article in new:
+        for name in [*tags, *item.parsed.tags]:
+            tag = found[name.casefold()]
+            rows[article.pk, tag.pk] = TaggedArticle(content_object=article, tag=tag)
+    TaggedArticle.objects.bulk_create(rows.values())
+
+
+def _keep_old_paths(pairs):
+    """Redirects from the addresses the articles had on the old site (an address kept for
+    another article before now leads to this one), except an article's own address.
+
+    ``pairs`` holds saved (Article, ParsedArticle) pairs. The article page and
+    ``ArticleRedirectFallbackMiddleware`` answer these addresses with a 301 while the article
+    is public.
+    """
+    rows = {}
+    for article, parsed in pairs:
+        own = article.get_absolute_url()
+        for path in parsed.old_paths:
+            if path != own:
+                rows[path] = ArticleRedirect(article=article, old_path=path)
+    if rows:
+        ArticleRedirect.objects.bulk_create(
+            rows.values(),
+            update_conflicts=True,
+            unique_fields=["old_path"],
+            update_fields=["article"],
+        )
+
+
+@contextmanager
+def _stored_files():
+    """A list for the names of the files stored inside the block, deleted if the block fails:
+    a transaction rolled back leaves no picture behind in storage. The files of a block that
+    succeeds inside another are the outer block's too, since its rollback undoes them."""
+    outer, stored = _STORED_FILES.get(), []
+    token = _STORED_FILES.set(stored)
+    try:
+        yield stored
+    except BaseException:
+        images.delete_files(stored)
+        raise
+    finally:
+        _STORED_FILES.reset(token)
+    if outer is not None:
+        outer.extend(stored)
+
+
+def _save_pictured(captions, item, stored):
+    """Save ``captions`` (by position) with the picture files ``item.images`` has for them,
+    each checked as an upload is; a picture that is refused leaves its caption without one.
+    Returns warnings for the refused pictures; appends the stored files' names to ``stored``."""
+    warnings = []
+    for order, caption in captions.items():
+        path = item.images[order]
+        try:
+            content = _picture_file(path)
+            caption.image = content
+            caption.clean_fields(exclude=NOT_IMAGE_FIELDS)
+        except (OSError, ValidationError) as error:
+            reason = " ".join(error.messages) if isinstance(error, ValidationError) else error
+            warnings.append(f"picture {path.name} not used: {reason}")
+            caption.image = ""
+        else:
+            caption.image.save(path.name, content, save=False)
+            stored.append(caption.image.name)
+            caption.image_width, caption.image_height = get_image_dimensions(content)
+        caption.save()
+        stored.extend(images.file_names(caption.renditions))
+    return tuple(warnings)
+
+
+def _picture_file(path):
+    """The picture at ``path`` as an upload, refused before reading if it is over the size
+    limit for uploads."""
+    limit = conf.get("ARTICLES_MAX_IMAGE_BYTES")
+    size = path.stat().st_size
+    if size > limit:
+        raise ValidationError(
+            f"it is {filesizeformat(size)}; the limit is {filesizeformat(limit)}."
+        )
+    return ContentFile(path.read_bytes(), name=path.name)
 
 
 def _bylines(article, parsed, authors):
@@ -333,7 +570,9 @@ def _bylines(article, parsed, authors):
 
 def _captions(article, parsed):
     captions = [
-        Caption(article=article, text=c.text, credit=c.credit or "", order=order)
+        Caption(
+            article=article, text=c.text, credit=c.credit or "", alt_text=c.alt_text, order=order
+        )
         for order, c in enumerate(parsed.captions)
     ]
     for caption in captions:
@@ -349,17 +588,19 @@ def _links(article, parsed):
 
 
 def _assign_unique_slugs(articles):
-    """Distinct slugs per publication day, against the database and within the batch.
+    """Distinct slugs per publication day, against the database and within the batch, from
+    (article, text) pairs: the text is the source's own slug, or the headline.
 
     The first numbered candidates are looked up for the whole batch at once; past them a slug
     is looked up on its own. A clash left inside the batch fails the bulk insert on the unique
     constraint, and the per-file fallback then loads each article alone.
     """
     by_date = {}
-    for article in articles:
-        by_date.setdefault(article.publish_date, []).append(article)
-    for date, group in by_date.items():
-        bases = [_slug_base(article.headline) for article in group]
+    for article, text in articles:
+        by_date.setdefault(article.publish_date, []).append((article, text))
+    for date, pairs in by_date.items():
+        group = [article for article, _ in pairs]
+        bases = [_slug_base(text) for _, text in pairs]
         candidates = [
             _numbered(base, n, SLUG_MAX_LENGTH)
             for base in set(bases)
@@ -374,12 +615,5 @@ def _assign_unique_slugs(articles):
             checked = (_numbered(base, n, SLUG_MAX_LENGTH) for n in range(1, SLUG_BATCH + 1))
             article.slug = next((slug for slug in checked if slug not in taken), None)
             if article.slug is None:
-                article.slug = unique_slug(
-                    Article, article.headline, also_taken=taken, publish_date=date
-                )
+                article.slug = unique_slug(Article, base, also_taken=taken, publish_date=date)
             taken.add(article.slug)
-
-
-def _tag_named(name):
-    tag = Tag.objects.filter(name__iexact=name).first()
-    return tag or Tag.objects.create(name=name)

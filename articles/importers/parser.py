@@ -8,12 +8,17 @@ rules for each part are in ``rules.py``.
 """
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import ClassVar
 
 from . import rules
 
 # Blank lines that end a teaser run: scrapers mark a new part of the page with two or more.
 SECTION_GAP = 2
+
+# The statuses a parse may ask for: values of ``Article.Status``, which this module does not
+# import (it imports nothing from the database layer).
+DRAFT, IN_REVIEW, PUBLISHED, UNPUBLISHED = "draft", "review", "published", "unpublished"
 
 
 class ArticleFormatError(ValueError):
@@ -22,8 +27,21 @@ class ArticleFormatError(ValueError):
 
 @dataclass(frozen=True)
 class ParsedCaption:
+    """A caption, and for formats that name one, the picture it belongs to: ``image_urls`` are
+    where the picture was published, best first (the loader looks for them under ``--media``)."""
+
     text: str
     credit: str | None = None
+    alt_text: str = ""
+    image_urls: tuple[str, ...] = ()
+
+    def as_dict(self):
+        data = {"text": self.text, "credit": self.credit}
+        if self.alt_text:
+            data["alt_text"] = self.alt_text
+        if self.image_urls:
+            data["image_urls"] = list(self.image_urls)
+        return data
 
 
 @dataclass(frozen=True)
@@ -48,12 +66,25 @@ class Block:
 
 @dataclass(frozen=True)
 class ParsedArticle:
+    """An article as a parser read it. The fields after ``encoding`` are the metadata that
+    structured formats (WXR, ninjs) carry and scraped text does not; their defaults mean
+    "not given", and the loader then leaves the article's own value alone."""
+
     headline: str
     authors: tuple[str, ...]
     captions: tuple[ParsedCaption, ...]
     blocks: tuple[Block, ...]
     dropped: tuple[str, ...]
     encoding: str = "utf-8"
+    dek: str = ""
+    section: str = ""  # a section name, created if no section has it
+    tags: tuple[str, ...] = ()
+    status: str | None = None  # one of DRAFT, IN_REVIEW, PUBLISHED, UNPUBLISHED
+    published_at: datetime | None = None  # aware; in the future for a scheduled article
+    embargo_until: datetime | None = None
+    slug: str = ""  # the source's own slug, kept if it is free
+    old_paths: tuple[str, ...] = ()  # addresses the article had on the old site
+    body_html: str | None = None  # the body as HTML, for formats that carry it (else blocks)
 
     @property
     def related_links(self):
@@ -68,10 +99,11 @@ class ParsedArticle:
         return tuple(b.text for b in self.blocks if b.kind == Block.PARAGRAPH)
 
     def as_dict(self):
-        return {
+        """The parse as JSON-ready data; metadata fields appear only when given."""
+        data = {
             "headline": self.headline,
             "authors": list(self.authors),
-            "captions": [{"text": c.text, "credit": c.credit} for c in self.captions],
+            "captions": [caption.as_dict() for caption in self.captions],
             "related_links": [
                 {"title": link.title, "url": link.url} for link in self.related_links
             ],
@@ -79,6 +111,37 @@ class ParsedArticle:
             "paragraphs": list(self.paragraphs),
             "dropped": list(self.dropped),
         }
+        metadata = {
+            "dek": self.dek,
+            "section": self.section,
+            "tags": list(self.tags),
+            "status": self.status,
+            "published_at": self.published_at and self.published_at.isoformat(),
+            "embargo_until": self.embargo_until and self.embargo_until.isoformat(),
+            "slug": self.slug,
+            "old_paths": list(self.old_paths),
+            "body_html": self.body_html,
+        }
+        data.update((key, value) for key, value in metadata.items() if value)
+        return data
+
+
+@dataclass(frozen=True)
+class ParsedItem:
+    """One item of a file that holds many (a WordPress post, a ninjs item): its parse, or the
+    reason it has none.
+
+    ``ref`` names the item within its file (``post-12``); ``identity`` is what identifies it
+    across runs and files (the site and post id, the ninjs uri). ``skipped`` is set for items
+    deliberately not imported (a page, a trashed post), ``error`` for items that are broken.
+    """
+
+    ref: str
+    identity: str = ""
+    article: ParsedArticle | None = None
+    error: str = ""
+    skipped: str = ""
+    warnings: tuple[str, ...] = ()
 
 
 def decode(data, encoding=None):

@@ -1,0 +1,306 @@
+"""Read ninjs (IPTC's News in JSON, 2.x, with the 1.x names too) into ``ParsedItem``s: pure, no
+database.
+
+A file holds one item (an object) or a list of them. What is read, per item:
+
+- ``uri`` identifies the item (required); items of ``type`` other than text or composite
+  (a bare picture, audio) are skipped;
+- the headline is ``headlines`` (role ``main`` first; 1.x ``headline``), the standfirst the
+  ``descriptions`` of role summary or abstract, or without a role (1.x ``description_text``);
+- the body is the HTML of ``bodies`` (role ``main`` first; 1.x ``body_html``), else its plain
+  text (1.x ``body_text``) as paragraphs between blank lines;
+- the authors are the ``people`` related as author, creator or writer, else the names ``by``
+  gives; ``subjects`` (and 1.x ``keywords``) are tags;
+- ``pubstatus`` maps to the status (``STATUSES``; *usable* when absent, as the standard says),
+  ``firstcreated`` (else ``versioncreated``) is the publication time, ``embargoed`` the embargo;
+- pictures are the ``associations`` of type picture or graphic (``featuremedia`` first): the
+  caption is their description or headline, the alt text a description of role ``alt`` (or
+  ``alt_text``), the credit ``by`` or the copyright, and ``image_urls`` their renditions' hrefs,
+  the original then the widest first.
+
+``ednote`` (a note for the receiving newsroom, never for readers) and ``language`` are not read.
+Each item is checked on its own: a field of the wrong type fails that item with a message that
+names the field; the file as a whole fails only if it is not JSON, or holds no items.
+"""
+
+import json
+from datetime import UTC, datetime
+
+from . import rules
+from .parser import (
+    DRAFT,
+    PUBLISHED,
+    UNPUBLISHED,
+    ArticleFormatError,
+    Block,
+    ParsedArticle,
+    ParsedCaption,
+    ParsedItem,
+)
+
+STATUSES = {"usable": PUBLISHED, "withheld": DRAFT, "canceled": UNPUBLISHED}
+IMPORTED_TYPES = {"text", "composite"}
+PICTURE_TYPES = {"picture", "graphic"}
+FEATURED = "featuremedia"
+AUTHOR_RELATIONS = {"author", "creator", "writer", "byline"}
+DEK_ROLES = {"summary", "abstract", "standfirst", "lead", ""}
+ALT_ROLES = {"alt", "alttext", "alt-text", "alternative", "alternativetext"}
+ORIGINAL_RENDITIONS = {"original", "baseimage", "highres", "master"}
+SOURCE_MAX_LENGTH = 490  # Article.source, less the "ninjs:" prefix
+
+
+def parse_ninjs(data):
+    """The items of the ninjs document ``data`` (UTF-8 bytes, or text), in order.
+
+    Raises ``ArticleFormatError`` if it is not UTF-8 JSON, or holds no ninjs object.
+    """
+    if isinstance(data, bytes):
+        try:
+            data = data.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise ArticleFormatError(f"not UTF-8 text: {error}") from None
+    try:
+        document = json.loads(data)
+    except json.JSONDecodeError as error:
+        raise ArticleFormatError(f"not valid JSON: {error}") from None
+    items = document if isinstance(document, list) else [document]
+    if not items:
+        raise ArticleFormatError("an empty list: no ninjs items")
+    return [_item(index, item) for index, item in enumerate(items, 1)]
+
+
+def _item(index, item):
+    ref = f"item-{index}"
+    if not isinstance(item, dict):
+        return ParsedItem(ref, error=f"expected a ninjs object, got {_kind(item)}")
+    try:
+        uri = _string(item, "uri")
+        if not uri:
+            raise ArticleFormatError("uri: missing (every ninjs item needs one)")
+        if len(uri) > SOURCE_MAX_LENGTH:
+            raise ArticleFormatError(f"uri: longer than {SOURCE_MAX_LENGTH} characters")
+        kind = _string(item, "type") or "text"
+        if kind not in IMPORTED_TYPES:
+            return ParsedItem(ref, f"ninjs:{uri}", skipped=f"a {kind} item, not a story")
+        return ParsedItem(ref, f"ninjs:{uri}", article=_article(item))
+    except ArticleFormatError as error:
+        return ParsedItem(ref, error=str(error))
+
+
+def _article(item):
+    headline = rules.normalize_space(_text(item, "headlines", "main") or _string(item, "headline"))
+    if not headline:
+        raise ArticleFormatError("headlines: no headline (nor headline)")
+    pubstatus = _string(item, "pubstatus") or "usable"
+    if pubstatus not in STATUSES:
+        raise ArticleFormatError(f"pubstatus: {pubstatus!r} is not one of {', '.join(STATUSES)}")
+    html, text = _body(item)
+    return ParsedArticle(
+        headline=headline,
+        authors=_authors(item),
+        captions=_pictures(item),
+        blocks=tuple(Block(Block.PARAGRAPH, p) for p in _paragraphs(text)),
+        dropped=(),
+        dek=_dek(item),
+        tags=tuple(_tags(item)),
+        status=STATUSES[pubstatus],
+        published_at=_datetime(item, "firstcreated") or _datetime(item, "versioncreated"),
+        embargo_until=_datetime(item, "embargoed"),
+        body_html=html,
+    )
+
+
+def _body(item):
+    """``(html, None)`` for an HTML body, else ``(None, plain text)``."""
+    bodies = _objects(item, "bodies")
+    ranked = sorted(bodies, key=lambda body: _string(body, "role", "bodies") not in ("main", ""))
+    for body in ranked:
+        if "html" in _string(body, "contenttype", "bodies"):
+            return _string(body, "value", "bodies"), None
+    if html := _string(item, "body_html"):
+        return html, None
+    if ranked:
+        return None, _string(ranked[0], "value", "bodies")
+    return None, _string(item, "body_text")
+
+
+def _paragraphs(text):
+    if not text:
+        return []
+    paragraphs = (rules.normalize_space(part) for part in text.replace("\r\n", "\n").split("\n\n"))
+    return [paragraph for paragraph in paragraphs if paragraph]
+
+
+def _dek(item):
+    for description in _objects(item, "descriptions"):
+        if _string(description, "role", "descriptions").casefold() in DEK_ROLES:
+            return rules.normalize_space(_string(description, "value", "descriptions"))
+    return rules.normalize_space(_string(item, "description_text"))
+
+
+def _authors(item):
+    people = [
+        _string(person, "name", "people")
+        for person in _objects(item, "people")
+        if _relation(_string(person, "rel", "people") or _string(person, "role", "people"))
+        in AUTHOR_RELATIONS
+    ]
+    names = [rules.normalize_space(name) for name in people if name.strip()]
+    if not names and (by := rules.normalize_space(_string(item, "by"))):
+        names = list(rules.split_byline(by) or [by.removeprefix("By ").removeprefix("by ")])
+    return tuple(dict.fromkeys(names))
+
+
+def _relation(value):
+    """The last word of a relation, which may be a URI or a QCode: ``author`` of
+    ``http://cv.example.org/rel/author`` or ``rel:author``."""
+    return value.rstrip("/").rsplit("/", 1)[-1].rsplit(":", 1)[-1].casefold()
+
+
+def _tags(item):
+    names = [_string(subject, "name", "subjects") for subject in _objects(item, "subjects")]
+    keywords = item.get("keywords") or []
+    if not isinstance(keywords, list) or not all(isinstance(k, str) for k in keywords):
+        raise ArticleFormatError("keywords: expected a list of strings")
+    seen, tags = set(), []
+    for name in map(rules.normalize_space, [*names, *keywords]):
+        if name and name.casefold() not in seen:
+            seen.add(name.casefold())
+            tags.append(name)
+    return tags
+
+
+def _pictures(item):
+    """Captions of the associated pictures, the featured one first."""
+    associations = item.get("associations") or []
+    if isinstance(associations, dict):  # ninjs 1.x: name -> object
+        associations = [
+            {"name": name, **value} if isinstance(value, dict) else value
+            for name, value in associations.items()
+        ]
+    if not isinstance(associations, list):
+        raise ArticleFormatError(f"associations: expected a list, got {_kind(associations)}")
+    for position, association in enumerate(associations, 1):
+        if not isinstance(association, dict):
+            raise ArticleFormatError(
+                f"associations[{position}]: expected an object, got {_kind(association)}"
+            )
+    pictures = [a for a in associations if _string(a, "type", "associations") in PICTURE_TYPES]
+    pictures.sort(key=lambda a: _string(a, "name", "associations") != FEATURED)
+    return tuple(_caption(picture) for picture in pictures)
+
+
+def _caption(picture):
+    field = "associations"
+    descriptions = _objects(picture, "descriptions")
+    alt = next(
+        (
+            _string(d, "value", field)
+            for d in descriptions
+            if _string(d, "role", field).casefold() in ALT_ROLES
+        ),
+        _string(picture, "alt_text", field),
+    )
+    caption = next(
+        (
+            _string(d, "value", field)
+            for d in descriptions
+            if _string(d, "role", field).casefold() not in ALT_ROLES
+        ),
+        "",
+    )
+    caption = (
+        caption
+        or _string(picture, "description_text", field)
+        or _text(picture, "headlines", "main")
+        or _string(picture, "headline", field)
+    )
+    credit = (
+        _string(picture, "by", field)
+        or _string(picture, "copyrightholder", field)
+        or _string(picture, "copyrightnotice", field)
+    )
+    return ParsedCaption(
+        text=rules.normalize_space(caption),
+        credit=rules.normalize_space(credit) or None,
+        alt_text=rules.normalize_space(alt),
+        image_urls=_rendition_urls(picture),
+    )
+
+
+def _rendition_urls(picture):
+    """The hrefs of a picture's renditions: the original first, then the widest."""
+    renditions = picture.get("renditions") or []
+    if isinstance(renditions, dict):  # ninjs 1.x: name -> rendition
+        renditions = [
+            {"name": name, **value} if isinstance(value, dict) else value
+            for name, value in renditions.items()
+        ]
+    if not isinstance(renditions, list) or not all(isinstance(r, dict) for r in renditions):
+        raise ArticleFormatError("associations: renditions: expected a list of objects")
+    ranked = sorted(
+        renditions,
+        key=lambda r: (
+            _string(r, "name", "renditions").casefold() not in ORIGINAL_RENDITIONS,
+            -_number(r, "width"),
+        ),
+    )
+    urls = [_string(r, "href", "renditions") for r in ranked]
+    return tuple(dict.fromkeys(url for url in urls if url))
+
+
+def _text(item, field, role):
+    """The value of the entry of ``role`` in the list ``field`` of role/value objects, else of
+    the first entry."""
+    entries = _objects(item, field)
+    for entry in entries:
+        if _string(entry, "role", field) == role:
+            return _string(entry, "value", field)
+    return _string(entries[0], "value", field) if entries else ""
+
+
+def _objects(item, field):
+    """The list of objects ``field`` (empty if absent); raises for anything else."""
+    value = item.get(field)
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(entry, dict) for entry in value):
+        raise ArticleFormatError(f"{field}: expected a list of objects, got {_kind(value)}")
+    return value
+
+
+def _string(item, field, within=""):
+    """The string ``field`` (empty if absent), without NUL characters (JSON allows them, no
+    database column does); raises for anything else."""
+    value = item.get(field)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        where = f"{within}: {field}" if within else field
+        raise ArticleFormatError(f"{where}: expected a string, got {_kind(value)}")
+    return value.replace("\x00", "")
+
+
+def _number(item, field):
+    value = item.get(field)
+    return value if isinstance(value, int | float) and not isinstance(value, bool) else 0
+
+
+def _datetime(item, field):
+    """The aware date and time ``field`` (ISO 8601; UTC if it gives no offset), or None."""
+    value = _string(item, field).strip()
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise ArticleFormatError(
+            f"{field}: {value!r} is not a date and time (ISO 8601, e.g. 2024-03-04T08:30:00Z)"
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _kind(value):
+    return {dict: "an object", list: "a list", str: "a string", bool: "true or false"}.get(
+        type(value), "a number" if isinstance(value, int | float) else "null"
+    )

@@ -1,0 +1,302 @@
+"""Importing ninjs: the parser on its own (pure), then ``import_articles --format ninjs`` on the
+items written for these tests (tests/importers/ninjs/: one item, and a list)."""
+
+import io
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+from django.core.management import CommandError, call_command
+from django.test import SimpleTestCase, TestCase
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from PIL import Image
+
+from articles.importers.ninjs_format import parse_ninjs
+from articles.importers.parser import (
+    DRAFT,
+    PUBLISHED,
+    UNPUBLISHED,
+    ArticleFormatError,
+    ParsedCaption,
+)
+from articles.models import Article, Author, ImportedFile, ImportRun
+
+from .test_import_command import ImportCommandTestCase
+
+FIXTURES = Path(__file__).parent / "importers" / "ninjs"
+SINGLE = FIXTURES / "single.json"
+LIST = FIXTURES / "list.json"
+QUAY_WALL = "ninjs:urn:newsroom-tests:wire:2024:quay-wall"
+HIDDEN = {  # uri: what must never show publicly
+    "urn:newsroom-tests:wire:2024:island-vote": "SECRET-EMBARGO-TOKEN",
+    "urn:newsroom-tests:wire:2024:withheld": "SECRET-WITHHELD-TOKEN",
+    "urn:newsroom-tests:wire:2024:canceled": "SECRET-CANCELED-TOKEN",
+}
+
+
+def item(**fields):
+    return json.dumps({"uri": "urn:test:1", "headlines": [{"value": "A headline"}], **fields})
+
+
+class NinjsParserTests(SimpleTestCase):
+    """``SimpleTestCase`` refuses queries: the parser reads no database."""
+
+    def test_a_single_item(self):
+        (parsed,) = parse_ninjs(SINGLE.read_bytes())
+        article = parsed.article
+        self.assertEqual((parsed.ref, parsed.identity), ("item-1", QUAY_WALL))
+        self.assertEqual(
+            article.headline, "Engineers close Quay Street after cracks appear in 1890s sea wall"
+        )
+        self.assertEqual(
+            article.dek, "The road will stay shut until divers have checked the footings."
+        )
+        self.assertEqual(article.authors, ("Ana Müller", "Tom Reyes"))
+        self.assertEqual(article.tags, ("Infrastructure", "Roads"))
+        self.assertEqual(article.status, PUBLISHED)
+        self.assertEqual(article.published_at, datetime(2024, 3, 4, 7, 15, tzinfo=UTC))
+        self.assertIn("<h2>Divers called in</h2>", article.body_html)
+        self.assertEqual(
+            article.captions,
+            (
+                ParsedCaption(
+                    text="A crack runs through the sea wall below Quay Street on Monday.",
+                    credit="Harbour Wire/Lee Park",
+                    alt_text="A jagged crack in a wall of grey stone blocks",
+                    image_urls=(
+                        "https://wire.example.net/media/quay-wall.jpg",
+                        "https://wire.example.net/media/quay-wall-thumb.jpg",
+                    ),
+                ),
+            ),
+        )
+
+    def test_the_editors_note_is_never_read(self):
+        (parsed,) = parse_ninjs(SINGLE.read_bytes())
+        self.assertNotIn("SECRET-EDNOTE-TOKEN", json.dumps(parsed.article.as_dict()))
+
+    def test_a_list_of_items(self):
+        items = parse_ninjs(LIST.read_bytes())
+        self.assertEqual([i.ref for i in items], [f"item-{n}" for n in range(1, 9)])
+        fares, island, withheld, canceled, museum, photo, no_uri, bad_date = items
+        self.assertEqual(
+            fares.article.paragraphs,
+            (
+                "Fares on the city's trams will rise by five per cent from April 1, the "
+                "operator said.",
+                "Season tickets are not affected.",
+                "The last rise was in 2022.",
+            ),
+        )
+        self.assertIsNone(fares.article.body_html)
+        self.assertEqual(fares.article.authors, ("Kwame Mensah", "Leo Fischer"))
+        self.assertEqual(fares.article.tags, ("Transport",))
+        self.assertEqual(island.article.authors, ("Reuters",))
+        self.assertEqual(island.article.embargo_until, datetime(2099, 1, 1, tzinfo=UTC))
+        self.assertEqual((withheld.article.status, canceled.article.status), (DRAFT, UNPUBLISHED))
+        self.assertEqual(photo.skipped, "a picture item, not a story")
+        self.assertEqual(no_uri.error, "uri: missing (every ninjs item needs one)")
+        self.assertIn("firstcreated: 'last Tuesday' is not a date and time", bad_date.error)
+
+    def test_ninjs_1_names_are_read(self):
+        museum = parse_ninjs(LIST.read_bytes())[4].article
+        self.assertEqual(museum.headline, "Museum roof repairs finished a year early")
+        self.assertEqual(museum.dek, "The maritime museum reopens its top floor on Saturday.")
+        self.assertEqual(museum.published_at, datetime(2024, 3, 6, 10, 0, tzinfo=UTC))
+        (caption,) = museum.captions
+        self.assertEqual(caption.text, "The museum's new copper roof.")
+        self.assertEqual(caption.credit, "City Museums")
+        self.assertEqual(caption.alt_text, "A green copper roof above brick walls")
+        self.assertEqual(caption.image_urls[0], "https://wire.example.net/media/museum-roof.png")
+
+    def test_fields_of_the_wrong_type_fail_the_item_naming_the_field(self):
+        cases = {
+            item(headlines="A headline"): "headlines: expected a list of objects, got a string",
+            item(uri=7): "uri: expected a string, got a number",
+            item(headlines=[]): "headlines: no headline (nor headline)",
+            item(pubstatus="gone"): "pubstatus: 'gone' is not one of usable, withheld, canceled",
+            item(bodies=[{"value": 3}]): "bodies: value: expected a string, got a number",
+            item(associations=[1]): "associations[1]: expected an object, got a number",
+            item(keywords="a, b"): "keywords: expected a list of strings",
+            item(associations=[{"type": "picture", "renditions": 5}]): (
+                "associations: renditions: expected a list of objects"
+            ),
+            "[3]": "expected a ninjs object, got a number",
+        }
+        for data, message in cases.items():
+            with self.subTest(data):
+                (parsed,) = parse_ninjs(data)
+                self.assertEqual(parsed.error, message)
+
+    def test_files_that_are_not_ninjs_fail_whole(self):
+        cases = {
+            b"{": "not valid JSON: Expecting property name",
+            b"[]": "an empty list: no ninjs items",
+            b"\xff\xfe{}": "not UTF-8 text",
+        }
+        for data, message in cases.items():
+            with self.subTest(data), self.assertRaisesMessage(ArticleFormatError, message):
+                parse_ninjs(data)
+
+    def test_nul_characters_are_dropped(self):
+        (parsed,) = parse_ninjs(item(uri="urn:\u0000x", headlines=[{"value": "A\u0000B"}]))
+        self.assertEqual((parsed.identity, parsed.article.headline), ("ninjs:urn:x", "AB"))
+
+    def test_a_date_without_offset_is_utc(self):
+        (parsed,) = parse_ninjs(item(firstcreated="2024-03-04T08:30:00"))
+        self.assertEqual(parsed.article.published_at, datetime(2024, 3, 4, 8, 30, tzinfo=UTC))
+
+
+class NinjsCommandTests(ImportCommandTestCase):
+    def import_ninjs(self, *paths_and_options):
+        return self.run_command("--format", "ninjs", *paths_and_options)
+
+    def test_imports_items_with_counts_and_provenance(self):
+        out, error = self.import_ninjs(LIST, SINGLE)
+        self.assertEqual(error.returncode, 1)
+        self.assertIn("2 of 8 files or items failed", str(error))
+        self.assertIn("Imported: 6 created, 0 updated, 0 unchanged, 2 failed.", out)
+        self.assertIn("Skipped 1: a picture item, not a story (1).", out)
+        self.assertIn("list.json#item-7: uri: missing", out)
+        run = ImportRun.objects.get()
+        self.assertEqual((run.created, run.failed), (6, 2))
+        self.assertIn("--format ninjs", run.command)
+        record = ImportedFile.objects.get(article__source=QUAY_WALL)
+        self.assertTrue(record.path.endswith("single.json#item-1"))
+        article = Article.objects.for_detail().get(source=QUAY_WALL)
+        self.assertTrue(article.is_published())
+        self.assertEqual(
+            [b.author.name for b in article.bylines.all()], ["Ana Müller", "Tom Reyes"]
+        )
+        self.assertEqual(sorted(article.tags.names()), ["Infrastructure", "Roads"])
+        self.assertEqual(
+            article.lead_caption.alt_text, "A jagged crack in a wall of grey stone blocks"
+        )
+
+    def test_rerun_is_unchanged_and_a_new_version_updates_in_place(self):
+        self.import_ninjs(SINGLE)
+        out, error = self.import_ninjs(SINGLE)
+        self.assertIsNone(error)
+        self.assertIn("0 created, 0 updated, 1 unchanged", out)
+        before = Article.objects.get(source=QUAY_WALL)
+        data = json.loads(SINGLE.read_text())
+        data["version"] = "4"
+        data["bodies"][0]["value"] += "<p>Traffic is diverted along Mill Lane.</p>"
+        out, _ = self.import_ninjs(self.write("v4.json", json.dumps(data)))
+        self.assertIn("0 created, 1 updated, 0 unchanged", out)
+        after = Article.objects.get(source=QUAY_WALL)
+        self.assertEqual(after.pk, before.pk)
+        self.assertIn("Mill Lane", after.body)
+
+    def test_a_canceled_item_takes_its_article_down(self):
+        self.import_ninjs(SINGLE)
+        data = json.loads(SINGLE.read_text())
+        data["pubstatus"] = "canceled"
+        self.import_ninjs(self.write("kill.json", json.dumps(data)))
+        article = Article.objects.get(source=QUAY_WALL)
+        self.assertEqual(article.status, Article.Status.UNPUBLISHED)
+        self.assertEqual(self.client.get(article.get_absolute_url()).status_code, 404)
+
+    def test_dry_run_json_writes_nothing(self):
+        out, error = self.import_ninjs("--dry-run", "--json", SINGLE)
+        self.assertIsNone(error)
+        (line,) = [json.loads(line) for line in out.splitlines()]
+        self.assertEqual((line["ok"], line["action"]), (True, "created"))
+        self.assertEqual(line["article"]["status"], "published")
+        self.assertEqual(line["article"]["tags"], ["Infrastructure", "Roads"])
+        self.assertIn("no --media folder given", line["warnings"][0])
+        self.assertFalse(Article.objects.exists())
+        self.assertFalse(ImportRun.objects.exists())
+
+    def test_malformed_json_fails_whole_and_nothing_is_written(self):
+        out, error = self.import_ninjs(self.write("feed.json", SINGLE.read_text()[:-40]))
+        self.assertEqual(error.returncode, 1)
+        self.assertIn("feed.json: not valid JSON", out)
+        self.assertFalse(Article.objects.exists())
+        self.assertFalse(Author.objects.exists())
+
+    def test_a_folder_is_read_for_json_files(self):
+        self.write("wire/a.json", SINGLE.read_text())
+        self.write("wire/notes.txt", "not ninjs")
+        out, error = self.import_ninjs(self.folder / "wire")
+        self.assertIsNone(error)
+        self.assertIn("1 created", out)
+        _, error = self.import_ninjs(self.folder / "wire" / "notes.txt")
+        self.assertIsNotNone(error)
+        (self.folder / "empty").mkdir()
+        out, _ = self.import_ninjs(self.folder / "empty")
+        self.assertIn("folder holds no .json files", out)
+
+    def test_pictures_from_media_by_file_name(self):
+        renditions = self.folder / "renditions"
+        renditions.mkdir()
+        Image.new("RGB", (1600, 900), (120, 120, 120)).save(renditions / "quay-wall.jpg")
+        out, error = self.import_ninjs("--media", renditions, SINGLE)
+        self.assertIsNone(error)
+        self.assertNotIn("not found", out)
+        lead = Article.objects.get(source=QUAY_WALL).lead_caption
+        self.assertEqual((lead.image_width, lead.image_height), (1600, 900))
+        self.assertEqual(lead.credit, "Harbour Wire/Lee Park")
+        self.assertTrue(lead.renditions["files"])
+
+
+class ImportedWireSurfaceTests(TestCase):
+    """Embargoed, withheld and canceled items, and the editor's notes, never reach readers."""
+
+    @classmethod
+    def setUpTestData(cls):
+        out = io.StringIO()
+        try:
+            call_command("import_articles", "--format", "ninjs", LIST, SINGLE, stdout=out)
+        except CommandError as error:  # list.json holds two bad items
+            cls.error = error
+        cls.output = out.getvalue()
+
+    def test_hidden_items_show_nowhere(self):
+        self.assertIn("6 created", self.output)
+        self.assertIn("2 of 8 files or items failed", str(self.error))
+        hidden = Article.objects.filter(source__in=[f"ninjs:{uri}" for uri in HIDDEN])
+        self.assertEqual(hidden.count(), 3)
+        self.assertFalse(any(article.is_published() for article in hidden))
+        secrets = [*HIDDEN.values(), "SECRET-EDNOTE-TOKEN"]
+        secrets += list(hidden.values_list("headline", flat=True))
+        urls = ["/", "/feeds/rss/", "/feeds/atom/", "/feeds/json/", "/search/?q=SECRET"]
+        urls += ["/sitemap-articles.xml", "/news-sitemap.xml"]
+        urls += [article.get_absolute_url() for article in Article.objects.all()]
+        for url in urls:
+            content = self.client.get(url).content.decode()
+            for secret in secrets:
+                with self.subTest(url=url, secret=secret):
+                    self.assertNotIn(secret, content)
+        self.assertContains(self.client.get("/"), "Tram fares to rise by 5% in April")
+
+
+NINJS_FIELDS = [
+    "uri", "type", "pubstatus", "headlines", "headline", "descriptions", "description_text",
+    "bodies", "body_html", "body_text", "by", "people", "subjects", "keywords", "associations",
+    "renditions", "firstcreated", "versioncreated", "embargoed", "role", "value", "contenttype",
+    "name", "rel", "href", "width", "alt_text", "copyrightholder",
+]  # fmt: skip
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(st.sampled_from(NINJS_FIELDS) | st.text(max_size=5), children, max_size=6)
+    ),
+    max_leaves=30,
+)
+
+
+class NinjsPropertyTests(SimpleTestCase):
+    @settings(max_examples=400, deadline=None)
+    @given(JSON_VALUES)
+    def test_any_json_parses_or_raises_the_documented_error(self, value):
+        try:
+            items = parse_ninjs(json.dumps(value))
+        except ArticleFormatError:
+            return
+        for parsed in items:
+            self.assertTrue(parsed.article or parsed.error or parsed.skipped)
+            if parsed.article:
+                self.assertTrue(parsed.article.headline)

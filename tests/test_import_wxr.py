@@ -1,0 +1,788 @@
+"""Importing a WordPress export: the parser on its own (pure), then ``import_articles --format
+wxr`` on the Harbour Gazette export written for these tests (tests/importers/wxr/gazette.xml)."""
+
+import contextlib
+import io
+import json
+import shutil
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+from unittest import mock
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.files.storage import default_storage
+from django.core.management import call_command
+from django.db import DatabaseError
+from django.test import SimpleTestCase, TestCase
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from PIL import Image
+from taggit.models import Tag
+
+from articles.importers.files import MediaFolder
+from articles.importers.loader import ImportItem, load_articles
+from articles.importers.parser import (
+    DRAFT,
+    IN_REVIEW,
+    PUBLISHED,
+    UNPUBLISHED,
+    ArticleFormatError,
+    ParsedArticle,
+    ParsedCaption,
+)
+from articles.importers.wxr import autop, parse_wxr, read_body, serialized_string
+from articles.models import Article, ArticleRedirect, Author, ImportedFile, ImportRun, Section
+
+from .test_import_command import ImportCommandTestCase
+
+EXPORT = Path(__file__).parent / "importers" / "wxr" / "gazette.xml"
+SITE = "wxr:https://gazette.example.org/?p="
+HIDDEN_POSTS = {  # post id: what must never show publicly
+    13: "SECRET-DRAFT-TOKEN",
+    14: "SECRET-SCHEDULED-TOKEN",
+    15: "SECRET-PRIVATE-TOKEN",
+    16: "SECRET-PENDING-TOKEN",
+    17: "SECRET-PASSWORD-TOKEN",
+}
+BILLION_LAUGHS = b"""<?xml version="1.0"?>
+<!DOCTYPE rss [
+  <!ENTITY lol "lol">
+  <!ENTITY lol1 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+  <!ENTITY lol2 "&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;">
+  <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+]>
+<rss><channel><title>&lol3;</title></channel></rss>
+"""
+EXTERNAL_ENTITY = b"""<?xml version="1.0"?>
+<!DOCTYPE rss [<!ENTITY secret SYSTEM "file:///etc/passwd">]>
+<rss><channel><title>&secret;</title></channel></rss>
+"""
+
+
+def export_text():
+    return EXPORT.read_text(encoding="utf-8")
+
+
+def edit_post(post_id, old, new, text=None):
+    """The export (or ``text``) with ``old`` replaced by ``new`` in the item of ``post_id``."""
+    text = text or export_text()
+    start = text.rindex("<item>", 0, text.index(f"<wp:post_id>{post_id}</wp:post_id>"))
+    end = text.index("</item>", start)
+    item = text[start:end]
+    if old not in item:
+        raise ValueError(f"{old!r} is not in post {post_id}")
+    return text[:start] + item.replace(old, new) + text[end:]
+
+
+def items_by_ref(data=None):
+    return {item.ref: item for item in parse_wxr(data or EXPORT.read_bytes())}
+
+
+def write_picture(path, size=(1200, 800), format="JPEG"):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.new("RGB", size, (30, 90, 150)).save(path, format)
+    return path
+
+
+class WxrParserTests(SimpleTestCase):
+    """``SimpleTestCase`` refuses queries: the parser reads no database."""
+
+    def test_posts_are_items_and_other_types_are_skipped_with_a_reason(self):
+        items = parse_wxr(EXPORT.read_bytes())
+        self.assertEqual(
+            [item.ref for item in items],
+            [f"post-{n}" for n in range(10, 20)] + ["page-20", "nav_menu_item-30"],
+        )
+        skipped = {item.ref: item.skipped for item in items if item.skipped}
+        self.assertEqual(
+            skipped,
+            {
+                "post-18": "a post in the trash",
+                "page-20": "a page: only posts are imported",
+                "nav_menu_item-30": "a nav_menu_item: only posts are imported",
+            },
+        )
+        self.assertFalse(any(item.error for item in items))
+
+    def test_a_published_post(self):
+        item = items_by_ref()["post-10"]
+        article = item.article
+        self.assertEqual(item.identity, f"{SITE}10")
+        self.assertEqual(article.headline, "Ferry returns to Pier 4 after month’s repairs")
+        self.assertEqual(article.dek, "The city’s oldest ferry line is running again.")
+        self.assertEqual(article.authors, ("Zoë Hartmann",))
+        self.assertEqual((article.section, article.tags), ("Waterfront", ("Ferries", "Harbour")))
+        self.assertEqual(article.status, PUBLISHED)
+        self.assertEqual(article.published_at, datetime(2024, 3, 4, 8, 30, tzinfo=UTC))
+        self.assertEqual(article.slug, "ferry-returns-to-pier-4")
+        self.assertEqual(article.old_paths, ("/2024/03/ferry-returns-to-pier-4/",))
+
+    def test_featured_picture_is_the_lead_and_not_repeated_from_the_body(self):
+        captions = items_by_ref()["post-10"].article.captions
+        self.assertEqual(
+            captions,
+            (
+                ParsedCaption(
+                    text="The Aster leaves Pier 4 on Monday morning.",
+                    credit="Harbour Gazette/Lee Park",  # IPTC credit in the attachment metadata
+                    alt_text="A white ferry pulling away from a wooden pier",
+                    image_urls=(
+                        "https://gazette.example.org/wp-content/uploads/2024/03/ferry.jpg",
+                    ),
+                ),
+            ),
+        )
+
+    def test_classic_body_gets_paragraphs_and_loses_comments_and_shortcodes(self):
+        body = items_by_ref()["post-10"].article.body_html
+        self.assertTrue(body.startswith("<p>The city's oldest ferry line"))
+        self.assertIn("peak hours — more often than before.<br>\nTickets are unchanged.</p>", body)
+        self.assertIn("<h2>What comes next</h2>\n<p>A second boat", body)
+        self.assertIn("<ul>\n<li>Pier 4: every 20 minutes</li>", body)
+        for gone in ("[caption", "<!--more-->", "<img", "<figure", "Aster leaves"):
+            self.assertNotIn(gone, body)
+
+    def test_block_editor_body(self):
+        article = items_by_ref()["post-11"].article
+        body = article.body_html
+        self.assertNotIn("wp:paragraph", body)
+        self.assertNotIn("<img", body)
+        self.assertIn("<blockquote", body)
+        self.assertIn("<table>", body)  # a figure without a picture keeps its content
+        self.assertIn("<p>Drivers per shift</p>", body)
+        self.assertEqual(article.dropped, ('[gallery ids="101,103"]',))
+        (caption,) = article.captions
+        self.assertEqual(caption.text, "The terminal's cranes stood idle by noon.")
+        self.assertEqual(caption.alt_text, "Three gantry cranes against a grey sky")
+        self.assertEqual(
+            caption.image_urls,
+            (
+                "https://gazette.example.org/wp-content/uploads/2024/03/crane.jpg",
+                "https://gazette.example.org/wp-content/uploads/2024/03/crane-1024x576.jpg",
+            ),
+        )
+
+    def test_co_authors_in_order_with_display_names(self):
+        article = items_by_ref()["post-12"].article
+        self.assertEqual(article.authors, ("Kwame Mensah", "Lina Ortiz", "Zoë Hartmann"))
+        self.assertEqual(items_by_ref()["post-19"].article.authors, ("Ines Duarte",))
+
+    def test_unicode_and_html_entities(self):
+        article = items_by_ref()["post-12"].article
+        self.assertEqual(article.headline, "Zürich-style café culture comes to Quay Street")
+        self.assertEqual(article.dek, "Three new cafés & a fourth on the way.")
+        self.assertEqual(
+            (article.section, article.tags), ("Food & Drink", ("Waterfront", "Café culture"))
+        )
+        self.assertIn("this month … and a fourth", article.body_html)
+        self.assertIn("flat whites &amp; börek", article.body_html)
+        self.assertIn("Ελληνικά", article.body_html)
+        self.assertEqual(article.slug, "café-culture-quay-street")
+        self.assertEqual(article.old_paths, ("/2024/03/café-culture-quay-street/",))
+        (caption,) = article.captions
+        self.assertEqual(
+            (caption.credit, caption.alt_text), ("Ana Silva", "Market stalls under striped awnings")
+        )
+
+    def test_statuses(self):
+        items = items_by_ref()
+        expected = {
+            "post-10": (PUBLISHED, datetime(2024, 3, 4, 8, 30, tzinfo=UTC), ()),
+            "post-13": (DRAFT, None, ()),
+            "post-14": (PUBLISHED, datetime(2099, 6, 1, 9, 0, tzinfo=UTC), ()),
+            "post-15": (DRAFT, None, ()),
+            "post-16": (IN_REVIEW, None, ()),
+            "post-17": (
+                DRAFT,
+                datetime(2024, 3, 9, 6, 0, tzinfo=UTC),
+                ("password-protected in WordPress: imported as a draft",),
+            ),
+        }
+        for ref, (status, published_at, warnings) in expected.items():
+            with self.subTest(ref):
+                item = items[ref]
+                self.assertEqual(
+                    (item.article.status, item.article.published_at, item.warnings),
+                    (status, published_at, warnings),
+                )
+
+    def test_statuses_are_article_statuses(self):
+        self.assertLessEqual({DRAFT, IN_REVIEW, PUBLISHED, UNPUBLISHED}, set(Article.Status.values))
+
+    def test_an_unknown_status_is_a_draft_with_a_warning(self):
+        data = edit_post(16, "<![CDATA[pending]]>", "<![CDATA[pitch]]>").encode()
+        item = items_by_ref(data)["post-16"]
+        self.assertEqual(item.article.status, DRAFT)
+        self.assertIn("WordPress status 'pitch' is not known here", item.warnings[0])
+
+    def test_default_category_is_no_section(self):
+        self.assertEqual(items_by_ref()["post-19"].article.section, "")
+
+    def test_default_permalinks_are_no_old_path(self):
+        self.assertEqual(items_by_ref()["post-13"].article.old_paths, ())
+
+    def test_a_post_without_title_fails_alone(self):
+        data = edit_post(19, "<title>Lighthouse keeper retires after 40 years", "<title>")
+        items = items_by_ref(data.encode())
+        self.assertEqual(items["post-19"].error, "no title (<title> is empty)")
+        self.assertIsNotNone(items["post-10"].article)
+
+    def test_a_published_post_without_a_date_fails_alone(self):
+        data = edit_post(
+            19, "2024-03-07 17:00:00]]></wp:post_date_gmt>", "0000-00-00]]></wp:post_date_gmt>"
+        )
+        data = edit_post(19, "Thu, 07 Mar 2024 17:00:00 +0000", "", data)
+        self.assertIn("no publication date", items_by_ref(data.encode())["post-19"].error)
+
+    def test_older_wxr_versions_are_read(self):
+        data = export_text().replace("export/1.2/", "export/1.0/").encode()
+        self.assertEqual(items_by_ref(data)["post-12"].article.authors[1], "Lina Ortiz")
+
+    def test_dtds_and_entities_are_refused_before_expansion(self):
+        doctype = (
+            b'<?xml version="1.0"?>\n<!DOCTYPE rss>\n' + EXPORT.read_bytes().split(b"\n", 1)[1]
+        )
+        for name, data in (
+            ("billion laughs", BILLION_LAUGHS),
+            ("external entity", EXTERNAL_ENTITY),
+            ("bare doctype", doctype),
+        ):
+            with (
+                self.subTest(name),
+                self.assertRaisesMessage(
+                    ArticleFormatError, "refused: the file declares a DTD or entities"
+                ),
+            ):
+                parse_wxr(data)
+
+    def test_malformed_and_foreign_files_are_refused(self):
+        cases = {
+            "not well-formed XML: unclosed token: line 70": EXPORT.read_bytes()[:5000],
+            "not well-formed XML: not well-formed (invalid token): line 1": b"{}",
+            "the root element is <feed>, not <rss>": b"<feed><entry/></feed>",
+            "the channel has no <wp:wxr_version>": b"<rss><channel><title/></channel></rss>",
+        }
+        for message, data in cases.items():
+            with self.subTest(message), self.assertRaisesMessage(ArticleFormatError, message):
+                parse_wxr(data)
+
+    def test_autop(self):
+        self.assertEqual(
+            autop("One\ntwo\n\n<h2>Three</h2>\n\n\n<ul><li>x</li></ul>\n\nFour"),
+            "<p>One<br>\ntwo</p>\n<h2>Three</h2>\n<ul><li>x</li></ul>\n<p>Four</p>",
+        )
+
+    def test_pictures_inside_paragraphs_leave_no_empty_paragraph(self):
+        body, pictures, _ = read_body(
+            'Text.\n\n<a href="/big.jpg"><img src="/small.jpg" alt="Boats" /></a>\n\nMore.'
+        )
+        self.assertEqual(body, "<p>Text.</p>\n<p>More.</p>")
+        self.assertEqual([(p.src, p.alt_text) for p in pictures], [("/small.jpg", "Boats")])
+
+    def test_serialized_string_counts_bytes(self):
+        value = 'a:1:{s:10:"image_meta";a:1:{s:6:"credit";s:12:"Zoë/Müller";}}'
+        self.assertEqual(serialized_string(value, "credit"), "Zoë/Müller")
+        self.assertEqual(serialized_string(value, "copyright"), "")
+        self.assertEqual(serialized_string('s:6:"credit";s:x:"', "credit"), "")
+
+    def test_text_fixtures_keep_their_shape(self):
+        """Metadata fields appear in ``as_dict`` only when given, so the text parser's expected
+        outputs (tests/importers/fixtures) stay as they are."""
+        parsed = ParsedArticle("H", ("A",), (ParsedCaption("C", "D"),), (), ())
+        self.assertEqual(
+            parsed.as_dict(),
+            {
+                "headline": "H",
+                "authors": ["A"],
+                "captions": [{"text": "C", "credit": "D"}],
+                "related_links": [],
+                "subheadings": [],
+                "paragraphs": [],
+                "dropped": [],
+            },
+        )
+
+
+class WxrPropertyTests(SimpleTestCase):
+    @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(st.binary(max_size=500))
+    def test_any_bytes_parse_or_raise_the_documented_error(self, data):
+        with contextlib.suppress(ArticleFormatError):
+            parse_wxr(data)
+
+    @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(title=st.text(max_size=60), content=st.text(max_size=400), excerpt=st.text(max_size=60))
+    def test_any_post_text_gives_a_post_or_an_error_naming_it(self, title, content, excerpt):
+        def cdata(text):
+            text = "".join(c for c in text if c in "\t\n\r" or " " <= c <= "\ud7ff")
+            return "<![CDATA[" + text.replace("]]>", "]] >") + "]]>"
+
+        data = edit_post(
+            19, "<title>Lighthouse keeper retires after 40 years", f"<title>{cdata(title)}"
+        )
+        data = edit_post(19, "<![CDATA[Ilse Brandt climbed", f"{cdata(content)}<![CDATA[", data)
+        data = edit_post(
+            19, "<excerpt:encoded><![CDATA[]]>", f"<excerpt:encoded>{cdata(excerpt)}", data
+        )
+        item = items_by_ref(data.encode())["post-19"]
+        self.assertTrue(item.article or item.error == "no title (<title> is empty)")
+        if item.article:
+            self.assertNotIn("<!--", item.article.body_html)
+
+
+class MediaFolderTests(SimpleTestCase):
+    def setUp(self):
+        self.root = Path(tempfile.mkdtemp())
+        self.addCleanup(shutil.rmtree, self.root)
+
+    def test_found_by_upload_path_then_by_name(self):
+        exact = write_picture(self.root / "wp-content/uploads/2024/03/ferry.jpg")
+        other = write_picture(self.root / "misc/market.png", format="PNG")
+        media = MediaFolder(self.root)
+        base = "https://site.example/wp-content/uploads/2024/03/"
+        self.assertEqual(media.find([base + "ferry.jpg"]), exact)
+        self.assertEqual(media.find([base + "market.png"]), other)
+        self.assertEqual(media.find([base + "ferry-300x200.jpg"]), exact)
+        self.assertIsNone(media.find([base + "missing.jpg"]))
+        self.assertEqual(media.find([base + "missing.jpg", base + "ferry.jpg"]), exact)
+
+    def test_never_outside_the_folder(self):
+        outside = write_picture(self.root / "outside/secret.jpg")
+        inside = self.root / "media"
+        inside.mkdir()
+        (inside / "link.jpg").symlink_to(outside)
+        media = MediaFolder(inside)
+        for url in (
+            "https://site.example/wp-content/uploads/../../outside/secret.jpg",
+            "https://site.example/wp-content/uploads/%2e%2e/outside/secret.jpg",
+            "https://site.example/wp-content/uploads/link.jpg",
+            "/secret.jpg",
+        ):
+            with self.subTest(url):
+                self.assertIsNone(media.find([url]))
+
+
+class WxrCommandTestCase(ImportCommandTestCase):
+    def import_export(self, *args, data=None):
+        path = EXPORT
+        if data is not None:
+            path = self.write("export.xml", data)
+        return self.run_command("--format", "wxr", *args, path)
+
+    def article(self, post_id):
+        return Article.objects.get(source=f"{SITE}{post_id}")
+
+
+class WxrCommandTests(WxrCommandTestCase):
+    def test_imports_posts_with_counts_and_provenance(self):
+        out, error = self.import_export()
+        self.assertIsNone(error)
+        self.assertIn("Imported: 9 created, 0 updated, 0 unchanged, 0 failed.", out)
+        self.assertIn(
+            "Skipped 3: a post in the trash (1), a page: only posts are imported (1)", out
+        )
+        self.assertIn("gazette.xml#post-17: password-protected in WordPress", out)
+        run = ImportRun.objects.get()
+        self.assertEqual((run.created, run.failed), (9, 0))
+        self.assertIn("--format wxr", run.command)
+        self.assertNotIn("--status", run.command)
+        self.assertEqual(
+            sorted(path.rsplit("#", 1)[1] for path in run.files.values_list("path", flat=True)),
+            sorted(f"post-{n}" for n in (10, 11, 12, 13, 14, 15, 16, 17, 19)),
+        )
+        self.assertEqual(self.article(10).imports.get().run, run)
+        self.assertFalse(
+            Article.objects.filter(headline__in=["About the Gazette", "Home"]).exists()
+        )
+        self.assertFalse(Article.objects.filter(body__contains="SECRET-TRASH-TOKEN").exists())
+
+    def test_rerun_is_unchanged_and_a_changed_post_updates_in_place(self):
+        self.import_export()
+        out, _ = self.import_export()
+        self.assertIn("0 created, 0 updated, 9 unchanged, 0 failed", out)
+        before = self.article(10)
+        changed = export_text().replace("every twenty minutes", "every quarter of an hour")
+        out, _ = self.import_export(data=changed)
+        self.assertIn("0 created, 1 updated, 8 unchanged, 0 failed", out)
+        after = self.article(10)
+        self.assertEqual((after.pk, after.slug), (before.pk, before.slug))
+        self.assertIn("every quarter of an hour", after.body)
+        self.assertEqual(Article.objects.count(), 9)
+
+    def test_dry_run_json_writes_nothing(self):
+        out, error = self.import_export("--dry-run", "--json")
+        self.assertIsNone(error)
+        lines = [json.loads(line) for line in out.splitlines()]
+        self.assertEqual(len(lines), 12)
+        first = lines[0]
+        self.assertEqual((first["file"].rsplit("#")[1], first["action"]), ("post-10", "created"))
+        self.assertEqual(first["article"]["status"], "published")
+        self.assertEqual(first["article"]["old_paths"], ["/2024/03/ferry-returns-to-pier-4/"])
+        self.assertIn("no --media folder given", first["warnings"][0])
+        self.assertEqual(
+            lines[-1],
+            {
+                "file": f"{EXPORT}#nav_menu_item-30",
+                "ok": True,
+                "action": "skipped",
+                "reason": "a nav_menu_item: only posts are imported",
+            },
+        )
+        self.assertFalse(Article.objects.exists())
+        self.assertFalse(ImportRun.objects.exists())
+
+    def test_statuses_and_dates(self):
+        self.import_export()
+        published = self.article(10)
+        self.assertTrue(published.is_published())
+        self.assertEqual(published.publish_at, datetime(2024, 3, 4, 8, 30, tzinfo=UTC))
+        scheduled = self.article(14)
+        self.assertTrue(scheduled.is_scheduled())
+        self.assertFalse(scheduled.is_published())
+        for post_id, status in ((13, "draft"), (15, "draft"), (16, "review"), (17, "draft")):
+            with self.subTest(post_id):
+                self.assertEqual(self.article(post_id).status, status)
+        self.assertEqual(
+            set(Article.objects.published().values_list("source", flat=True)),
+            {f"{SITE}{n}" for n in (10, 11, 12, 19)},
+        )
+
+    def test_bylines_sections_tags_and_standfirst(self):
+        self.import_export()
+        article = Article.objects.for_detail().get(source=f"{SITE}12")
+        self.assertEqual(
+            [(b.author.name, b.order) for b in article.bylines.all()],
+            [("Kwame Mensah", 0), ("Lina Ortiz", 1), ("Zoë Hartmann", 2)],
+        )
+        self.assertEqual(article.section.name, "Food & Drink")
+        self.assertEqual(sorted(article.tags.names()), ["Café culture", "Waterfront"])
+        self.assertEqual(article.dek, "Three new cafés & a fourth on the way.")
+        self.assertEqual(article.slug, "cafe-culture-quay-street")
+        self.assertEqual(Author.objects.filter(name="Kwame Mensah").count(), 1)
+        self.assertEqual(
+            sorted(Section.objects.values_list("name", "slug")),
+            [("Food & Drink", "food-drink"), ("Waterfront", "waterfront")],
+        )
+
+    def test_body_is_sanitized(self):
+        self.import_export()
+        body = self.article(11).body
+        for gone in ("<script", "tracking", "javascript:", "onclick", "wp-block"):
+            self.assertNotIn(gone, body)
+        self.assertIn("Read the statement", body)
+        self.assertIn("Shift\nDrivers\nNight\n14", body)
+
+    def test_status_draft_imports_every_post_as_a_draft(self):
+        _, error = self.import_export("--status", "draft")
+        self.assertIsNone(error)
+        self.assertEqual(set(Article.objects.values_list("status", flat=True)), {"draft"})
+        self.assertEqual(self.article(10).publish_at, datetime(2024, 3, 4, 8, 30, tzinfo=UTC))
+        self.assertIn("--status draft", ImportRun.objects.get().command)
+
+    def test_a_bad_post_fails_alone(self):
+        data = edit_post(19, "<title>Lighthouse keeper retires after 40 years", "<title> ")
+        out, error = self.import_export(data=data)
+        self.assertEqual(error.returncode, 1)
+        self.assertIn("1 of 9 files or items failed", str(error))
+        self.assertIn("export.xml#post-19: no title", out)
+        self.assertEqual(Article.objects.count(), 8)
+        failed = ImportedFile.objects.get(action="failed")
+        self.assertTrue(failed.path.endswith("export.xml#post-19"))
+        self.assertEqual(failed.error, "no title (<title> is empty)")
+
+    def test_an_invalid_post_fails_alone_in_the_loader(self):
+        data = edit_post(10, "<![CDATA[Harbour]]>", f"<![CDATA[{'x' * 120}]]>")
+        out, error = self.import_export(data=data)
+        self.assertEqual(error.returncode, 1)
+        self.assertIn("export.xml#post-10: invalid article: tags: xxxx", out)
+        self.assertEqual(Article.objects.count(), 8)
+
+    def test_malformed_file_fails_whole_and_nothing_is_written(self):
+        out, error = self.import_export(data=EXPORT.read_bytes()[:20000])
+        self.assertEqual(error.returncode, 1)
+        self.assertRegex(out, r"export\.xml: not well-formed XML: .*line \d+")
+        self.assertFalse(Article.objects.exists())
+        self.assertFalse(Author.objects.exists())
+        self.assertEqual(ImportedFile.objects.get().action, "failed")
+
+    def test_dtds_and_entities_are_refused_and_nothing_is_written(self):
+        for name, data in (
+            ("billion laughs", BILLION_LAUGHS),
+            ("external entity", EXTERNAL_ENTITY),
+        ):
+            with self.subTest(name):
+                out, error = self.import_export(data=data)
+                self.assertEqual(error.returncode, 1)
+                self.assertIn("export.xml: refused: the file declares a DTD or entities", out)
+        self.assertFalse(Article.objects.exists())
+
+    def test_wrong_format_or_options_are_clear_errors(self):
+        ninjs = Path(__file__).parent / "importers" / "ninjs" / "single.json"
+        out, error = self.run_command("--format", "wxr", ninjs)
+        self.assertIn("single.json: not well-formed XML", out)
+        out, error = self.run_command("--format", "ninjs", EXPORT)
+        self.assertIn("gazette.xml: not valid JSON", out)
+        for args, message in (
+            (["--format", "rss"], "invalid choice: 'rss'"),
+            (["--format", "wxr", "--status", "published"], "--status published applies to text"),
+            (["--format", "wxr", "--encoding", "latin-1"], "--encoding applies to text files"),
+            (["--format", "wxr", "--media", self.folder / "none"], "no such folder"),
+            (["--media", self.folder], "--media applies to --format wxr and ninjs only"),
+        ):
+            with self.subTest(args=args):
+                _, error = self.run_command(*args, EXPORT)
+                self.assertIn(message, str(error))
+        self.assertFalse(Article.objects.exists())
+        self.assertEqual(ImportRun.objects.count(), 2)  # the two runs of the wrong files
+
+    def test_a_post_no_longer_public_is_taken_down_on_update(self):
+        self.import_export()
+        data = edit_post(10, "<![CDATA[publish]]>", "<![CDATA[private]]>")
+        out, _ = self.import_export(data=data)
+        self.assertIn("1 updated", out)
+        article = self.article(10)
+        self.assertEqual(article.status, Article.Status.UNPUBLISHED)
+        self.assertEqual(
+            (article.transitions.first().from_status, article.transitions.first().to_status),
+            ("published", "unpublished"),
+        )
+        self.assertEqual(self.client.get("/2024/03/ferry-returns-to-pier-4/").status_code, 404)
+
+    def test_an_update_never_publishes_what_an_editor_left_unpublished(self):
+        self.import_export()
+        article = self.article(10)
+        article.unpublish()
+        changed = export_text().replace("every twenty minutes", "every ten minutes")
+        self.import_export(data=changed)
+        article.refresh_from_db()
+        self.assertEqual(article.status, Article.Status.UNPUBLISHED)
+        self.assertIn("every ten minutes", article.body)
+
+    def test_a_section_is_not_created_for_a_draft(self):
+        data = edit_post(13, "<![CDATA[Waterfront]]>", "<![CDATA[Budget leaks]]>")
+        out, _ = self.import_export(data=data)
+        self.assertIn(
+            "section 'Budget leaks' is not created for an article that is not published", out
+        )
+        self.assertFalse(Section.objects.filter(name="Budget leaks").exists())
+        self.assertIsNone(self.article(13).section)
+        self.assertNotContains(self.client.get("/"), "Budget leaks")
+
+
+class WxrPermissionTests(WxrCommandTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.writer = get_user_model().objects.create_user("writer", is_staff=True)
+        cls.writer.groups.add(Group.objects.get(name="Writer"))
+
+    def test_a_writer_imports_drafts_and_cannot_publish(self):
+        out, error = self.import_export("--user", "writer")
+        self.assertEqual(error.returncode, 1)
+        self.assertIn(
+            "#post-10: invalid article: writer does not have the permission to publish", out
+        )
+        self.assertFalse(Article.objects.filter(status=Article.Status.PUBLISHED).exists())
+        self.assertEqual(
+            set(Article.objects.values_list("source", flat=True)),
+            {f"{SITE}{n}" for n in (13, 15, 16, 17)},
+        )
+        self.assertFalse(Section.objects.exists())  # only the failed posts would have made one
+        _, error = self.import_export("--user", "writer", "--status", "draft")
+        self.assertIsNone(error)
+        self.assertEqual(Article.objects.filter(created_by=self.writer).count(), 9)
+
+
+class OldAddressTests(WxrCommandTestCase):
+    def test_old_permalinks_answer_301_to_the_new_address(self):
+        self.import_export()
+        for old, post_id in (
+            ("/2024/03/ferry-returns-to-pier-4/", 10),
+            ("/2024/03/ferry-returns-to-pier-4", 10),
+            ("/2024/03/caf%C3%A9-culture-quay-street/", 12),
+        ):
+            with self.subTest(old):
+                response = self.client.get(old)
+                self.assertEqual(response.status_code, 301)
+                self.assertEqual(response["Location"], self.article(post_id).get_absolute_url())
+        self.assertEqual(
+            self.article(12).get_absolute_url(), "/2024/03/06/cafe-culture-quay-street/"
+        )
+        self.assertEqual(self.client.get("/2024/03/no-such-post/").status_code, 404)
+
+    def test_old_permalinks_of_hidden_posts_answer_404(self):
+        self.import_export()
+        for old in (
+            "/2024/03/staff-rota/",
+            "/2099/06/harbour-festival-programme/",
+            "/2024/03/fish-prices-members/",
+        ):
+            with self.subTest(old):
+                self.assertTrue(ArticleRedirect.objects.filter(old_path=old).exists())
+                self.assertEqual(self.client.get(old).status_code, 404)
+
+    def test_an_old_path_that_is_the_new_one_is_not_kept(self):
+        data = export_text().replace(
+            "https://gazette.example.org/2024/03/ferry-returns-to-pier-4/</link>",
+            "https://gazette.example.org/2024/03/04/ferry-returns-to-pier-4/</link>",
+        )
+        self.import_export(data=data)
+        self.assertFalse(ArticleRedirect.objects.filter(article=self.article(10)).exists())
+        self.assertEqual(self.client.get("/2024/03/04/ferry-returns-to-pier-4/").status_code, 200)
+
+
+class WxrPictureTests(WxrCommandTestCase):
+    def media(self):
+        uploads = self.folder / "wp-content" / "uploads"
+        write_picture(uploads / "2024/03/ferry.jpg", size=(1600, 900))
+        write_picture(self.folder / "other/market.png", format="PNG")
+        write_picture(self.folder / "old/crane.jpg", size=(1024, 576))
+        (self.folder / "old/lighthouse.jpg").write_text("not a picture")
+        return self.folder
+
+    def test_pictures_are_read_from_media_with_caption_credit_alt_text_and_renditions(self):
+        out, error = self.import_export("--media", self.media())
+        self.assertIsNone(error)
+        lead = self.article(10).lead_caption
+        self.assertTrue(lead.image.name.startswith("captions/"))
+        self.assertNotIn("ferry", lead.image.name)  # a generated name
+        self.assertEqual((lead.image_width, lead.image_height), (1600, 900))
+        self.assertEqual(lead.text, "The Aster leaves Pier 4 on Monday morning.")
+        self.assertEqual(lead.credit, "Harbour Gazette/Lee Park")
+        self.assertEqual(lead.alt_text, "A white ferry pulling away from a wooden pier")
+        self.assertTrue(lead.renditions["files"])
+        self.assertTrue(
+            all(
+                default_storage.exists(n)
+                for n in [lead.image.name, lead.renditions["files"][0]["name"]]
+            )
+        )
+        self.assertTrue(self.article(11).lead_caption.image)  # found by name, not by path
+        self.assertTrue(self.article(12).lead_caption.image)
+        lighthouse = self.article(19).lead_caption
+        self.assertFalse(lighthouse.image)
+        self.assertEqual(lighthouse.alt_text, "A woman in a red coat at the top of a lighthouse")
+        self.assertIn("#post-19: picture lighthouse.jpg not used: This file is not a JPEG", out)
+        response = self.client.get(self.article(10).get_absolute_url())
+        self.assertContains(response, lead.renditions["files"][0]["name"].rsplit("/", 1)[0])
+        self.assertContains(response, "A white ferry pulling away from a wooden pier")
+
+    def test_a_picture_missing_from_media_keeps_its_caption_with_a_warning(self):
+        out, error = self.import_export("--media", self.folder)
+        self.assertIsNone(error)
+        self.assertIn(
+            "#post-10: picture https://gazette.example.org/wp-content/uploads/2024/03/ferry.jpg "
+            "not found under",
+            out,
+        )
+        lead = self.article(10).lead_caption
+        self.assertFalse(lead.image)
+        self.assertEqual(lead.alt_text, "A white ferry pulling away from a wooden pier")
+
+    def test_a_picture_found_later_is_attached_on_the_next_run(self):
+        self.import_export()
+        self.assertFalse(self.article(10).lead_caption.image)
+        out, _ = self.import_export("--media", self.media())
+        self.assertIn("4 updated", out)
+        self.assertTrue(self.article(10).lead_caption.image)
+        out, _ = self.import_export("--media", self.folder)
+        self.assertIn("0 updated, 9 unchanged", out)
+
+    def test_a_batch_rolled_back_leaves_no_picture_files(self):
+        self.media()
+        with mock.patch(
+            "articles.importers.loader.search.reindex", side_effect=DatabaseError("down")
+        ):
+            out, error = self.import_export("--media", self.folder)
+        self.assertEqual(error.returncode, 1)
+        self.assertFalse(Article.objects.exists())
+        media_root = Path(default_storage.location)
+        self.assertEqual([p for p in media_root.rglob("*") if p.is_file()], [])
+
+
+class ImportedGazetteSurfaceTests(TestCase):
+    """What the import of the whole export shows to readers: the public posts, and nothing of
+    the drafts, scheduled, private, pending, password-protected or trashed ones."""
+
+    @classmethod
+    def setUpTestData(cls):
+        call_command("import_articles", "--format", "wxr", EXPORT, stdout=io.StringIO())
+
+    def addresses(self):
+        found = ["/", "/search/?q=SECRET", "/search/?q=token", "/sitemap.xml", "/news-sitemap.xml"]
+        scopes = [""]
+        scopes += [f"sections/{slug}/" for slug in Section.objects.values_list("slug", flat=True)]
+        scopes += [f"authors/{slug}/" for slug in Author.objects.values_list("slug", flat=True)]
+        scopes += [f"tags/{slug}/" for slug in Tag.objects.values_list("slug", flat=True)]
+        for scope in scopes:
+            found.append(f"/{scope}")
+            found += [f"/{scope}feeds/{kind}/" for kind in ("rss", "atom", "json")]
+        found += [f"/sitemap-{name}.xml" for name in ("articles", "sections", "authors", "tags")]
+        found += [article.get_absolute_url() for article in Article.objects.all()]
+        return found
+
+    def test_nothing_of_a_hidden_post_shows_on_any_public_address(self):
+        hidden = Article.objects.filter(source__in=[f"{SITE}{n}" for n in HIDDEN_POSTS])
+        self.assertEqual(hidden.count(), len(HIDDEN_POSTS))
+        secrets = [*HIDDEN_POSTS.values(), "SECRET-TRASH-TOKEN", "Secret draft tag"]
+        secrets += ["Secret scheduled tag", "Secret private tag", "We have covered the waterfront"]
+        secrets += list(hidden.values_list("headline", flat=True))
+        answered = 0
+        for url in self.addresses():
+            response = self.client.get(url)
+            if response.status_code != 200:
+                continue
+            answered += 1
+            content = response.content.decode()
+            for secret in secrets:
+                with self.subTest(url=url, secret=secret):
+                    self.assertNotIn(secret, content)
+        self.assertGreater(answered, 40)
+
+    def test_public_posts_show(self):
+        response = self.client.get("/")
+        for headline in (
+            "Ferry returns to Pier 4 after month’s repairs",
+            "Crane drivers vote to strike",
+            "Zürich-style café culture comes to Quay Street",
+            "Lighthouse keeper retires after 40 years",
+        ):
+            self.assertContains(response, headline)
+        response = self.client.get("/feeds/rss/")
+        self.assertContains(response, "Crane drivers vote to strike")
+
+
+class WxrLoaderQueryTests(TestCase):
+    def items(self, count, prefix):
+        return [
+            ImportItem(
+                ParsedArticle(
+                    headline=f"Story {prefix} {n}",
+                    authors=("Ana Müller",),
+                    captions=(ParsedCaption("A caption.", alt_text="Boats"),),
+                    blocks=(),
+                    dropped=(),
+                    section="Waterfront",
+                    tags=("Ferries", f"Tag {n % 3}"),
+                    status=PUBLISHED,
+                    published_at=datetime(2024, 3, 4, 8, 30, tzinfo=UTC),
+                    old_paths=(f"/old/{prefix}-{n}/",),
+                    body_html="<p>Body.</p>",
+                ),
+                f"wxr:test/{prefix}-{n}",
+                "0" * 64,
+            )
+            for n in range(count)
+        ]
+
+    def test_a_batch_of_posts_in_a_fixed_number_of_queries(self):
+        """Guards against a query per post, section, tag or old address: with its section,
+        author and tags known, a batch takes the queries of a text batch (16), less the related
+        links' insert (it has none), plus the section lookup and the old addresses' (17)."""
+        load_articles(self.items(3, "first"))
+        for size in (3, 30):
+            with self.subTest(size=size), self.assertNumQueries(17):
+                load_articles(self.items(size, f"batch{size}"))
+        self.assertEqual(ArticleRedirect.objects.count(), 36)
+        self.assertEqual(Section.objects.count(), 1)
