@@ -7,9 +7,10 @@ from pathlib import Path
 
 from django.core.management import CommandError, call_command
 from django.test import TestCase, override_settings
+from taggit.models import Tag
 
 from articles.exporters.text import article_text, body_blocks, join_names
-from articles.models import Article, Author
+from articles.models import Article, ArticleRedirect, Author, Byline, Section
 
 from .factories import (
     make_article,
@@ -177,3 +178,52 @@ class NinjsExportTests(ApiTestCase):
             run("export_articles")
         with self.assertRaisesMessage(CommandError, "Cannot write"):
             run("export_articles", site_url="https://x.example", output="/nonexistent/dir/x.json")
+
+
+class NinjsRoundTripTests(TestCase):
+    def test_exported_ninjs_imports_into_an_empty_database_as_the_same_articles(self):
+        world = make_section(name="World", slug="world")
+        first = make_article(
+            headline="Harbour reopens",
+            dek="Ferries run again.",
+            section=world,
+            body="<h2>Next</h2><p>Ferries run &amp; <em>the port</em> is open.</p>",
+            authors=[make_author(name="Ana Silva"), make_author(name="Jonas Eriksen")],
+            tags=["ports", "Café"],
+        )
+        make_caption(first, text="Boats at dawn.", credit="Reuters/Ana Silva", alt_text="Boats")
+        first.bylines.filter(author__name="Jonas Eriksen").update(role=Byline.Role.PHOTOGRAPHER)
+        make_related_link(first, title="Tide tables", url="https://tides.example.net/harbour")
+        second = make_article(headline="Second story", authors=[make_author(name="Bo Ivanova")])
+        second.bylines.update(role=Byline.Role.ADDITIONAL_REPORTING)
+        before = full_snapshot()
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "export.json"
+            run("export_articles", output=str(path), site_url="https://old.example.org")
+            Article.objects.all().delete()
+            Author.objects.all().delete()
+            Section.objects.all().delete()
+            Tag.objects.all().delete()
+            run("import_articles", str(path), format="ninjs")
+        self.assertEqual(full_snapshot(), before)
+        self.assertFalse(ArticleRedirect.objects.exists())  # the same addresses as before
+
+
+def full_snapshot():
+    """What a ninjs item holds of each article, in the order they were written."""
+    return [
+        {
+            "headline": article.headline,
+            "dek": article.dek,
+            "section": article.section.name if article.section else None,
+            "tags": sorted(tag.name for tag in article.tags.all()),
+            "status": article.status,
+            "publish_at": article.publish_at,
+            "bylines": [(b.author.name, b.role) for b in article.bylines.all()],
+            "captions": [(c.text, c.credit, c.alt_text) for c in article.captions.all()],
+            "links": [(link.title, link.url) for link in article.related_links.all()],
+            "body": article.body,
+            "slug": article.slug,
+        }
+        for article in Article.objects.for_detail().order_by("pk")
+    ]

@@ -147,6 +147,44 @@ class NinjsParserTests(SimpleTestCase):
         (parsed,) = parse_ninjs(item(firstcreated="2024-03-04T08:30:00"))
         self.assertEqual(parsed.article.published_at, datetime(2024, 3, 4, 8, 30, tzinfo=UTC))
 
+    def test_section_roles_slugline_web_address_and_related_stories(self):
+        (parsed,) = parse_ninjs(
+            item(
+                slugline="harbour-reopens",
+                subjects=[{"name": "World", "rel": "section"}, {"name": "Ports", "rel": "tag"}],
+                people=[
+                    {"name": "Ana Silva", "rel": "author"},
+                    {"name": "Bo Ivanova", "rel": "photographer"},
+                    {"name": "Cy Moreau", "rel": "additional-reporting"},
+                    {"name": "Di Park", "rel": "subject"},
+                ],
+                renditions=[
+                    {"name": "web", "href": "https://old.example/2024/03/04/harbour/"},
+                    {"name": "print", "href": "https://old.example/print.pdf"},
+                ],
+                associations=[
+                    {
+                        "uri": "urn:story:2",
+                        "type": "text",
+                        "headlines": [{"value": "Tide tables"}],
+                        "renditions": [{"name": "web", "href": "https://tides.example/h"}],
+                    },
+                    {"uri": "https://other.example/s", "type": "text", "headlines": []},
+                    {"uri": "urn:story:3", "type": "text", "headlines": [{"value": "No link"}]},
+                ],
+            )
+        )
+        article = parsed.article
+        self.assertEqual((article.section, article.tags), ("World", ("Ports",)))
+        self.assertEqual(article.authors, ("Ana Silva", "Bo Ivanova", "Cy Moreau"))
+        self.assertEqual(article.roles, ("author", "photographer", "additional"))
+        self.assertEqual(article.slug, "harbour-reopens")
+        self.assertEqual(article.old_paths, ("/2024/03/04/harbour/",))
+        self.assertEqual(
+            [(link.title, link.url) for link in article.related_links],
+            [("Tide tables", "https://tides.example/h")],
+        )
+
 
 class NinjsCommandTests(ImportCommandTestCase):
     def import_ninjs(self, *paths_and_options):

@@ -561,10 +561,12 @@ def _picture_file(path):
 def _bylines(article, parsed, authors):
     """The article's byline rows, in the parsed order, from ``authors`` (matched by name)."""
     by_name = {author.name.casefold(): author for author in authors}
-    names = dict.fromkeys(name.casefold() for name in parsed.authors)
+    roles = {}
+    for name, role in itertools.zip_longest(parsed.authors, parsed.roles):
+        roles.setdefault(name.casefold(), role or Byline.Role.AUTHOR)
     return [
-        Byline(article=article, author=by_name[name], order=order)
-        for order, name in enumerate(names)
+        Byline(article=article, author=by_name[name], role=role, order=order)
+        for order, (name, role) in enumerate(roles.items())
     ]
 
 

@@ -29,6 +29,7 @@ from datetime import UTC, datetime
 from . import rules
 from .parser import (
     DRAFT,
+    OLD_PATH_MAX_LENGTH,
     PUBLISHED,
     UNPUBLISHED,
     ArticleFormatError,
@@ -36,13 +37,25 @@ from .parser import (
     ParsedArticle,
     ParsedCaption,
     ParsedItem,
+    ParsedLink,
+    old_path,
 )
 
 STATUSES = {"usable": PUBLISHED, "withheld": DRAFT, "canceled": UNPUBLISHED}
 IMPORTED_TYPES = {"text", "composite"}
 PICTURE_TYPES = {"picture", "graphic"}
 FEATURED = "featuremedia"
-AUTHOR_RELATIONS = {"author", "creator", "writer", "byline"}
+# The relations of people to an item that make a byline, and the byline role of each (the
+# values of Byline.Role); this app's own export writes the last two.
+BYLINE_ROLES = {
+    "author": "author",
+    "creator": "author",
+    "writer": "author",
+    "byline": "author",
+    "additional-reporting": "additional",
+    "photographer": "photographer",
+}
+SECTION_RELATIONS = {"section"}
 DEK_ROLES = {"summary", "abstract", "standfirst", "lead", ""}
 ALT_ROLES = {"alt", "alttext", "alt-text", "alternative", "alternativetext"}
 ORIGINAL_RENDITIONS = {"original", "baseimage", "highres", "master"}
@@ -95,18 +108,24 @@ def _article(item):
     if pubstatus not in STATUSES:
         raise ArticleFormatError(f"pubstatus: {pubstatus!r} is not one of {', '.join(STATUSES)}")
     html, text = _body(item)
+    authors = _authors(item)
     return ParsedArticle(
         headline=headline,
-        authors=_authors(item),
+        authors=tuple(authors),
+        roles=tuple(authors.values()),
         captions=_pictures(item),
         blocks=tuple(Block(Block.PARAGRAPH, p) for p in _paragraphs(text)),
         dropped=(),
         dek=_dek(item),
+        section=_section(item),
         tags=tuple(_tags(item)),
         status=STATUSES[pubstatus],
         published_at=_datetime(item, "firstcreated") or _datetime(item, "versioncreated"),
         embargo_until=_datetime(item, "embargoed"),
         body_html=html,
+        slug=_string(item, "slugline"),
+        old_paths=tuple(_web_paths(item)),
+        links=_links(item),
     )
 
 
@@ -139,16 +158,18 @@ def _dek(item):
 
 
 def _authors(item):
-    people = [
-        _string(person, "name", "people")
-        for person in _objects(item, "people")
-        if _relation(_string(person, "rel", "people") or _string(person, "role", "people"))
-        in AUTHOR_RELATIONS
-    ]
-    names = [rules.normalize_space(name) for name in people if name.strip()]
-    if not names and (by := rules.normalize_space(_string(item, "by"))):
-        names = list(rules.split_byline(by) or [by.removeprefix("By ").removeprefix("by ")])
-    return tuple(dict.fromkeys(names))
+    """The names of the byline, in order, each with its byline role: the ``people`` related
+    to the item as authors or contributors, else the names ``by`` gives."""
+    authors = {}
+    for person in _objects(item, "people"):
+        relation = _string(person, "rel", "people") or _string(person, "role", "people")
+        name = rules.normalize_space(_string(person, "name", "people"))
+        if name and (role := BYLINE_ROLES.get(_relation(relation))):
+            authors.setdefault(name, role)
+    if not authors and (by := rules.normalize_space(_string(item, "by"))):
+        names = rules.split_byline(by) or [by.removeprefix("By ").removeprefix("by ")]
+        authors = dict.fromkeys(names, "author")
+    return authors
 
 
 def _relation(value):
@@ -157,8 +178,20 @@ def _relation(value):
     return value.rstrip("/").rsplit("/", 1)[-1].rsplit(":", 1)[-1].casefold()
 
 
+def _section(item):
+    """The name of the first subject related to the item as its section."""
+    for subject in _objects(item, "subjects"):
+        if _relation(_string(subject, "rel", "subjects")) in SECTION_RELATIONS:
+            return rules.normalize_space(_string(subject, "name", "subjects"))
+    return ""
+
+
 def _tags(item):
-    names = [_string(subject, "name", "subjects") for subject in _objects(item, "subjects")]
+    names = [
+        _string(subject, "name", "subjects")
+        for subject in _objects(item, "subjects")
+        if _relation(_string(subject, "rel", "subjects")) not in SECTION_RELATIONS
+    ]
     keywords = item.get("keywords") or []
     if not isinstance(keywords, list) or not all(isinstance(k, str) for k in keywords):
         raise ArticleFormatError("keywords: expected a list of strings")
@@ -170,21 +203,47 @@ def _tags(item):
     return tags
 
 
+def _web_paths(item):
+    """The paths of the item's web pages, to redirect from."""
+    for href in _web_pages(item, "renditions"):
+        path = old_path(href)
+        if path and len(path) <= OLD_PATH_MAX_LENGTH:
+            yield path
+
+
+def _web_pages(holder, field):
+    """The addresses of the renditions of an item or picture that are web pages (HTML, or
+    named web)."""
+    return [
+        _string(r, "href", "renditions")
+        for r in _renditions(holder, field)
+        if "html" in _string(r, "contenttype", "renditions")
+        or _string(r, "name", "renditions") == "web"
+    ]
+
+
+def _links(item):
+    """Related links: the associated stories (of type text) with a headline and a web address
+    (their HTML rendition, else their URI)."""
+    links = []
+    for story in _associations(item):
+        if _string(story, "type", "associations") != "text":
+            continue
+        title = rules.normalize_space(_text(story, "headlines", "main"))
+        pages = _web_pages(story, "associations: renditions")
+        url = next((u for u in [*pages, _string(story, "uri", "associations")] if _is_web(u)), None)
+        if title and url:
+            links.append(ParsedLink(title, url))
+    return tuple(links)
+
+
+def _is_web(url):
+    return url.casefold().startswith(("http://", "https://"))
+
+
 def _pictures(item):
     """Captions of the associated pictures, the featured one first."""
-    associations = item.get("associations") or []
-    if isinstance(associations, dict):  # ninjs 1.x: name -> object
-        associations = [
-            {"name": name, **value} if isinstance(value, dict) else value
-            for name, value in associations.items()
-        ]
-    if not isinstance(associations, list):
-        raise ArticleFormatError(f"associations: expected a list, got {_kind(associations)}")
-    for position, association in enumerate(associations, 1):
-        if not isinstance(association, dict):
-            raise ArticleFormatError(
-                f"associations[{position}]: expected an object, got {_kind(association)}"
-            )
+    associations = _associations(item)
     pictures = [a for a in associations if _string(a, "type", "associations") in PICTURE_TYPES]
     pictures.sort(key=lambda a: _string(a, "name", "associations") != FEATURED)
     return tuple(_caption(picture) for picture in pictures)
@@ -230,16 +289,8 @@ def _caption(picture):
 
 def _rendition_urls(picture):
     """The hrefs of a picture's renditions: the original first, then the widest."""
-    renditions = picture.get("renditions") or []
-    if isinstance(renditions, dict):  # ninjs 1.x: name -> rendition
-        renditions = [
-            {"name": name, **value} if isinstance(value, dict) else value
-            for name, value in renditions.items()
-        ]
-    if not isinstance(renditions, list) or not all(isinstance(r, dict) for r in renditions):
-        raise ArticleFormatError("associations: renditions: expected a list of objects")
     ranked = sorted(
-        renditions,
+        _renditions(picture, "associations: renditions"),
         key=lambda r: (
             _string(r, "name", "renditions").casefold() not in ORIGINAL_RENDITIONS,
             -_number(r, "width"),
@@ -247,6 +298,37 @@ def _rendition_urls(picture):
     )
     urls = [_string(r, "href", "renditions") for r in ranked]
     return tuple(dict.fromkeys(url for url in urls if url))
+
+
+def _associations(item):
+    """The associations of an item, as a list (ninjs 1.x keeps them by name)."""
+    associations = item.get("associations") or []
+    if isinstance(associations, dict):  # ninjs 1.x: name -> object
+        associations = [
+            {"name": name, **value} if isinstance(value, dict) else value
+            for name, value in associations.items()
+        ]
+    if not isinstance(associations, list):
+        raise ArticleFormatError(f"associations: expected a list, got {_kind(associations)}")
+    for position, association in enumerate(associations, 1):
+        if not isinstance(association, dict):
+            raise ArticleFormatError(
+                f"associations[{position}]: expected an object, got {_kind(association)}"
+            )
+    return associations
+
+
+def _renditions(holder, field):
+    """The renditions of an item or picture, as a list (ninjs 1.x keeps them by name)."""
+    renditions = holder.get("renditions") or []
+    if isinstance(renditions, dict):
+        renditions = [
+            {"name": name, **value} if isinstance(value, dict) else value
+            for name, value in renditions.items()
+        ]
+    if not isinstance(renditions, list) or not all(isinstance(r, dict) for r in renditions):
+        raise ArticleFormatError(f"{field}: expected a list of objects")
+    return renditions
 
 
 def _text(item, field, role):

@@ -10,6 +10,7 @@ rules for each part are in ``rules.py``.
 from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar
+from urllib.parse import unquote, urlsplit
 
 from . import rules
 
@@ -19,6 +20,9 @@ SECTION_GAP = 2
 # The statuses a parse may ask for: values of ``Article.Status``, which this module does not
 # import (it imports nothing from the database layer).
 DRAFT, IN_REVIEW, PUBLISHED, UNPUBLISHED = "draft", "review", "published", "unpublished"
+
+
+OLD_PATH_MAX_LENGTH = 300  # ArticleRedirect.old_path
 
 
 class ArticleFormatError(ValueError):
@@ -84,11 +88,14 @@ class ParsedArticle:
     embargo_until: datetime | None = None
     slug: str = ""  # the source's own slug, kept if it is free
     old_paths: tuple[str, ...] = ()  # addresses the article had on the old site
+    roles: tuple[str, ...] = ()  # each author's byline role, where the format gives them
+    links: tuple[ParsedLink, ...] = ()  # related links given apart from the body, with addresses
     body_html: str | None = None  # the body as HTML, for formats that carry it (else blocks)
 
     @property
     def related_links(self):
-        return tuple(ParsedLink(b.text) for b in self.blocks if b.kind == Block.RELATED_LINK)
+        teasers = (ParsedLink(b.text) for b in self.blocks if b.kind == Block.RELATED_LINK)
+        return (*teasers, *self.links)
 
     @property
     def subheadings(self):
@@ -120,10 +127,22 @@ class ParsedArticle:
             "embargo_until": self.embargo_until and self.embargo_until.isoformat(),
             "slug": self.slug,
             "old_paths": list(self.old_paths),
+            "roles": list(self.roles),
             "body_html": self.body_html,
         }
         data.update((key, value) for key, value in metadata.items() if value)
         return data
+
+
+def old_path(link):
+    """The path of an item's address on the old site, to redirect from: None for the
+    ``/?p=123`` kind, which has no path of its own, or a path no request could match (control
+    characters)."""
+    parts = urlsplit(link.strip())
+    path = unquote(parts.path)
+    if not path or path == "/" or parts.query or not path.isprintable():
+        return None
+    return path
 
 
 @dataclass(frozen=True)

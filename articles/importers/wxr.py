@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from html.parser import HTMLParser
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError, iterparse
@@ -38,11 +38,13 @@ from . import rules
 from .parser import (
     DRAFT,
     IN_REVIEW,
+    OLD_PATH_MAX_LENGTH,
     PUBLISHED,
     ArticleFormatError,
     ParsedArticle,
     ParsedCaption,
     ParsedItem,
+    old_path,
 )
 
 # WordPress's post statuses, as ours; a status not listed (a plugin's) is imported as a draft.
@@ -58,7 +60,6 @@ DATED_STATUSES = {"publish", "future"}
 # Item types read for what they tell about posts, and not reported as skipped.
 SUPPORT_TYPES = {"attachment", "guest-author", "revision"}
 DEFAULT_CATEGORY = "uncategorized"
-OLD_PATH_MAX_LENGTH = 300  # ArticleRedirect.old_path
 
 NAMESPACES = {
     "http://purl.org/rss/1.0/modules/content/": "content",
@@ -279,10 +280,10 @@ def _article(record, export):
         if domain == "category" and name and nicename != DEFAULT_CATEGORY
     ]
     tags = categories[1:] + [n for d, _, n in record["categories"] if d == "post_tag" and n]
-    old_path = _old_path(record.get("link", ""))
-    if old_path and len(old_path) > OLD_PATH_MAX_LENGTH:
+    old = old_path(record.get("link", ""))
+    if old and len(old) > OLD_PATH_MAX_LENGTH:
         warnings.append(f"old address over {OLD_PATH_MAX_LENGTH} characters: not redirected")
-        old_path = None
+        old = None
     article = ParsedArticle(
         headline=headline,
         authors=_authors(record, export.authors),
@@ -295,7 +296,7 @@ def _article(record, export):
         status=status,
         published_at=published_at,
         slug=unquote(record.get("wp:post_name", "").strip()),
-        old_paths=(old_path,) if old_path else (),
+        old_paths=(old,) if old else (),
         body_html=body,
     )
     return article, warnings
@@ -351,16 +352,6 @@ def _captions(record, pictures, attachments):
             )
         )
     return tuple(captions)
-
-
-def _old_path(link):
-    """The path of the post's old address, or None for the default ``/?p=123`` kind, which
-    has no path of its own (or for a path no request could match: control characters)."""
-    parts = urlsplit(link.strip())
-    path = unquote(parts.path)
-    if not path or path == "/" or parts.query or not path.isprintable():
-        return None
-    return path
 
 
 @dataclass(frozen=True)
