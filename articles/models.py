@@ -360,6 +360,15 @@ class Article(models.Model):
                 fields=["id", "status", "publish_at", "embargo_until"],
                 name="articles_public_by_id_idx",
             ),
+            # What changed after a moment (the API's ?since=, ninjs.changed_since_q): one index
+            # per time that makes a new version, the embargo's above.
+            models.Index(fields=["publish_at"], name="articles_publish_at_idx"),
+            models.Index(fields=["updated_at"], name="articles_updated_at_idx"),
+            models.Index(
+                fields=["revised_at"],
+                name="articles_revised_at_idx",
+                condition=Q(revised_at__isnull=False),
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -6,9 +6,11 @@ from unittest import mock
 from django.db import connection
 from django.test import TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from articles import pagination, search
 from articles.models import Article, Byline, TaggedArticle
+from articles.ninjs import changed_since_q
 
 from .factories import make_article, make_author, make_section
 
@@ -72,6 +74,11 @@ class ListIndexTests(TestCase):
                 plan(published.filter(publish_date=article.publish_date, slug=article.slug)),
                 plan(Article.objects.filter(publish_date=article.publish_date, slug=article.slug)),
                 r"unique_slug_per_day|sqlite_autoindex_articles_article_1|articles_article_slug_",
+            ),
+            "since": (
+                plan(published.filter(changed_since_q(timezone.now())).values("pk")[:20]),
+                plan(Article.objects.filter(updated_at__gt=timezone.now()).order_by().values("pk")),
+                r"articles_updated_at_idx",
             ),
             "search": (
                 plan_sql(*backend.newest(found.phrases, found._allowed(backend.id_column))),
