@@ -29,7 +29,7 @@ from .factories import (
     make_section,
 )
 from .test_public_surfaces import PublicSurfaceTestCase
-from .test_query_counts import enrich
+from .test_query_counts import enrich, make_listing
 
 SITE = "https://news.example.org"
 NINJS_SCHEMA = json.loads(
@@ -664,12 +664,7 @@ class LeakTests(PublicSurfaceTestCase, ApiTestCase):
 class QueryCountTests(ApiTestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.section = make_section(slug="world")
-        cls.author = make_author(slug="jane")
-        for _ in range(3):
-            article = make_article(section=cls.section, authors=[cls.author], tags=["common"])
-            make_caption(article)
-        cls.article = article
+        make_listing(cls)
 
     def count_queries(self, url):
         """Queries of a request once the list's count is cached, as it is between changes."""

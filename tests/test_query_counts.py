@@ -64,14 +64,20 @@ class ArticlePageQueryTests(QueryCountTestCase):
         self.assertEqual(self.count_queries(url), before)
 
 
+def make_listing(cls):
+    """A section and an author with three captioned, tagged articles, on ``cls``; the newest
+    is ``cls.article``."""
+    cls.section = make_section(slug="world")
+    cls.author = make_author(slug="jane")
+    for _ in range(3):
+        cls.article = make_article(section=cls.section, authors=[cls.author], tags=["common"])
+        make_caption(cls.article)
+
+
 class ListPageQueryTests(QueryCountTestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.section = make_section(slug="world")
-        cls.author = make_author(slug="jane")
-        for _ in range(3):
-            article = make_article(section=cls.section, authors=[cls.author], tags=["common"])
-            make_caption(article)
+        make_listing(cls)
 
     def test_list_page_query_budgets(self):
         """Articles with sections (1), bylines (2), captions (3), tags (4); the section, author

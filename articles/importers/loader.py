@@ -242,23 +242,7 @@ def sections_named(names, *, create=True):
     """The sections with these names (any case) in one query, creating those not seen before
     (if ``create``); a dict from the casefolded name. Raises ``ValidationError`` for a name
     to create that is too long."""
-    unique = list(dict.fromkeys(name for name in names if name))
-    if not unique:
-        return {}
-    found = {
-        section.name.casefold(): section
-        for section in Section.objects.filter(_any_name_q(unique)).order_by("-pk")
-    }
-    limit = Section._meta.get_field("name").max_length
-    for name in unique:
-        if name.casefold() in found or not create:
-            continue
-        if len(name) > limit:
-            raise ValidationError({"section": f"{name[:40]}…: longer than {limit} characters."})
-        found[name.casefold()] = Section.objects.create(
-            name=name, slug=unique_slug(Section, name, max_length=limit)
-        )
-    return found
+    return _named(Section.objects.order_by("-pk"), names, field="section", create=create)
 
 
 def _place(pairs, default):
@@ -295,18 +279,24 @@ def tags_named(names):
 
     A new tag's slug is ASCII, as the tag page's address needs (taggit's own would keep
     "café" as it is)."""
+    return _named(Tag.objects.all(), names, field="tags")
+
+
+def _named(queryset, names, *, field, create=True):
+    """Rows of ``queryset`` by name (any case), created with a unique slug where missing."""
     unique = list(dict.fromkeys(name for name in names if name))
     if not unique:
         return {}
-    found = {tag.name.casefold(): tag for tag in Tag.objects.filter(_any_name_q(unique))}
-    limit = Tag._meta.get_field("name").max_length
+    found = {row.name.casefold(): row for row in queryset.filter(_any_name_q(unique))}
+    model = queryset.model
+    limit = model._meta.get_field("name").max_length
     for name in unique:
-        if name.casefold() in found:
+        if name.casefold() in found or not create:
             continue
         if len(name) > limit:
-            raise ValidationError({"tags": f"{name[:40]}…: longer than {limit} characters."})
-        found[name.casefold()] = Tag.objects.create(
-            name=name, slug=unique_slug(Tag, name, max_length=limit)
+            raise ValidationError({field: f"{name[:40]}…: longer than {limit} characters."})
+        found[name.casefold()] = model.objects.create(
+            name=name, slug=unique_slug(model, name, max_length=limit)
         )
     return found
 
