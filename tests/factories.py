@@ -6,11 +6,30 @@ from datetime import timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from django.utils.text import slugify
 from PIL import Image
 
 from articles.models import Article, Author, Byline, Caption, RelatedLink, Section
 
 _numbers = itertools.count(1)
+
+# The words of make_full_article's paragraphs.
+SENTENCES = (
+    "Cranes on the container terminal turned again on Monday morning, eleven days after the "
+    "storm closed the harbour gates.",
+    "Port officials said the first ship through carried grain, machine parts and a backlog of "
+    "post for the islands.",
+    "Dock workers who had been sent home without pay gathered at the quay before dawn to watch "
+    "the pilots bring her in.",
+    "The harbour master said the inner basin had been dredged overnight and was deep enough for "
+    "the largest vessels again.",
+    "Insurers have yet to put a figure on the damage, but the council expects the repairs to "
+    "take most of the year.",
+    "Shipping lines warned that timetables would stay unreliable for weeks while crews and "
+    "containers return to their rotations.",
+    "Residents of the old town, where the sea wall gave way, were allowed back into their homes "
+    "on Sunday afternoon.",
+)
 
 
 def now():
@@ -77,3 +96,63 @@ def make_ready_article(**overrides):
     """An article with all that publishing asks for: headline, author, section, standfirst."""
     fields = {"section": make_section(), "authors": [make_author()]} | overrides
     return make_article(**fields)
+
+
+def make_full_article(**overrides):
+    """An article as readers meet it: two authors and a photographer, a captioned lead picture,
+    fourteen paragraphs (about 900 words) with a subheading, a quotation and a second picture,
+    three related links, five tags, and a section with others in the navigation."""
+    for name in ("World", "Business", "Science", "Culture", "Sport"):
+        make_section(name=name, slug=name.lower())
+    paragraphs = [
+        " ".join(SENTENCES[(number + offset) % len(SENTENCES)] for offset in range(3))
+        for number in range(14)
+    ]
+    body = "".join(f"<p>{text}</p>" for text in paragraphs[:7])
+    body += "<h2>Back to work</h2><blockquote><p>“We lost eleven days,” said the harbour master."
+    body += '</p></blockquote><p>The port authority published <a href="https://example.com/'
+    body += 'closure-report">its report on the closure</a> on Friday.</p>'
+    body += "".join(f"<p>{text}</p>" for text in paragraphs[7:])
+    fields = {
+        "headline": "Container terminal reopens after the longest storm closure in a generation",
+        "slug": "terminal-reopens",
+        "dek": "Ships return to the harbour after eleven days, but insurers and shipping lines "
+        "expect weeks of disruption.",
+        "section": make_section(name="Harbour and Shipping", slug="harbour"),
+        "authors": [
+            make_author(name="Margarethe Vandersteenhoven", slug="margarethe"),
+            make_author(name="John Roe", slug="john-roe"),
+        ],
+        "tags": ["Harbour", "Transport", "Storms", "Shipping", "Insurance"],
+        "body": body,
+    } | overrides
+    article = make_article(**fields)
+    Byline.objects.create(
+        article=article,
+        author=make_author(name="Ana Silva", slug="ana-silva"),
+        role=Byline.Role.PHOTOGRAPHER,
+        order=2,
+    )
+    make_caption(
+        article,
+        image=image_file(size=(1600, 900)),
+        text="The first ship through the gates after the storm, on Monday morning.",
+        credit="Harbour Photo Service/Ana Silva",
+        alt_text="A container ship between the harbour walls",
+    )
+    make_caption(
+        article,
+        image=image_file(size=(1200, 800)),
+        text="Dock workers at the quay.",
+        alt_text="Dock workers watching from the quay",
+        order=1,
+    )
+    for title in ("Storm closes the harbour", "What the closure cost", "Sea wall gives way"):
+        make_related_link(article, title=title, url=f"https://example.com/{slugify(title)}")
+    for number in range(3):
+        make_article(
+            headline=f"Ferry timetable changes, part {number + 1}",
+            section=fields["section"],
+            tags=["Harbour", "Transport"],
+        )
+    return article

@@ -256,9 +256,11 @@ def test_editor_publishes_an_article_from_the_admin(browser, site, tmp_path):
     assert problems == []
 
 
-def test_public_pages_have_no_accessibility_violations(browser, site):
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_public_pages_have_no_accessibility_violations(browser, site, scheme):
     """axe-core (bundled with axe-playwright-python, nothing fetched) on the home page, an
-    article, an author, a search and a page that does not exist: no violation of any rule."""
+    article, an author, a search and a page that does not exist, in the light and the dark
+    colour scheme: no violation of any rule."""
     author = make_author(name="Ann Lee", slug="ann-lee")
     article = make_article(
         headline="Harbour reopens", authors=[author], tags=["Harbour"], section=make_section()
@@ -266,6 +268,7 @@ def test_public_pages_have_no_accessibility_violations(browser, site):
     make_caption(article, image=image_file(size=(1200, 800)), alt_text="Ships at the quay")
     urls = ["/", article.get_absolute_url(), "/authors/ann-lee/", "/search/?q=harbour", "/nope/"]
     page = open_page(browser, 1280, Problems())
+    page.emulate_media(color_scheme=scheme)
     found = {}
     for url in urls:
         page.goto(site + url)
