@@ -6,6 +6,7 @@ from django.contrib.admin.helpers import ActionForm
 from django.contrib.admin.widgets import AdminSplitDateTime
 from django.db import models
 from django.db.models import Count, Prefetch, Q
+from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join, strip_tags
@@ -42,7 +43,41 @@ def thumbnail(image, *, size=80):
     return format_html('<img src="{}" alt="" width="{}">', image.url, size)
 
 
-class BylineInline(admin.TabularInline):
+def name_inputs(widget, name):
+    """Give the inputs of ``widget`` their field's name for screen readers (``aria-label``):
+    the inputs of a tabular inline have column headings, not labels, and the date and time
+    halves of a date-time field share one label."""
+    widget = getattr(widget, "widget", widget)  # inside a RelatedFieldWidgetWrapper
+    if isinstance(widget, forms.SplitDateTimeWidget):
+        for part, half in zip(("date", "time"), widget.widgets, strict=True):
+            half.attrs.setdefault("aria-label", f"{name}: {part}")
+    else:
+        widget.attrs.setdefault("aria-label", name)
+
+
+class NamedDeleteFormSet(BaseInlineFormSet):
+    """An inline formset whose "Delete" checkboxes say so to screen readers (a tabular
+    inline shows the word only as a column heading)."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].widget.attrs["aria-label"] = "Delete"
+
+
+class NamedInputs:
+    """An admin (or inline) whose every input carries its field's name (``name_inputs``)."""
+
+    formset = NamedDeleteFormSet  # read by inlines only
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None:
+            name_inputs(formfield.widget, capfirst(db_field.verbose_name))
+        return formfield
+
+
+class BylineInline(NamedInputs, admin.TabularInline):
     model = Byline
     extra = 1
     autocomplete_fields = ("author",)
@@ -83,7 +118,7 @@ class CaptionInline(admin.StackedInline):
         )
 
 
-class RelatedLinkInline(admin.TabularInline):
+class RelatedLinkInline(NamedInputs, admin.TabularInline):
     model = RelatedLink
     fk_name = "article"
     extra = 0
@@ -135,7 +170,7 @@ class OwnerListFilter(admin.SimpleListFilter):
         return queryset
 
 
-class CorrectionInline(admin.StackedInline):
+class CorrectionInline(NamedInputs, admin.StackedInline):
     """Corrections, clarifications and updates: each moves the article's "Updated" time."""
 
     model = Correction
@@ -252,7 +287,7 @@ class ArticleForm(forms.ModelForm):
 
 
 @admin.register(Article)
-class ArticleAdmin(VersionAdmin):
+class ArticleAdmin(NamedInputs, VersionAdmin):
     """Every save through the admin keeps a revision of the article with its byline, captions,
     links and tags ("History"), from which an earlier version can be restored."""
 
