@@ -59,8 +59,8 @@ postgres-tests: install test-tools
 # Throughput figures (not part of make test): pages per second under gunicorn measured with wrk
 # (installed from Debian's packages if missing), uncached and cached, beside a trivial WSGI floor
 # and a minimal Wagtail site serving the same article (in its own virtualenv, .venv-wagtail);
-# then import of 10,000 generated files, and of a generated WordPress export of 2,000 posts,
-# into SQLite (articles/s, peak memory).
+# then import of 10,000 generated files, a generated WordPress export of 2,000 posts and a
+# ninjs list of 2,000 items, into SQLite (articles/s, peak memory of each run).
 WAGTAIL_VENV := .venv-wagtail
 $(WAGTAIL_VENV)/bin/.installed: tests/benchmarks/wagtail_peer/requirements.txt
 	$(PYTHON) -m venv $(WAGTAIL_VENV)
