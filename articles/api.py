@@ -9,7 +9,6 @@ do (``caching.py``). Errors are problem details (RFC 9457), never HTML.
 
 import json
 import re
-from datetime import UTC, datetime
 from functools import cache, wraps
 from http import HTTPStatus
 from pathlib import Path
@@ -18,7 +17,6 @@ from django.core.paginator import EmptyPage
 from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponse, JsonResponse
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.cache import get_conditional_response, set_response_etag
 from django.utils.http import urlencode
 from django.views.decorators.csrf import csrf_exempt
@@ -35,7 +33,6 @@ PREFLIGHT_SECONDS = 86400
 OPENAPI_FILE = Path(__file__).with_name("openapi.json")
 SLUG = re.compile(r"[-\w]+")
 WHOLE_NUMBER = re.compile(r"[0-9]+")
-LEAP_SECOND = re.compile(r"(T\d\d:\d\d):60")
 PROBLEM = "application/problem+json"
 
 
@@ -183,7 +180,12 @@ def page_of(request, articles, *, key):
     if size > conf.get("ARTICLES_API_MAX_PAGE_SIZE"):
         raise BadRequest(f"page_size is at most {conf.get('ARTICLES_API_MAX_PAGE_SIZE')}.")
     if "since" in request.GET:
-        since = parse_since(request.GET["since"])
+        try:
+            since = ninjs.parse_since(request.GET["since"])
+        except ValueError:
+            raise BadRequest(
+                "since must be a date and time, such as 2026-01-31T09:00:00Z."
+            ) from None
         articles = articles.filter(ninjs.changed_since_q(since))
         key = f"{key}&since={since.isoformat()}"
     paginator = ArchivePaginator(
@@ -218,22 +220,6 @@ def whole_number(request, name, *, default):
     if not WHOLE_NUMBER.fullmatch(value) or not digits:
         raise BadRequest(f"{name} must be a whole number from 1.")
     return int(digits[:30])
-
-
-def parse_since(value):
-    """An ISO 8601 date and time (RFC 3339, as JSON Schema's ``date-time``); one without a
-    time zone is in the newsroom's. A leap second counts as the second before it."""
-    text = LEAP_SECOND.sub(r"\1:59", value.strip().upper())
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        raise BadRequest("since must be a date and time, such as 2026-01-31T09:00:00Z.") from None
-    if timezone.is_naive(moment):
-        moment = timezone.make_aware(moment, timezone.get_default_timezone())
-    try:
-        return moment.astimezone(UTC)
-    except OverflowError:  # within a day of year 1 or 9999, beyond what UTC can hold
-        return (datetime.min if moment.year == 1 else datetime.max).replace(tzinfo=UTC)
 
 
 def page_url(request, number):

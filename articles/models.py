@@ -16,6 +16,7 @@ from django.core.validators import FileExtensionValidator, MaxValueValidator, Mi
 from django.db import models, transaction
 from django.db.models import (
     Count,
+    F,
     Max,
     OuterRef,
     Prefetch,
@@ -501,9 +502,17 @@ class Article(models.Model):
         return live if live > timezone.now() else None
 
     def note_revision(self):
-        """Set ``revised_at`` from the corrections (a query update: no new edit version)."""
+        """Set ``revised_at`` from the corrections, and count a new version: a correction
+        added or removed anywhere (not only through the article's form) changes what readers
+        and syndication partners get (``ninjs.version_time()``)."""
         self.revised_at = self.corrections.aggregate(latest=Max("published_at"))["latest"]
-        Article.objects.filter(pk=self.pk).update(revised_at=self.revised_at)
+        self.updated_at = timezone.now()
+        Article.objects.filter(pk=self.pk).update(
+            revised_at=self.revised_at,
+            updated_at=self.updated_at,
+            edit_version=F("edit_version") + 1,
+        )
+        self.refresh_from_db(fields=["edit_version"])
 
     def publish(self, *, at=None, by=None):
         """Make the article public at ``at`` (default: now, or the time already set)."""

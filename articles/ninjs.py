@@ -10,11 +10,13 @@ role is the person's ``rel``, corrections are descriptions whose role is their k
 picture's credit is its ``by``.
 """
 
-from datetime import UTC
+import re
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import to_locale
 
@@ -26,6 +28,7 @@ NINJS_VERSION = "2.4"
 NINJS_SCHEMA = "http://www.iptc.org/std/ninjs/ninjs-schema_2.4.json"
 # The times that make a new public version of an article: see version_time().
 VERSION_FIELDS = ("publish_at", "embargo_until", "updated_at", "revised_at")
+LEAP_SECOND = re.compile(r"(T\d\d:\d\d):60")
 BY_PHRASES = {
     Byline.Role.ADDITIONAL_REPORTING: "additional reporting by",
     Byline.Role.PHOTOGRAPHER: "photographs by",
@@ -43,6 +46,7 @@ def article_to_ninjs(article, *, base_url):
         "firstcreated": timestamp(article.publish_at) if article.publish_at else None,
         "versioncreated": timestamp(version_time(article)),
         "pubstatus": pubstatus(article),
+        "embargoed": timestamp(article.embargo_until) if article.embargo_until else None,
         "language": language(),
         "copyrightnotice": copyright_notice(article),
         "slugline": article.slug,
@@ -71,16 +75,19 @@ def article_to_ninjs(article, *, base_url):
             *pictures(article, base_url=base_url),
             *related_stories(article, base_url=base_url),
         ],
-        "renditions": [
-            {
-                "name": "web",
-                "href": absolute_on(base_url, article.get_absolute_url()),
-                "contenttype": "text/html",
-            }
-        ],
+        "renditions": web_page(article, base_url=base_url),
         "altids": [{"role": "id", "value": str(article.pk)}],
     }
     return without_empty(data)
+
+
+def web_page(article, *, base_url):
+    """The article's page, a rendition of it; none for an article readers cannot see (an
+    export with ``--all``), whose address is a preview for staff."""
+    if not article.is_published():
+        return []
+    href = absolute_on(base_url, article.get_absolute_url())
+    return [{"name": "web", "href": href, "contenttype": "text/html"}]
 
 
 def without_empty(data):
@@ -110,10 +117,28 @@ def changed_since_q(moment):
     return q
 
 
+def parse_since(value):
+    """An ISO 8601 date and time (RFC 3339, as JSON Schema's ``date-time``); one without a
+    time zone is in the newsroom's. A leap second counts as the second before it. Raises
+    ``ValueError`` for anything else."""
+    moment = datetime.fromisoformat(LEAP_SECOND.sub(r"\1:59", value.strip().upper()))
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment, timezone.get_default_timezone())
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:  # within a day of year 1 or 9999, beyond what UTC can hold
+        return (datetime.min if moment.year == 1 else datetime.max).replace(tzinfo=UTC)
+
+
 def pubstatus(article):
-    if article.is_published():
+    """Usable for an article published or scheduled to be (its ``firstcreated`` and
+    ``embargoed`` say from when); withheld for a draft or one in review; canceled for one
+    taken down. Only ``export_articles --all`` gives items that are not public."""
+    if article.status == article.Status.PUBLISHED:
         return "usable"
-    return "canceled" if article.status == article.Status.WITHDRAWN else "withheld"
+    if article.status in (article.Status.UNPUBLISHED, article.Status.WITHDRAWN):
+        return "canceled"
+    return "withheld"
 
 
 def language():
@@ -251,8 +276,8 @@ def related_stories(article, *, base_url):
         if link.target is not None and link.target.is_published():
             uri = object_uri("article", link.target_id, base_url=base_url)
             href = absolute_on(base_url, link.target.get_absolute_url())
-        elif link.url:
-            uri = href = link.url
+        elif link.url:  # the uri names the link; the address is its rendition's
+            uri, href = object_uri("related-link", link.pk, base_url=base_url), link.url
         else:
             continue
         number += 1

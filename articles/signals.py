@@ -38,6 +38,14 @@ for model in CONTENT_MODELS:
     )
 
 
+@receiver(pre_save, sender=Tag)
+def give_tag_a_slug(instance, **kwargs):
+    """A tag named without a letter or digit ("#", "!!!") gets the slug "tag" (taggit adds
+    "_1", "_2"… if it is taken): taggit would leave it empty, which no address can hold."""
+    if not instance.slug:
+        instance.slug = "tag"
+
+
 def content_changed(using=None, **kwargs):
     transaction.on_commit(caching.content_changed, using=using)
 

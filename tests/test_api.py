@@ -178,7 +178,9 @@ class NinjsTests(ApiTestCase):
         self.assertEqual(item["version"], str(self.rich.edit_version))
         published = datetime.fromisoformat(item["firstcreated"])
         self.assertEqual(published, self.rich.publish_at)
-        self.assertEqual(datetime.fromisoformat(item["versioncreated"]), self.rich.revised_at)
+        # The correction added last made the newest version.
+        self.assertEqual(datetime.fromisoformat(item["versioncreated"]), self.rich.updated_at)
+        self.assertGreaterEqual(self.rich.updated_at, self.rich.revised_at)
 
     def test_byline_in_order_with_roles(self):
         item = self.get_json(f"/api/articles/{self.rich.pk}/")
@@ -286,7 +288,7 @@ class NinjsTests(ApiTestCase):
             [
                 {
                     "name": "related-1",
-                    "uri": "https://example.com/story",
+                    "uri": f"{SITE}/#related-link-{self.rich.related_links.get(url__gt='').pk}",
                     "type": "text",
                     "headlines": [{"value": "Outside story"}],
                     "renditions": [{"name": "web", "href": "https://example.com/story"}],
@@ -416,6 +418,19 @@ class ListTests(ApiTestCase):
         self.assertEqual(self.ids(since), [self.middle.pk, self.oldest.pk, embargoed.pk])
         later = timezone.now() + timedelta(seconds=1)
         self.assertEqual(self.ids("/api/articles/?" + urlencode({"since": later.isoformat()})), [])
+
+    def test_a_correction_removed_is_a_new_version(self):
+        correction = Correction.objects.create(article=self.oldest, text="A date was wrong.")
+        before = self.get_json(f"/api/articles/{self.oldest.pk}/")
+        since = timezone.now()
+        correction.delete()
+        caching.content_changed()
+        after = self.get_json(f"/api/articles/{self.oldest.pk}/")
+        self.assertNotEqual(after["version"], before["version"])
+        self.assertGreater(after["versioncreated"], before["versioncreated"])
+        self.assertNotIn("A date was wrong.", json.dumps(after))
+        since_url = "/api/articles/?" + urlencode({"since": since.isoformat()})
+        self.assertEqual(self.ids(since_url), [self.oldest.pk])
 
     def test_since_takes_rfc_3339_times_and_local_ones(self):
         for value in (

@@ -195,6 +195,21 @@ class ListPageTests(TestCase):
         self.assertContains(response, 'href="/tags/caf%C3%A9/"')
         self.assertContains(self.client.get("/sitemap-tags.xml"), "/tags/caf%C3%A9/")
 
+    def test_tags_without_a_letter_or_digit_have_a_page_and_links(self):
+        article = make_article(headline="Punctuated story", tags=["!!!", "###"])
+        slugs = sorted(tag.slug for tag in article.tags.all())
+        self.assertTrue(all(slugs), slugs)
+        for url in (
+            article.get_absolute_url(),
+            *(f"/tags/{slug}/" for slug in slugs),
+            "/sitemap-tags.xml",
+            "/feeds/rss/",
+            "/api/articles/",
+            f"/api/articles/{article.pk}/",
+        ):
+            with self.subTest(url):
+                self.assertEqual(self.client.get(url).status_code, 200)
+
     def test_tag_used_only_on_drafts_has_no_page(self):
         self.assertEqual(self.client.get("/tags/embargoed/").status_code, 404)
         self.assertEqual(self.client.get("/tags/no-such-tag/").status_code, 404)

@@ -120,18 +120,20 @@ class MediaFolder:
         return f"{path.relative_to(self.root)}:{stat.st_size}:{stat.st_mtime_ns}"
 
     def _find(self, url):
-        path = unquote(urlsplit(url).path)
-        if UPLOADS in path:
-            relative = path.split(UPLOADS, 1)[1]
-            for base in (self.root, self.root / "wp-content" / "uploads"):
-                if found := self._inside(base / relative):
-                    return found
-        name = PurePosixPath(path).name
-        resized = _RESIZED.match(name)
-        for candidate in (name, resized and resized["stem"] + resized["suffix"]):
-            if candidate and (found := self._by_name().get(candidate)):
-                return found
-        return None
+        """The file of ``url``: at its path under the uploads folder (or the original beside a
+        resized copy), else the only file of that name in the folder."""
+        try:
+            path = PurePosixPath(unquote(urlsplit(url).path))
+            names = [name for name in _file_names(path.name) if name]
+            if UPLOADS in str(path):
+                relative = PurePosixPath(str(path).split(UPLOADS, 1)[1]).parent
+                for base in (self.root, self.root / "wp-content" / "uploads"):
+                    for name in names:
+                        if found := self._inside(base / relative / name):
+                            return found
+            return next(filter(None, map(self._by_name().get, names)), None)
+        except ValueError:  # no file has such an address (a NUL, an invalid host)
+            return None
 
     def _inside(self, path):
         """``path`` resolved, if it is a file inside the folder (links leading out are not)."""
@@ -141,11 +143,22 @@ class MediaFolder:
         return None
 
     def _by_name(self):
+        """Each file name in the folder and the file that has it; ``None`` for a name that
+        several files have, which names no picture for sure."""
         if self._names is None:
             self._names = {}
             for root, dirs, files in os.walk(self.root):
                 dirs.sort()
                 for name in sorted(files):
-                    if name not in self._names and (found := self._inside(Path(root, name))):
+                    if name in self._names:
+                        self._names[name] = None
+                    elif found := self._inside(Path(root, name)):
                         self._names[name] = found
         return self._names
+
+
+def _file_names(name):
+    """A picture's file name, then its original's if it is a resized copy (photo-300x200.jpg
+    of photo.jpg)."""
+    resized = _RESIZED.match(name)
+    return (name, resized and resized["stem"] + resized["suffix"])

@@ -124,7 +124,7 @@ def authors_named(names):
 
     Returns them in the order given, without repeats.
     """
-    unique = list(dict.fromkeys(names))
+    unique = list(dict.fromkeys(name for name in names if name))
     if not unique:
         return []
     found = _authors_by_name(unique)
@@ -330,6 +330,8 @@ def _fill(article, parsed, source, checksum, status, run, by):
                 "source no longer publishes."
             )
         article.status = Article.Status.UNPUBLISHED
+    elif _rescheduled(article, parsed):
+        article.publish_at = parsed.published_at
     article.headline = parsed.headline
     article.body = render_body(parsed.blocks) if parsed.body_html is None else parsed.body_html
     article.dek = parsed.dek or article.dek
@@ -344,6 +346,17 @@ def _fill(article, parsed, source, checksum, status, run, by):
         validate_constraints=False,
     )
     return article
+
+
+def _rescheduled(article, parsed):
+    """The source moved the publication of an article it publishes to a new time still to
+    come: the article follows (and, if already public, waits for it again)."""
+    return (
+        parsed.status == Article.Status.PUBLISHED == article.status
+        and parsed.published_at is not None
+        and parsed.published_at > timezone.now()
+        and parsed.published_at != article.publish_at
+    )
 
 
 def load_articles(items, *, status=Article.Status.DRAFT, section=None, tags=(), run=None, by=None):
@@ -553,7 +566,8 @@ def _bylines(article, parsed, authors):
     by_name = {author.name.casefold(): author for author in authors}
     roles = {}
     for name, role in itertools.zip_longest(parsed.authors, parsed.roles):
-        roles.setdefault(name.casefold(), role or Byline.Role.AUTHOR)
+        if name:
+            roles.setdefault(name.casefold(), role or Byline.Role.AUTHOR)
     return [
         Byline(article=article, author=by_name[name], role=role, order=order)
         for order, (name, role) in enumerate(roles.items())

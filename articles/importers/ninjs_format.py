@@ -29,6 +29,8 @@ from datetime import UTC, datetime
 from . import rules
 from .parser import (
     DRAFT,
+    FIRST_YEAR,
+    LAST_YEAR,
     OLD_PATH_MAX_LENGTH,
     PUBLISHED,
     UNPUBLISHED,
@@ -38,6 +40,7 @@ from .parser import (
     ParsedCaption,
     ParsedItem,
     ParsedLink,
+    in_range,
     old_path,
 )
 
@@ -76,6 +79,8 @@ def parse_ninjs(data):
         document = json.loads(data)
     except json.JSONDecodeError as error:
         raise ArticleFormatError(f"not valid JSON: {error}") from None
+    except RecursionError:
+        raise ArticleFormatError("not ninjs: JSON nested too deeply") from None
     items = document if isinstance(document, list) else [document]
     if not items:
         raise ArticleFormatError("an empty list: no ninjs items")
@@ -375,11 +380,12 @@ def _datetime(item, field):
         return None
     try:
         moment = datetime.fromisoformat(value)
+        return in_range(moment if moment.tzinfo else moment.replace(tzinfo=UTC))
     except ValueError:
         raise ArticleFormatError(
-            f"{field}: {value!r} is not a date and time (ISO 8601, e.g. 2024-03-04T08:30:00Z)"
+            f"{field}: {value!r} is not a date and time (ISO 8601, e.g. 2024-03-04T08:30:00Z, "
+            f"years {FIRST_YEAR} to {LAST_YEAR})"
         ) from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _kind(value):

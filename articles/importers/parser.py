@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import ClassVar
 from urllib.parse import unquote, urlsplit
 
+from ..sanitizer import strip_control_characters
 from . import rules
 
 # Blank lines that end a teaser run: scrapers mark a new part of the page with two or more.
@@ -23,10 +24,24 @@ DRAFT, IN_REVIEW, PUBLISHED, UNPUBLISHED = "draft", "review", "published", "unpu
 
 
 OLD_PATH_MAX_LENGTH = 300  # ArticleRedirect.old_path
+FIRST_YEAR, LAST_YEAR = 1900, 9998  # publication dates read from a source
 
 
 class ArticleFormatError(ValueError):
     """The input is not an article; the message says which rule failed."""
+
+
+def _clean_fields(parse, *names):
+    """Control characters dropped from the named fields (strings, or tuples of them) of a
+    frozen parse. XML allows DEL, JSON allows every one; the models drop them on save, and a
+    name read with one would then match nothing stored."""
+    for name in names:
+        value = getattr(parse, name)
+        if isinstance(value, tuple):
+            value = tuple(strip_control_characters(part) for part in value)
+        elif value:
+            value = strip_control_characters(value)
+        object.__setattr__(parse, name, value)
 
 
 @dataclass(frozen=True)
@@ -38,6 +53,9 @@ class ParsedCaption:
     credit: str | None = None
     alt_text: str = ""
     image_urls: tuple[str, ...] = ()
+
+    def __post_init__(self):
+        _clean_fields(self, "text", "credit", "alt_text")
 
     def as_dict(self):
         data = {"text": self.text, "credit": self.credit}
@@ -52,6 +70,9 @@ class ParsedCaption:
 class ParsedLink:
     title: str
     url: str | None = None
+
+    def __post_init__(self):
+        _clean_fields(self, "title", "url")
 
 
 @dataclass(frozen=True)
@@ -91,6 +112,9 @@ class ParsedArticle:
     roles: tuple[str, ...] = ()  # each author's byline role, where the format gives them
     links: tuple[ParsedLink, ...] = ()  # related links given apart from the body, with addresses
     body_html: str | None = None  # the body as HTML, for formats that carry it (else blocks)
+
+    def __post_init__(self):
+        _clean_fields(self, "headline", "authors", "dek", "section", "tags", "slug")
 
     @property
     def related_links(self):
@@ -134,11 +158,22 @@ class ParsedArticle:
         return data
 
 
+def in_range(moment):
+    """``moment`` (aware), if its year is one an article may have: within a day of year 1 or
+    9999 no time zone can hold it. Raises ``ValueError`` otherwise."""
+    if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+        raise ValueError(f"{moment.year} is out of range")
+    return moment
+
+
 def old_path(link):
     """The path of an item's address on the old site, to redirect from: None for the
     ``/?p=123`` kind, which has no path of its own, or a path no request could match (control
     characters)."""
-    parts = urlsplit(link.strip())
+    try:
+        parts = urlsplit(link.strip())
+    except ValueError:  # no address at all ("http://[oops/")
+        return None
     path = unquote(parts.path)
     if not path or path == "/" or parts.query or not path.isprintable():
         return None

@@ -37,13 +37,16 @@ from defusedxml.ElementTree import ParseError, iterparse
 from . import rules
 from .parser import (
     DRAFT,
+    FIRST_YEAR,
     IN_REVIEW,
+    LAST_YEAR,
     OLD_PATH_MAX_LENGTH,
     PUBLISHED,
     ArticleFormatError,
     ParsedArticle,
     ParsedCaption,
     ParsedItem,
+    in_range,
     old_path,
 )
 
@@ -308,10 +311,11 @@ def _published_at(record):
     gmt = record.get("wp:post_date_gmt", "").strip()
     if gmt and not gmt.startswith("0000"):
         try:
-            return datetime.strptime(gmt, _WP_DATETIME).replace(tzinfo=UTC)
+            return in_range(datetime.strptime(gmt, _WP_DATETIME).replace(tzinfo=UTC))
         except ValueError:
             raise ArticleFormatError(
-                f"wp:post_date_gmt {gmt!r} is not a date (YYYY-MM-DD HH:MM:SS)"
+                f"wp:post_date_gmt {gmt!r} is not a date (YYYY-MM-DD HH:MM:SS, years "
+                f"{FIRST_YEAR} to {LAST_YEAR})"
             ) from None
     try:
         date = parsedate_to_datetime(record.get("pubDate", "").strip())

@@ -15,19 +15,17 @@ export; articles are read a chunk at a time, so memory stays flat whatever the a
 import contextlib
 import functools
 import json
-from datetime import datetime, time
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
 
 from articles.exporters.text import article_text
 from articles.links import configured_site_url
 from articles.models import Article, Section
-from articles.ninjs import article_to_ninjs, changed_since_q
+from articles.ninjs import article_to_ninjs, changed_since_q, parse_since
 
 CHUNK_SIZE = 200
+SLUG_IN_NAME = 200  # bytes of a file name's 255, with room for the id
 
 
 class Command(BaseCommand):
@@ -83,16 +81,12 @@ class Command(BaseCommand):
 
     @staticmethod
     def _moment(text):
-        """An ISO date (midnight, in the site's time zone) or date and time, made aware."""
+        """An ISO date (midnight, in the site's time zone) or date and time, as the API's
+        ``?since=`` reads it."""
         try:
-            moment = parse_datetime(text) or parse_date(text)
+            return parse_since(text)
         except ValueError:
-            moment = None
-        if moment is None:
-            raise CommandError(f"--since {text!r} is not an ISO date or date and time.")
-        if not isinstance(moment, datetime):
-            moment = datetime.combine(moment, time.min)
-        return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
+            raise CommandError(f"--since {text!r} is not an ISO date or date and time.") from None
 
     def _text(self, articles, output):
         if not output:
@@ -104,8 +98,12 @@ class Command(BaseCommand):
             raise CommandError(f"Cannot create {folder}: {error.strerror or error}") from None
         count = 0
         for article in articles:
-            name = f"{article.pk:08d}-{article.slug}.txt"
-            (folder / name).write_text(article_text(article), encoding="utf-8")
+            slug = article.slug.encode()[:SLUG_IN_NAME].decode(errors="ignore")
+            path = folder / f"{article.pk:08d}-{slug}.txt"
+            try:
+                path.write_text(article_text(article), encoding="utf-8")
+            except OSError as error:
+                raise CommandError(f"Cannot write {path}: {error.strerror or error}") from None
             count += 1
         return count
 

@@ -168,6 +168,8 @@ class Command(BaseCommand):
 
     def _check_options(self, options):
         """Refuse options that do not apply to the format, before anything is written."""
+        if any(not tag.strip() for tag in options["tags"]):
+            raise CommandError("--tag needs a name.")
         if options["format"] == TEXT:
             if options["media"]:
                 raise CommandError("--media applies to --format wxr and ninjs only.")
@@ -279,7 +281,9 @@ class Command(BaseCommand):
             else:
                 parsed = item.article
                 if options["status"] == Article.Status.DRAFT:
-                    parsed = replace(parsed, status=Article.Status.DRAFT)
+                    # No status from the source: new articles are drafts (the loader's
+                    # status), and an article already imported keeps the status it has.
+                    parsed = replace(parsed, status=None)
                 images, fingerprints = self._pictures(parsed, media, result["warnings"])
                 result.update(
                     parsed=parsed,
