@@ -227,3 +227,47 @@ def full_snapshot():
         }
         for article in Article.objects.for_detail().order_by("pk")
     ]
+
+
+class NinjsAllRoundTripTests(TestCase):
+    def test_articles_readers_cannot_see_come_back_as_ninjs_can_say(self):
+        """Scheduled and embargoed articles keep their times; a draft stays a draft; in review
+        becomes a draft, and withdrawn unpublished (ninjs has no word for either); none is
+        public on the way."""
+        Status = Article.Status
+        later = tomorrow()
+        states = {
+            "Scheduled": ({"publish_at": later}, (Status.PUBLISHED, later, None)),
+            "Embargoed": ({"embargo_until": later}, (Status.PUBLISHED, None, later)),
+            "Draft": ({"status": Status.DRAFT}, (Status.DRAFT, None, None)),
+            "In review": ({"status": Status.IN_REVIEW}, (Status.DRAFT, None, None)),
+            "Taken down": ({"status": Status.UNPUBLISHED}, (Status.UNPUBLISHED, None, None)),
+            "Withdrawn": ({"status": Status.WITHDRAWN}, (Status.UNPUBLISHED, None, None)),
+        }
+        for headline, (fields, _) in states.items():
+            make_article(headline=headline, **fields)
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "all.json"
+            run("export_articles", all=True, output=str(path), site_url="https://a.example")
+            Article.objects.all().delete()
+            run("import_articles", str(path), format="ninjs")
+        self.assertFalse(Article.objects.published().exists())
+        for headline, (_, (status, publish_at, embargo_until)) in states.items():
+            with self.subTest(headline):
+                article = Article.objects.get(headline=headline)
+                self.assertEqual(article.status, status)
+                if publish_at:
+                    self.assertEqual(article.publish_at, publish_at)
+                self.assertEqual(article.embargo_until, embargo_until)
+
+
+class ExportEdgeTests(TestCase):
+    def test_times_at_the_ends_of_the_calendar_and_long_slugs(self):
+        make_article(headline="Long", slug="a" * 255)
+        with tempfile.TemporaryDirectory() as tmp:
+            for since in ("0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-01:00"):
+                with self.subTest(since):
+                    run("export_articles", format="text", output=tmp, since=since)
+            run("export_articles", format="text", output=tmp)
+            (written,) = Path(tmp).iterdir()
+        self.assertLessEqual(len(written.name.encode()), 255)

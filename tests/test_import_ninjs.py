@@ -3,11 +3,12 @@ items written for these tests (tests/importers/ninjs/: one item, and a list)."""
 
 import io
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from django.core.management import CommandError, call_command
 from django.test import SimpleTestCase, TestCase
+from django.utils import timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image
@@ -33,6 +34,9 @@ HIDDEN = {  # uri: what must never show publicly
     "urn:newsroom-tests:wire:2024:withheld": "SECRET-WITHHELD-TOKEN",
     "urn:newsroom-tests:wire:2024:canceled": "SECRET-CANCELED-TOKEN",
 }
+
+
+BODY = {"role": "main", "contenttype": "text/html", "value": "<p>The quay wall held.</p>"}
 
 
 def item(**fields):
@@ -235,6 +239,64 @@ class NinjsCommandTests(ImportCommandTestCase):
         article = Article.objects.get(source=QUAY_WALL)
         self.assertEqual(article.status, Article.Status.UNPUBLISHED)
         self.assertEqual(self.client.get(article.get_absolute_url()).status_code, 404)
+
+    def test_a_rerun_as_drafts_leaves_published_articles_published(self):
+        self.import_ninjs(SINGLE)
+        data = json.loads(SINGLE.read_text())
+        data["bodies"][0]["value"] += "<p>Traffic is diverted along Mill Lane.</p>"
+        out, error = self.import_ninjs("--status", "draft", self.write("v2.json", json.dumps(data)))
+        self.assertIsNone(error)
+        self.assertIn("0 created, 1 updated", out)
+        article = Article.objects.get(source=QUAY_WALL)
+        self.assertEqual(article.status, Article.Status.PUBLISHED)
+        self.assertIn("Mill Lane", article.body)
+
+    def test_a_new_schedule_from_the_source_moves_the_article(self):
+        soon, later = (timezone.now() + timedelta(days=days) for days in (1, 30))
+        data = json.loads(item(firstcreated=soon.isoformat(), bodies=[BODY]))
+        self.import_ninjs(self.write("a.json", json.dumps(data)))
+        data["firstcreated"] = later.isoformat()
+        self.import_ninjs(self.write("b.json", json.dumps(data)))
+        article = Article.objects.get()
+        self.assertEqual(article.publish_at, later)
+        self.assertFalse(article.is_published())
+
+    def test_control_characters_in_names_and_odd_values_are_handled(self):
+        data = json.loads(
+            item(
+                people=[{"name": "Ann\u0007 Bee", "rel": "author"}],
+                subjects=[
+                    {"name": "Har\u007fbour", "rel": "tag"},
+                    {"name": "W\u0001orld", "rel": "section"},
+                ],
+                renditions=[{"name": "web", "href": "http://[oops/"}],
+                associations=[{"type": "picture", "descriptions": [{"value": "Dusk\u0008."}]}],
+                bodies=[BODY],
+            )
+        )
+        bad = json.loads(item(uri="urn:test:2", firstcreated="0001-01-01T00:00:00+01:00"))
+        out, error = self.import_ninjs(self.write("odd.json", json.dumps([data, bad])))
+        self.assertIn("firstcreated: '0001-01-01T00:00:00+01:00' is not a date and time", out)
+        self.assertEqual(error.returncode, 1)
+        article = Article.objects.for_detail().get()
+        self.assertEqual([b.author.name for b in article.bylines.all()], ["Ann Bee"])
+        self.assertEqual(list(article.tags.names()), ["Harbour"])
+        self.assertEqual(article.section.name, "World")
+        self.assertEqual(article.lead_caption.text, "Dusk.")
+        out, error = self.import_ninjs(self.write("again.json", json.dumps([data])))
+        self.assertIsNone(error)
+        self.assertIn("1 unchanged", out)
+
+    def test_json_nested_too_deeply_is_refused(self):
+        out, error = self.import_ninjs(self.write("deep.json", "[" * 100_000 + "]" * 100_000))
+        self.assertEqual(error.returncode, 1)
+        self.assertIn("nested too deeply", out)
+        self.assertFalse(Article.objects.exists())
+
+    def test_an_empty_tag_option_is_refused(self):
+        _, error = self.import_ninjs("--tag", " ", SINGLE)
+        self.assertIn("--tag needs a name", str(error))
+        self.assertFalse(Article.objects.exists())
 
     def test_dry_run_json_writes_nothing(self):
         out, error = self.import_ninjs("--dry-run", "--json", SINGLE)

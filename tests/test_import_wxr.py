@@ -348,6 +348,23 @@ class MediaFolderTests(SimpleTestCase):
         self.assertIsNone(media.find([base + "missing.jpg"]))
         self.assertEqual(media.find([base + "missing.jpg", base + "ferry.jpg"]), exact)
 
+    def test_a_name_that_several_files_have_finds_none_of_them(self):
+        write_picture(self.root / "2019/01/IMG_0001.jpg")
+        write_picture(self.root / "2020/05/IMG_0001.jpg")
+        mine = write_picture(self.root / "wp-content/uploads/2024/03/IMG_0002.jpg")
+        media = MediaFolder(self.root)
+        base = "https://cdn.example/wp-content/uploads/2024/03/"
+        self.assertIsNone(media.find([base + "IMG_0001-300x200.jpg"]))
+        self.assertIsNone(media.find(["https://cdn.example/IMG_0001.jpg"]))
+        self.assertEqual(media.find([base + "IMG_0002-300x200.jpg"]), mine)
+
+    def test_addresses_no_file_can_have_find_nothing(self):
+        write_picture(self.root / "ferry.jpg")
+        media = MediaFolder(self.root)
+        for url in ("http://[oops/ferry.jpg", "https://site.example/fer%00ry.jpg"):
+            with self.subTest(url):
+                self.assertIsNone(media.find([url]))
+
     def test_never_outside_the_folder(self):
         outside = write_picture(self.root / "outside/secret.jpg")
         inside = self.root / "media"
