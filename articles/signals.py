@@ -5,6 +5,7 @@ anything it holds changes. Text: control characters never reach the database."""
 from django.db import models, transaction
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
+from django.utils import timezone
 from taggit.models import Tag
 
 from . import caching, search
@@ -94,12 +95,31 @@ def note_author_rename(instance, update_fields=None, **kwargs):
 @receiver(post_save, sender=Author)
 def reindex_renamed_author(instance, **kwargs):
     if instance._renamed:
-        search.reindex(Byline.objects.filter(author=instance).values_list("article", flat=True))
+        renamed(Byline.objects.filter(author=instance).values_list("article", flat=True))
 
 
 @receiver(post_save, sender=Tag)
 def reindex_renamed_tag(instance, created, **kwargs):
     if not created:
-        search.reindex(
-            TaggedArticle.objects.filter(tag=instance).values_list("content_object", flat=True)
-        )
+        renamed(TaggedArticle.objects.filter(tag=instance).values_list("content_object", flat=True))
+
+
+@receiver(pre_save, sender=Section)
+def note_section_rename(instance, **kwargs):
+    instance._renamed = (
+        instance.pk is not None
+        and not Section.objects.filter(pk=instance.pk, name=instance.name).exists()
+    )
+
+
+@receiver(post_save, sender=Section)
+def date_renamed_section(instance, **kwargs):
+    if instance._renamed:
+        Article.objects.filter(section=instance).update(updated_at=timezone.now())
+
+
+def renamed(article_ids):
+    """The articles of ``article_ids`` (a query) show a renamed author or tag: their search
+    entries are rewritten, and they count as changed (the read API's ``?since=``)."""
+    search.reindex(article_ids)
+    Article.objects.filter(pk__in=article_ids).update(updated_at=timezone.now())

@@ -419,6 +419,24 @@ class ListTests(ApiTestCase):
         later = timezone.now() + timedelta(seconds=1)
         self.assertEqual(self.ids("/api/articles/?" + urlencode({"since": later.isoformat()})), [])
 
+    def test_renaming_an_author_section_or_tag_changes_their_articles(self):
+        article = make_article(section=make_section(), authors=[make_author()], tags=["Ports"])
+        Article.objects.filter(pk=article.pk).update(updated_at=hours_ago(5))
+        renames = {
+            "author": lambda: article.bylines.get().author,
+            "section": lambda: article.section,
+            "tag": lambda: article.tags.get(),
+        }
+        for kind, subject in renames.items():
+            with self.subTest(kind):
+                since = timezone.now()
+                renamed = subject()
+                renamed.name = f"Renamed {kind}"
+                renamed.save()
+                caching.content_changed()
+                url = "/api/articles/?" + urlencode({"since": since.isoformat()})
+                self.assertEqual(self.ids(url), [article.pk])
+
     def test_a_correction_removed_is_a_new_version(self):
         correction = Correction.objects.create(article=self.oldest, text="A date was wrong.")
         before = self.get_json(f"/api/articles/{self.oldest.pk}/")
