@@ -6,6 +6,7 @@ import io
 import json
 import shutil
 import tempfile
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 from unittest import mock
@@ -280,6 +281,14 @@ class WxrParserTests(SimpleTestCase):
         )
         self.assertEqual(body, "<p>Text.</p>\n<p>More.</p>")
         self.assertEqual([(p.src, p.alt_text) for p in pictures], [("/small.jpg", "Boats")])
+
+    def test_unclosed_comments_and_captions_cost_a_pass_each_not_one_per_opener(self):
+        hostile = ("<!-- x [caption id=1]" + "a" * 20) * 20_000  # 820 kB
+        started = time.perf_counter()
+        body, pictures, _ = read_body(hostile)
+        self.assertLess(time.perf_counter() - started, 5)  # quadratic: many minutes
+        self.assertEqual(pictures, [])
+        self.assertIn("a" * 20, body)
 
     def test_serialized_string_counts_bytes(self):
         value = 'a:1:{s:10:"image_meta";a:1:{s:6:"credit";s:12:"Zoë/Müller";}}'

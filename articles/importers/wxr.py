@@ -19,7 +19,9 @@ Each post (``wp:post_type`` ``post``) becomes an article:
 Pages, attachments (read as the pictures of posts), menu items and other types are not imported,
 nor are trashed posts and auto-drafts. The XML is parsed by defusedxml with DTDs forbidden, so
 entities (billion laughs) and external references are refused before anything is expanded;
-items are read as a stream, each dropped from the tree once read.
+items are read as a stream, each dropped from the tree once read, though the file's bytes and
+its parsed items are held until the file is done (``ARTICLES_IMPORT_MAX_EXPORT_BYTES`` bounds
+them).
 """
 
 import html
@@ -69,8 +71,12 @@ NAMESPACES = {
     "http://purl.org/dc/elements/1.1/": "dc",
 }
 _WP_NAMESPACE = re.compile(r"^http://wordpress\.org/export/1\.[0-9]+/(excerpt/)?$")
-_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
-_CAPTION_SHORTCODE = re.compile(r"\[caption([^\]]*)\](.*?)\[/caption\]", re.DOTALL | re.I)
+# Each match stops at the next opener: an unclosed one is not scanned to the end of the post
+# again and again (quadratic on a large hostile body).
+_COMMENT = re.compile(r"<!--(?:(?!<!--).)*?-->", re.DOTALL)
+_CAPTION_SHORTCODE = re.compile(
+    r"\[caption([^\]]*)\]((?:(?!\[caption).)*?)\[/caption\]", re.DOTALL | re.I
+)
 _CAPTION_ATTRIBUTE = re.compile(r"""\bcaption=(["'])(.*?)\1""", re.DOTALL)
 _LEADING_PICTURE = re.compile(
     r"^\s*((?:<a\b[^>]*>\s*)?<img\b[^>]*>(?:\s*</a>)?)(.*)$", re.DOTALL | re.I
