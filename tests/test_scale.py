@@ -72,7 +72,11 @@ class ListIndexTests(TestCase):
             ),
             "article": (
                 plan(published.filter(publish_date=article.publish_date, slug=article.slug)),
-                plan(Article.objects.filter(publish_date=article.publish_date, slug=article.slug)),
+                plan(
+                    Article.objects.filter(
+                        publish_date=article.publish_date, slug=article.slug
+                    ).order_by()
+                ),
                 r"unique_slug_per_day|sqlite_autoindex_articles_article_1|articles_article_slug_",
             ),
             "since": (
