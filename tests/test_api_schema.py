@@ -27,7 +27,8 @@ schema.app = get_wsgi_application()
 
 @pytest.fixture
 def content(db, settings):
-    """Content of every kind to find (ids from 1, the slugs below). Schemathesis's WSGI client
+    """Content of every kind to find (the slugs below; the ids schemathesis tries are mostly
+    unknown ones, answered 404 as the description says). Schemathesis's WSGI client
     asks for the host "localhost". As Django's test client does, requests leave the database
     connection open: closing it would end the test's transaction (on PostgreSQL)."""
     settings.ALLOWED_HOSTS = ["localhost"]

@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from django.test import TestCase, override_settings
 from taggit.models import Tag
 
-from articles.exporters.text import article_text, body_blocks, join_names
+from articles.exporters.text import article_text, body_blocks
 from articles.models import Article, ArticleRedirect, Author, Byline, Section
 
 from .factories import (
@@ -89,12 +89,6 @@ class TextRoundTripTests(TestCase):
             "Read more: How the storm hit\nRead more: Ferry times\n\n"
             "Last paragraph of the story.\n",
         )
-
-    def test_bylines_are_joined_as_the_parser_splits_them(self):
-        self.assertEqual(join_names(["A B"]), "A B")
-        self.assertEqual(join_names(["A B", "C D"]), "A B and C D")
-        self.assertEqual(join_names(["A B", "C D", "E F"]), "A B, C D and E F")
-        self.assertEqual(join_names([]), "")
 
     def test_body_blocks_are_the_text_of_each_block(self):
         html = "<p>One<br>line</p><blockquote><p>Quoted.</p></blockquote>Loose <b>text</b>"

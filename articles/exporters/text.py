@@ -8,6 +8,8 @@ standfirst, section, tags, dates, images or link addresses; a ninjs export keeps
 
 from html.parser import HTMLParser
 
+from ..ninjs import and_list
+
 BLOCKS = {"p", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "figcaption", "dt", "dd"}
 
 
@@ -45,16 +47,11 @@ def body_blocks(html):
     return parser.blocks
 
 
-def join_names(names):
-    """ "A", "A and B", "A, B and C": a byline as the parser reads it."""
-    return " and ".join(filter(None, [", ".join(names[:-1]), names[-1]])) if names else ""
-
-
 def article_text(article):
     """The text file of ``article`` (with its bylines, captions and related links prefetched)."""
     header = [article.headline]
     if names := [byline.author.name for byline in article.bylines.all()]:
-        header.append(join_names(names))
+        header.append(and_list(names))  # "A, B and C", as the parser splits a byline
     blocks = ["\n".join(header)]
     for caption in article.captions.all():
         if caption.text and caption.credit:
