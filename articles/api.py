@@ -7,6 +7,7 @@ methods 405. A 200 carries the ETag of its bytes and a client that has it gets a
 do (``caching.py``). Errors are problem details (RFC 9457), never HTML.
 """
 
+import copy
 import json
 import re
 from functools import cache, wraps
@@ -141,9 +142,16 @@ def tag_detail(request, slug):
 
 @api_view
 def openapi(request):
-    """The OpenAPI description, its server the API's address on this site."""
+    """The OpenAPI description, its server the API's address on this site and its page sizes
+    this site's settings."""
     api_root = reverse("articles:api_article_list").removesuffix("articles/")
-    return openapi_document() | {"servers": [{"url": site_url(request) + api_root}]}
+    document = copy.deepcopy(openapi_document())
+    page_size = document["components"]["parameters"]["page_size"]
+    page_size["schema"] |= {
+        "maximum": conf.get("ARTICLES_API_MAX_PAGE_SIZE"),
+        "default": conf.get("ARTICLES_PAGINATE_BY"),
+    }
+    return document | {"servers": [{"url": site_url(request) + api_root}]}
 
 
 @api_view

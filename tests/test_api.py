@@ -585,6 +585,15 @@ class HttpTests(ApiTestCase):
                 self.assertEqual(response["Content-Type"], "application/problem+json")
         self.assertEqual(Article.objects.get(pk=self.article.pk).headline, "Bridge reopens")
 
+    @override_settings(ARTICLES_API_MAX_PAGE_SIZE=30, ARTICLES_PAGINATE_BY=7)
+    def test_the_openapi_description_gives_this_sites_page_sizes(self):
+        for _ in range(2):  # the file's document is kept, and never changed by a request
+            document = self.get_json("/api/openapi.json")
+            schema = document["components"]["parameters"]["page_size"]["schema"]
+            self.assertEqual((schema["maximum"], schema["default"]), (30, 7))
+        self.get_json("/api/articles/?page_size=30")
+        self.get_json("/api/articles/?page_size=31", status=400)
+
     def test_the_openapi_description_names_this_site_as_its_server(self):
         with override_settings(ARTICLES_SITE_URL=SITE):
             document = self.get_json("/api/openapi.json")
