@@ -119,8 +119,10 @@ def article_detail(request, pk):
 def author_detail(request, slug):
     author = find(Author, slug)
     articles = Article.objects.published().by_author(author)
-    subject = ninjs.author_to_json(author, base_url=site_url(request))
-    return {"author": subject, **page_of(request, articles, key=f"author={author.pk}")}
+    page = page_of(request, articles, key=f"author={author.pk}")
+    if not page["count"]:  # as the author's page: none for an author only drafts name
+        raise Http404(f"No public article names the author {slug!r}.")
+    return {"author": ninjs.author_to_json(author, base_url=site_url(request)), **page}
 
 
 @api_view

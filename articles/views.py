@@ -76,7 +76,20 @@ class SectionDetailView(ArticleListMixin, ListView):
         return super().get_context_data(section=self.section, **kwargs)
 
 
-class AuthorDetailView(ArticleListMixin, ListView):
+class WithPublicArticles:
+    """A list view whose page exists only while it lists a public article: an author named
+    only by drafts (an import's, say), or a tag only drafts carry, has no page."""
+
+    def paginate_queryset(self, queryset, page_size):
+        paginated = super().paginate_queryset(queryset, page_size)
+        if not paginated[0].count:  # the paginator counts anyway: no extra exists() query
+            raise Http404("No public article here.")
+        return paginated
+
+
+class AuthorDetailView(WithPublicArticles, ArticleListMixin, ListView):
+    """An author's page exists only while a public article names them."""
+
     template_name = "articles/author_detail.html"
 
     def get_queryset(self):
@@ -87,7 +100,7 @@ class AuthorDetailView(ArticleListMixin, ListView):
         return super().get_context_data(author=self.author, **kwargs)
 
 
-class TagDetailView(ArticleListMixin, ListView):
+class TagDetailView(WithPublicArticles, ArticleListMixin, ListView):
     """A tag's page exists only while a public article carries the tag."""
 
     template_name = "articles/tag_detail.html"
@@ -95,12 +108,6 @@ class TagDetailView(ArticleListMixin, ListView):
     def get_queryset(self):
         self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
         return super().get_queryset().tagged(self.tag)
-
-    def paginate_queryset(self, queryset, page_size):
-        paginated = super().paginate_queryset(queryset, page_size)
-        if not paginated[0].count:  # the paginator counts anyway: no extra exists() query
-            raise Http404("No public article has this tag.")
-        return paginated
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(tag=self.tag, **kwargs)

@@ -1,7 +1,10 @@
+from datetime import timedelta
+
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from articles.models import Article, Byline, Correction
 
@@ -209,6 +212,15 @@ class ListPageTests(TestCase):
         ):
             with self.subTest(url):
                 self.assertEqual(self.client.get(url).status_code, 200)
+
+    def test_author_named_only_by_drafts_has_no_page(self):
+        hidden = make_author(name="Wire Reporter", slug="wire-reporter")
+        make_article(authors=[hidden], status=Article.Status.DRAFT)
+        make_article(authors=[hidden], publish_at=timezone.now() + timedelta(days=1))
+        for url in ("/authors/wire-reporter/", "/api/authors/wire-reporter/"):
+            with self.subTest(url):
+                self.assertEqual(self.client.get(url).status_code, 404)
+                self.assertNotContains(self.client.get(url), "Wire Reporter", status_code=404)
 
     def test_tag_used_only_on_drafts_has_no_page(self):
         self.assertEqual(self.client.get("/tags/embargoed/").status_code, 404)
