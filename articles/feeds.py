@@ -15,7 +15,7 @@ from taggit.models import Tag
 
 from . import conf
 from .caching import without_last_modified
-from .links import absolute_url
+from .links import absolute_url, object_uri, site_url
 from .models import Article, Author, Section
 
 FEED_ITEMS = 50
@@ -82,7 +82,7 @@ class ArticleFeed(Feed):
 
     def item_guid(self, article):
         """Stable when the slug or date changes, unlike the address."""
-        return f"{self.absolute('/')}#article-{article.pk}"
+        return object_uri("article", article.pk, base_url=site_url(self.request))
 
     item_guid_is_permalink = False
 

@@ -9,7 +9,8 @@ from django.utils.deconstruct import deconstructible
 
 from .validators import http_url_validator
 
-IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".gif"}
+IMAGE_EXTENSIONS = ("jpg", "jpeg", "png", "webp", "gif")  # what uploads may be called
+IMAGE_SUFFIXES = {f".{extension}" for extension in IMAGE_EXTENSIONS}
 
 
 @deconstructible

@@ -36,3 +36,8 @@ def absolute_on(base_url, url):
     if url.startswith("//"):
         return f"{base_url.partition(':')[0]}:{url}"
     return base_url + url
+
+
+def object_uri(kind, pk, *, base_url):
+    """A stable identifier, whatever the address: an article's is its feeds' guid."""
+    return f"{base_url}/#{kind}-{pk}"

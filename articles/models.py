@@ -35,14 +35,13 @@ from taggit.managers import TaggableManager
 from taggit.models import Tag, TaggedItemBase
 
 from . import embedded, images
-from .fields import GeneratedName, HttpURLField
+from .fields import IMAGE_EXTENSIONS, GeneratedName, HttpURLField
 from .sanitizer import EDITOR_EXTENSIONS, sanitize_html, strip_control_characters
 from .validators import http_url_q, validate_image_file, validate_image_size
 
 PREVIEW_SIGNER = signing.TimestampSigner(salt="articles.preview")
 WORDS_PER_MINUTE = 230
 RELATED_CANDIDATES = 200
-IMAGE_EXTENSIONS = ("jpg", "jpeg", "png", "webp", "gif")
 IMAGE_VALIDATORS = [
     FileExtensionValidator(IMAGE_EXTENSIONS),
     validate_image_size,

@@ -21,7 +21,7 @@ from django.utils.text import slugify
 from django.utils.translation import to_locale
 
 from . import conf, images
-from .links import absolute_on
+from .links import absolute_on, object_uri
 from .models import Byline
 
 NINJS_VERSION = "2.4"
@@ -92,11 +92,6 @@ def web_page(article, *, base_url):
 
 def without_empty(data):
     return {key: value for key, value in data.items() if value not in (None, "", [])}
-
-
-def object_uri(kind, pk, *, base_url):
-    """A stable identifier, whatever the address: an article's is its feeds' guid."""
-    return f"{base_url}/#{kind}-{pk}"
 
 
 def timestamp(moment):

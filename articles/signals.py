@@ -82,14 +82,20 @@ def reindex_tagged_article(instance, origin=None, **kwargs):
         search.reindex([instance.content_object_id])
 
 
-@receiver(pre_save, sender=Author)
-def note_author_rename(instance, update_fields=None, **kwargs):
-    """Note a change of name, so that saving a bio does not rewrite all the author's entries."""
+def note_rename(sender, instance, update_fields=None, **kwargs):
+    """Note a change of name or slug (which the articles' pages, search entries and ninjs
+    show), so that saving anything else, a bio or a description, rewrites none of them."""
     instance._renamed = (
         instance.pk is not None
-        and (update_fields is None or "name" in update_fields)
-        and not Author.objects.filter(pk=instance.pk, name=instance.name).exists()
+        and (update_fields is None or {"name", "slug"} & set(update_fields))
+        and not sender.objects.filter(
+            pk=instance.pk, name=instance.name, slug=instance.slug
+        ).exists()
     )
+
+
+for model in (Author, Section, Tag):
+    pre_save.connect(note_rename, sender=model, dispatch_uid=f"rename-noted-{model.__name__}")
 
 
 @receiver(post_save, sender=Author)
@@ -99,17 +105,9 @@ def reindex_renamed_author(instance, **kwargs):
 
 
 @receiver(post_save, sender=Tag)
-def reindex_renamed_tag(instance, created, **kwargs):
-    if not created:
+def reindex_renamed_tag(instance, **kwargs):
+    if instance._renamed:
         renamed(TaggedArticle.objects.filter(tag=instance).values_list("content_object", flat=True))
-
-
-@receiver(pre_save, sender=Section)
-def note_section_rename(instance, **kwargs):
-    instance._renamed = (
-        instance.pk is not None
-        and not Section.objects.filter(pk=instance.pk, name=instance.name).exists()
-    )
 
 
 @receiver(post_save, sender=Section)

@@ -92,6 +92,13 @@ def image_file(name="photo.jpg", size=(64, 48), format="JPEG"):
     return SimpleUploadedFile(name, buffer.getvalue(), content_type=f"image/{format.lower()}")
 
 
+def write_picture(path, size=(1200, 800), format="JPEG"):
+    """An image made with Pillow, written to ``path`` (its folders made)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.new("RGB", size, (30, 90, 150)).save(path, format)
+    return path
+
+
 def make_ready_article(**overrides):
     """An article with all that publishing asks for: headline, author, section, standfirst."""
     fields = {"section": make_section(), "authors": [make_author()]} | overrides

@@ -20,7 +20,6 @@ from django.core.management import call_command
 from django.db import connections
 from django.urls import include, path, re_path
 from django.views.static import serve
-from PIL import Image
 from playwright.sync_api import expect, sync_playwright
 
 from articles.models import Article
@@ -32,6 +31,7 @@ from .factories import (
     make_caption,
     make_full_article,
     make_section,
+    write_picture,
 )
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -117,6 +117,14 @@ def open_page(browser, width, problems):
     return problems.watch(context.new_page())
 
 
+def log_in(page, site, password, *, then=""):
+    """Log in to the admin as "editor", then go to ``then`` (the admin's index by default)."""
+    page.goto(site + "/admin/login/" + (f"?next={then}" if then else ""))
+    page.get_by_label("Username").fill("editor")
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+
+
 def assert_fits(page, width):
     """No horizontal scrolling: nothing on the page is wider than the window."""
     page.wait_for_load_state("load")
@@ -197,15 +205,11 @@ def test_editor_publishes_an_article_from_the_admin(browser, site, tmp_path):
     make_section(name="Harbour and Shipping", slug="harbour")
     make_author(name="Jane Doe", slug="jane-doe")
     make_author(name="John Roe", slug="john-roe")
-    photo = tmp_path / "ships.jpg"
-    Image.new("RGB", (1200, 800), (30, 90, 160)).save(photo, "JPEG")
+    photo = write_picture(tmp_path / "ships.jpg")
 
     problems = Problems()
     page = open_page(browser, 1280, problems)
-    page.goto(site + "/admin/login/")
-    page.get_by_label("Username").fill("editor")
-    page.get_by_label("Password").fill("correct horse battery")
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, site, "correct horse battery")
     expect(page.locator("#site-name")).to_be_visible()
 
     page.goto(site + "/admin/articles/article/add/")
@@ -299,10 +303,9 @@ def test_admin_article_form_has_no_accessibility_violations_of_its_own(browser, 
     get_user_model().objects.create_superuser("editor", password="correct horse battery")
     article = make_full_article()
     page = open_page(browser, 1280, Problems())
-    page.goto(site + f"/admin/login/?next=/admin/articles/article/{article.pk}/change/")
-    page.get_by_label("Username").fill("editor")
-    page.get_by_label("Password").fill("correct horse battery")
-    page.get_by_role("button", name="Log in").click()
+    log_in(
+        page, site, "correct horse battery", then=f"/admin/articles/article/{article.pk}/change/"
+    )
     expect(page.locator(".ProseMirror[contenteditable=true]")).to_be_visible()
     violations = Axe().run(page).response["violations"]
     page.context.close()
@@ -331,10 +334,7 @@ def test_screenshots_of_the_demo_site(browser, site):
         page.screenshot(path=SCREENSHOTS / f"{name}.png")
         page.context.close()
     page = open_page(browser, 1280, problems)
-    page.goto(site + f"/admin/login/?next=/admin/articles/article/{article.pk}/change/")
-    page.get_by_label("Username").fill("editor")
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, site, password, then=f"/admin/articles/article/{article.pk}/change/")
     expect(page.locator(".ProseMirror[contenteditable=true]")).to_contain_text(article.body[3:30])
     page.screenshot(path=SCREENSHOTS / "admin-change-form.png")
     page.context.close()

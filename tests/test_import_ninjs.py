@@ -11,7 +11,6 @@ from django.test import SimpleTestCase, TestCase
 from django.utils import timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from PIL import Image
 
 from articles.importers.ninjs_format import parse_ninjs
 from articles.importers.parser import (
@@ -23,6 +22,7 @@ from articles.importers.parser import (
 )
 from articles.models import Article, Author, ImportedFile, ImportRun
 
+from .factories import write_picture
 from .test_import_command import ImportCommandTestCase
 
 FIXTURES = Path(__file__).parent / "importers" / "ninjs"
@@ -330,8 +330,7 @@ class NinjsCommandTests(ImportCommandTestCase):
 
     def test_pictures_from_media_by_file_name(self):
         renditions = self.folder / "renditions"
-        renditions.mkdir()
-        Image.new("RGB", (1600, 900), (120, 120, 120)).save(renditions / "quay-wall.jpg")
+        write_picture(renditions / "quay-wall.jpg", size=(1600, 900))
         out, error = self.import_ninjs("--media", renditions, SINGLE)
         self.assertIsNone(error)
         self.assertNotIn("not found", out)

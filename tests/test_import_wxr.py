@@ -19,7 +19,6 @@ from django.db import DatabaseError
 from django.test import SimpleTestCase, TestCase
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from PIL import Image
 from taggit.models import Tag
 
 from articles.importers.files import MediaFolder
@@ -36,6 +35,7 @@ from articles.importers.parser import (
 from articles.importers.wxr import autop, parse_wxr, read_body, serialized_string
 from articles.models import Article, ArticleRedirect, Author, ImportedFile, ImportRun, Section
 
+from .factories import write_picture
 from .test_import_command import ImportCommandTestCase
 
 EXPORT = Path(__file__).parent / "importers" / "wxr" / "gazette.xml"
@@ -79,12 +79,6 @@ def edit_post(post_id, old, new, text=None):
 
 def items_by_ref(data=None):
     return {item.ref: item for item in parse_wxr(data or EXPORT.read_bytes())}
-
-
-def write_picture(path, size=(1200, 800), format="JPEG"):
-    path.parent.mkdir(parents=True, exist_ok=True)
-    Image.new("RGB", size, (30, 90, 150)).save(path, format)
-    return path
 
 
 class WxrParserTests(SimpleTestCase):

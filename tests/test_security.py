@@ -5,11 +5,8 @@ control characters and uploads. (Stored XSS: ``test_xss.py``; faults: ``test_fau
 import ast
 import base64
 import hashlib
-import io
 import re
-import struct
 import tracemalloc
-import zlib
 from datetime import timedelta
 from pathlib import Path
 
@@ -18,7 +15,6 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, SimpleTestCase, TestCase, override_settings
-from PIL import Image
 from taggit.models import Tag
 
 from articles.importers.loader import load_article
@@ -28,6 +24,7 @@ from articles.validators import validate_image_file
 
 from .factories import image_file, make_article, make_author, make_caption, make_related_link
 from .test_admin import AdminTestCase
+from .test_images import png_header
 from .test_workflow import article_form, user_in
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -340,32 +337,20 @@ class TemplateInjectionTests(TestCase):
         self.assertNotContains(response, "Sum 14")
 
 
-def png_claiming(width, height):
-    """A small PNG whose header states ``width`` × ``height`` pixels."""
-    buffer = io.BytesIO()
-    Image.new("1", (8, 8)).save(buffer, "PNG")
-    data = bytearray(buffer.getvalue())
-    data[16:24] = struct.pack(">II", width, height)  # IHDR's width and height
-    data[29:33] = struct.pack(">I", zlib.crc32(bytes(data[12:29])))  # and its checksum
-    return bytes(data)
-
-
 class UploadTests(TestCase):
     """Only real JPEG, PNG, WebP and GIF images are stored, under names of the site's own."""
 
     def test_other_images_and_disguised_files_are_refused_with_a_message(self):
         svg = b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"></svg>'
         html = b"<html><script>alert(1)</script></html>"
-        tiff, bmp = io.BytesIO(), io.BytesIO()
-        Image.new("RGB", (8, 8)).save(tiff, "TIFF")
-        Image.new("RGB", (8, 8)).save(bmp, "BMP")
+        tiff, bmp = image_file(format="TIFF").read(), image_file(format="BMP").read()
         truncated = image_file().read()[:200]
         for name, content in (
             ("logo.svg", svg),
             ("photo.jpg", svg),
             ("photo.png", html),
-            ("photo.jpg", tiff.getvalue()),
-            ("photo.gif", bmp.getvalue()),
+            ("photo.jpg", tiff),
+            ("photo.gif", bmp),
             ("photo.jpg", truncated),
         ):
             with self.subTest(name=name, start=content[:10]):
@@ -376,7 +361,7 @@ class UploadTests(TestCase):
 
     def test_a_decompression_bomb_is_refused_from_its_header_with_little_memory(self):
         """A PNG whose header claims 60,000 × 60,000 pixels: refused before any decoding."""
-        upload = SimpleUploadedFile("bomb.png", png_claiming(60_000, 60_000))
+        upload = SimpleUploadedFile("bomb.png", png_header(60_000, 60_000))
         tracemalloc.start()
         with self.assertRaisesMessage(ValidationError, "too many pixels"):
             validate_image_file(upload)

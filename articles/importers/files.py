@@ -147,13 +147,11 @@ class MediaFolder:
         several files have, which names no picture for sure."""
         if self._names is None:
             self._names = {}
-            for root, dirs, files in os.walk(self.root):
-                dirs.sort()
-                for name in sorted(files):
-                    if name in self._names:
-                        self._names[name] = None
-                    elif found := self._inside(Path(root, name)):
-                        self._names[name] = found
+            for path in _files(self.root, ""):
+                if path.name in self._names:
+                    self._names[path.name] = None
+                elif found := self._inside(path):
+                    self._names[path.name] = found
         return self._names
 
 

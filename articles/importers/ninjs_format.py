@@ -42,6 +42,7 @@ from .parser import (
     ParsedLink,
     in_range,
     old_path,
+    unique,
 )
 
 STATUSES = {"usable": PUBLISHED, "withheld": DRAFT, "canceled": UNPUBLISHED}
@@ -200,12 +201,7 @@ def _tags(item):
     keywords = item.get("keywords") or []
     if not isinstance(keywords, list) or not all(isinstance(k, str) for k in keywords):
         raise ArticleFormatError("keywords: expected a list of strings")
-    seen, tags = set(), []
-    for name in map(rules.normalize_space, [*names, *keywords]):
-        if name and name.casefold() not in seen:
-            seen.add(name.casefold())
-            tags.append(name)
-    return tags
+    return unique(name for name in map(rules.normalize_space, [*names, *keywords]) if name)
 
 
 def _web_paths(item):
@@ -305,14 +301,21 @@ def _rendition_urls(picture):
     return tuple(dict.fromkeys(url for url in urls if url))
 
 
+def _as_list(holder, field):
+    """``field`` of ``holder`` as a list: ninjs 1.x keeps associations and renditions in an
+    object by name, which becomes each one's ``name``."""
+    value = holder.get(field) or []
+    if isinstance(value, dict):
+        return [
+            {"name": name, **entry} if isinstance(entry, dict) else entry
+            for name, entry in value.items()
+        ]
+    return value
+
+
 def _associations(item):
     """The associations of an item, as a list (ninjs 1.x keeps them by name)."""
-    associations = item.get("associations") or []
-    if isinstance(associations, dict):  # ninjs 1.x: name -> object
-        associations = [
-            {"name": name, **value} if isinstance(value, dict) else value
-            for name, value in associations.items()
-        ]
+    associations = _as_list(item, "associations")
     if not isinstance(associations, list):
         raise ArticleFormatError(f"associations: expected a list, got {_kind(associations)}")
     for position, association in enumerate(associations, 1):
@@ -325,12 +328,7 @@ def _associations(item):
 
 def _renditions(holder, field):
     """The renditions of an item or picture, as a list (ninjs 1.x keeps them by name)."""
-    renditions = holder.get("renditions") or []
-    if isinstance(renditions, dict):
-        renditions = [
-            {"name": name, **value} if isinstance(value, dict) else value
-            for name, value in renditions.items()
-        ]
+    renditions = _as_list(holder, "renditions")
     if not isinstance(renditions, list) or not all(isinstance(r, dict) for r in renditions):
         raise ArticleFormatError(f"{field}: expected a list of objects")
     return renditions

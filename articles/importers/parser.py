@@ -158,6 +158,16 @@ class ParsedArticle:
         return data
 
 
+def unique(names):
+    """The names in order, without repeats in any case."""
+    seen, found = set(), []
+    for name in names:
+        if name.casefold() not in seen:
+            seen.add(name.casefold())
+            found.append(name)
+    return found
+
+
 def in_range(moment):
     """``moment`` (aware), if its year is one an article may have: within a day of year 1 or
     9999 no time zone can hold it. Raises ``ValueError`` otherwise."""

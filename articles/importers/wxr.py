@@ -50,6 +50,7 @@ from .parser import (
     ParsedItem,
     in_range,
     old_path,
+    unique,
 )
 
 # WordPress's post statuses, as ours; a status not listed (a plugin's) is imported as a draft.
@@ -301,7 +302,7 @@ def _article(record, export):
         dropped=tuple(dropped),
         dek=_plain(record.get("excerpt:encoded", "")),
         section=categories[0] if categories else "",
-        tags=tuple(_unique(tags)),
+        tags=tuple(unique(tags)),
         status=status,
         published_at=published_at,
         slug=unquote(record.get("wp:post_name", "").strip()),
@@ -337,7 +338,7 @@ def _authors(record, names):
     logins = [name for domain, _, name in record["categories"] if domain == "author" and name]
     if not logins:
         logins = [record.get("dc:creator", "").strip()]
-    return tuple(_unique(names.get(login, login) for login in logins if login))
+    return tuple(unique(names.get(login, login) for login in logins if login))
 
 
 def _captions(record, pictures, attachments):
@@ -349,7 +350,7 @@ def _captions(record, pictures, attachments):
     captions, seen = [], set()
     for picture in pictures:
         attachment = attachments.get(picture.attachment_id) or Attachment(url="")
-        urls = tuple(_unique(url for url in (attachment.url, picture.src) if url))
+        urls = tuple(unique(url for url in (attachment.url, picture.src) if url))
         if not urls or picture.attachment_id in seen or urls[0] in seen:
             continue
         seen.update({urls[0], picture.attachment_id} - {""})
@@ -515,13 +516,3 @@ def serialized_string(value, key):
     except ValueError:
         return ""
     return _plain(data[quote + 2 : quote + 2 + length].decode(errors="replace"))
-
-
-def _unique(names):
-    """The names in order, without repeats in any case."""
-    seen, unique = set(), []
-    for name in names:
-        if name.casefold() not in seen:
-            seen.add(name.casefold())
-            unique.append(name)
-    return unique

@@ -54,11 +54,20 @@ def sentence(rng, words=14):
     return text[0].upper() + text[1:] + "."
 
 
+def story_headline(rng, number):
+    return f"{sentence(rng, 7)[:-1].title()} {number}"
+
+
+def story_paragraphs(rng):
+    """Fourteen paragraphs of three sentences, as every generated story has."""
+    return [" ".join(sentence(rng) for _ in range(3)) for _ in range(14)]
+
+
 def article(rng, number):
-    headline = f"{sentence(rng, 7)[:-1].title()} {number}"
+    headline = story_headline(rng, number)
     byline = " and ".join(rng.sample(NAMES, rng.randint(1, 3)))
     caption = f"{sentence(rng, 12)} /Harbour Daily/Lee Park"
-    paragraphs = [" ".join(sentence(rng) for _ in range(3)) for _ in range(14)]
+    paragraphs = story_paragraphs(rng)
     teasers = [f"{sentence(rng, 6)[:-1].title()}?" for _ in range(3)]
     parts = [headline, byline, caption, "", caption, "", *(p + "\n" for p in paragraphs[:6])]
     parts += ["", *(t + "\n" for t in teasers), "", "Subheading Of The Story", ""]
@@ -93,13 +102,13 @@ def wxr_post(rng, number):
     """One post: a byline, a category and tags, an excerpt, a classic body of paragraphs
     between blank lines with a captioned picture, and its attachment."""
     post_id, picture_id = 2 * number + 10, 2 * number + 11
-    headline = f"{sentence(rng, 7)[:-1].title()} {number}"
+    headline = story_headline(rng, number)
     status = rng.choice(STATUSES)
     year = 2099 if status == "future" else 2024
     date = f"{year}-{1 + number % 12:02d}-{1 + number % 28:02d} {number % 24:02d}:00:00"
     login = f"author{number % len(NAMES)}"
     slug = f"story-{number}"
-    paragraphs = [" ".join(sentence(rng) for _ in range(3)) for _ in range(14)]
+    paragraphs = story_paragraphs(rng)
     body = "\n\n".join(paragraphs[:6])
     body += (
         f'\n\n[caption id="attachment_{picture_id}"]<img class="wp-image-{picture_id}" '
@@ -150,7 +159,7 @@ def write_export(path, count, seed=1):
 def ninjs_item(rng, number):
     """One ninjs 2.x news item: headline, standfirst, an HTML body with a subheading, a byline
     of one to three, a section and tags, a publication time."""
-    paragraphs = [" ".join(sentence(rng) for _ in range(3)) for _ in range(14)]
+    paragraphs = story_paragraphs(rng)
     body = "".join(f"<p>{p}</p>" for p in paragraphs[:6]) + "<h2>Subheading of the story</h2>"
     body += "".join(f"<p>{p}</p>" for p in paragraphs[6:])
     section = CATEGORIES[number % len(CATEGORIES)]
@@ -159,7 +168,7 @@ def ninjs_item(rng, number):
         "type": "text",
         "pubstatus": "usable",
         "firstcreated": f"2024-{1 + number % 12:02d}-{1 + number % 28:02d}T{number % 24:02d}:00Z",
-        "headlines": [{"role": "main", "value": f"{sentence(rng, 7)[:-1].title()} {number}"}],
+        "headlines": [{"role": "main", "value": story_headline(rng, number)}],
         "descriptions": [{"role": "summary", "value": sentence(rng, 16)}],
         "bodies": [{"role": "main", "contenttype": "text/html", "value": body}],
         "people": [
