@@ -2,11 +2,13 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.helpers import ActionForm
 from django.contrib.admin.widgets import AdminSplitDateTime
 from django.db import models
 from django.db.models import Count, Prefetch, Q
 from django.forms.models import BaseInlineFormSet
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join, strip_tags
@@ -14,7 +16,6 @@ from django.utils.text import capfirst
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
-from . import conf
 from .models import (
     Article,
     Author,
@@ -27,7 +28,9 @@ from .models import (
     Section,
     Transition,
 )
-from .publishing import may_publish, missing_for_publication
+from . import conf, revisions
+from .models import ArticleNotReady, WithdrawnArticle
+from .publishing import Facts, may_publish, missing
 
 # What a user without the publish permission may set and edit.
 WRITER_STATUSES = (Article.Status.DRAFT, Article.Status.IN_REVIEW)
@@ -65,6 +68,46 @@ class NamedDeleteFormSet(BaseInlineFormSet):
             form.fields["DELETE"].widget.attrs["aria-label"] = "Delete"
 
 
+class PublicationChecks(NamedDeleteFormSet):
+    """An inline's part of the pre-publish checks, asked on every save of an article that is
+    (or is becoming) published: a public article cannot lose its last author, or gain a
+    picture without alt text."""
+
+    def facts(self, rows):
+        """The ``Facts`` that ``rows`` (the cleaned data of the rows kept) hold."""
+        raise NotImplementedError
+
+    def clean(self):
+        super().clean()
+        if self.instance.status != Article.Status.PUBLISHED:
+            return
+        rows = [
+            form.cleaned_data
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        if needs := missing(self.facts(rows)):
+            raise forms.ValidationError(
+                "A published article needs %(needs)s.",
+                code="not_ready",
+                params={"needs": ", ".join(needs)},
+            )
+
+
+class BylineChecks(PublicationChecks):
+    def facts(self, rows):
+        return Facts(authors=sum(1 for row in rows if row.get("author")))
+
+
+class CaptionChecks(PublicationChecks):
+    def facts(self, rows):
+        return Facts(
+            pictures_without_alt_text=sum(
+                1 for row in rows if row.get("image") and not row.get("alt_text")
+            )
+        )
+
+
 class NamedInputs:
     """An admin (or inline) whose every input carries its field's name (``name_inputs``)."""
 
@@ -79,6 +122,7 @@ class NamedInputs:
 
 class BylineInline(NamedInputs, admin.TabularInline):
     model = Byline
+    formset = BylineChecks
     extra = 1
     autocomplete_fields = ("author",)
     fields = ("order", "author", "role")
@@ -87,6 +131,7 @@ class BylineInline(NamedInputs, admin.TabularInline):
 
 class CaptionInline(admin.StackedInline):
     model = Caption
+    formset = CaptionChecks
     extra = 0
     fields = (
         "order",
@@ -170,6 +215,22 @@ class OwnerListFilter(admin.SimpleListFilter):
         return queryset
 
 
+class StateListFilter(admin.SimpleListFilter):
+    """The editorial state (``Article.State``): published split into live, scheduled and
+    embargoed, as the list's column shows it."""
+
+    title = "state"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return Article.State.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in Article.State.values:
+            return queryset.in_state(self.value())
+        return queryset
+
+
 class CorrectionInline(NamedInputs, admin.StackedInline):
     """Corrections, clarifications and updates: each moves the article's "Updated" time."""
 
@@ -198,35 +259,6 @@ class TransitionInline(admin.TabularInline):
         return False
 
 
-REVISION_FIELDS = (
-    "headline",
-    "slug",
-    "dek",
-    "body",
-    "section",
-    "byline_override",
-    "status",
-    "publish_at",
-    "embargo_until",
-)
-
-
-def revision_diff(version, article):
-    """(label, value in the version, value now) for each article field that differs; the body
-    is compared as text."""
-    then = version.field_dict
-    rows = []
-    for name in REVISION_FIELDS:
-        field = Article._meta.get_field(name)
-        old, new = then.get(field.attname), getattr(article, field.attname)
-        if old == new:
-            continue
-        if name == "body":
-            old, new = strip_tags(old or ""), strip_tags(new or "")
-        rows.append((capfirst(field.verbose_name), old, new))
-    return rows
-
-
 class ArticleActionForm(ActionForm):
     """The list's action bar, with what some actions need: a time, a section, a tag."""
 
@@ -249,41 +281,78 @@ class ArticleActionForm(ActionForm):
 
 
 class ArticleForm(forms.ModelForm):
-    """The article form, which refuses to overwrite a save made since it was opened."""
+    """The article form, which refuses to overwrite a save made since it was opened.
+
+    A refused save keeps what the editor typed, says part by part what the other change did,
+    and is opened anew at the version now saved: saving again, after merging, goes through.
+    """
 
     opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    opened_digests = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        widgets = {"headline": forms.TextInput(attrs={"class": "vTextField headline-input"})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["opened_version"].initial = self.instance.edit_version
+        if self.instance.pk is not None:
+            self.fields["opened_digests"].initial = revisions.digests(
+                revisions.parts_of(self.instance)
+            )
+        if self.instance.status == Article.Status.WITHDRAWN and "status" in self.fields:
+            self.fields["status"].disabled = True
+            self.fields["status"].help_text = (
+                "Withdrawn for legal reasons: only “Reinstate” in the article list brings it "
+                "back."
+            )
 
     def clean(self):
         cleaned = super().clean()
         opened = cleaned.get("opened_version")
-        if self.instance.pk is None or opened is None:
-            return cleaned
-        current = Article.objects.filter(pk=self.instance.pk).first()
-        if current is not None and current.edit_version != opened:
-            changed = [
-                str(self.fields[name].label or name)
-                for name in self.fields
-                if name != "opened_version"
-                and name in cleaned
-                and hasattr(current, name)
-                and getattr(current, name) != cleaned[name]
-                and not isinstance(cleaned[name], list)
-            ]
-            raise forms.ValidationError(
-                "Someone saved this article after you opened it (at %(when)s). Your changes "
-                "were not saved. Fields where the saved article now differs from yours: "
-                "%(fields)s. Reload the page, then apply your changes again.",
-                code="edit_conflict",
-                params={
-                    "when": timezone.localtime(current.updated_at).strftime("%H:%M:%S"),
-                    "fields": ", ".join(changed) or "none besides the byline, captions or links",
-                },
-            )
+        if self.instance.pk is not None and opened is not None:
+            current = Article.objects.select_for_update().filter(pk=self.instance.pk).first()
+            if current is not None and current.edit_version != opened:
+                self.refuse_stale(current)
+            self.instance.edit_version = opened  # the version the save claims to follow
+        if cleaned.get("status", self.instance.status) == Article.Status.PUBLISHED:
+            self.check_publication(cleaned)
         return cleaned
+
+    def refuse_stale(self, current):
+        """Refuse the save, list what the other change did, and open the form at ``current``."""
+        parts = revisions.parts_of(current)
+        changes = revisions.changed_since(self.cleaned_data.get("opened_digests"), parts)
+        self.data = self.data.copy()
+        self.data[self.add_prefix("opened_version")] = current.edit_version
+        self.data[self.add_prefix("opened_digests")] = revisions.digests(parts)
+        self.other_changes = changes
+        raise forms.ValidationError(
+            "Someone saved this article after you opened it (at %(when)s), so your changes "
+            "were not saved yet. They are kept below. What the other change did: %(changes)s. "
+            "Merge what you need and save again.",
+            code="edit_conflict",
+            params={
+                "when": timezone.localtime(current.updated_at).strftime("%H:%M:%S"),
+                "changes": "; ".join(f"{label} is now “{text or '—'}”" for label, text in changes)
+                or "no visible change (only its version moved)",
+            },
+        )
+
+    def check_publication(self, cleaned):
+        """The pre-publish checks of the article's own fields; the byline and pictures are
+        checked by their inlines (``PublicationChecks``)."""
+        facts = Facts(
+            headline=cleaned.get("headline", ""),
+            dek=cleaned.get("dek", ""),
+            has_section=cleaned.get("section") is not None,
+        )
+        if needs := missing(facts):
+            raise forms.ValidationError(
+                "A published article needs %(needs)s.",
+                code="not_ready",
+                params={"needs": ", ".join(needs)},
+            )
 
 
 @admin.register(Article)
@@ -292,10 +361,10 @@ class ArticleAdmin(NamedInputs, VersionAdmin):
     links and tags ("History"), from which an earlier version can be restored."""
 
     form = ArticleForm
-    list_display = ("headline", "status", "section", "byline", "publish_at", "lead_thumbnail")
+    list_display = ("headline", "state", "section", "byline", "publish_at", "lead_thumbnail")
     list_filter = (
         OwnerListFilter,
-        "status",
+        StateListFilter,
         "section",
         ("authors", admin.RelatedOnlyFieldListFilter),
         TagListFilter,
@@ -312,6 +381,7 @@ class ArticleAdmin(NamedInputs, VersionAdmin):
         "schedule",
         "unpublish",
         "withdraw",
+        "reinstate",
         "assign_section",
         "add_tag",
         "revoke_share_links",
@@ -326,7 +396,20 @@ class ArticleAdmin(NamedInputs, VersionAdmin):
         "import_run_link",
     )
     fieldsets = (
-        (None, {"fields": ("headline", "slug", "dek", "body", "length", "opened_version")}),
+        (
+            None,
+            {
+                "fields": (
+                    "headline",
+                    "slug",
+                    "dek",
+                    "body",
+                    "length",
+                    "opened_version",
+                    "opened_digests",
+                )
+            },
+        ),
         ("Filing", {"fields": ("section", "tags", "byline_override")}),
         ("Publication", {"fields": ("status", "publish_at", "embargo_until", "share_link")}),
         (
@@ -355,6 +438,23 @@ class ArticleAdmin(NamedInputs, VersionAdmin):
 
     def view_on_site(self, article):
         return article.get_absolute_url() if article.is_published() else None
+
+    @admin.display(description="State", ordering="status")
+    def state(self, article):
+        """The state, with the time a scheduled or embargoed article goes live."""
+        state = Article.State(article.state())
+        live = article.goes_live_at()
+        if live is None:
+            return state.label
+        when = timezone.localtime(live)
+        word = "until" if state == Article.State.EMBARGOED else "for"
+        return format_html(
+            '{} {} <time datetime="{}">{}</time>',
+            state.label,
+            word,
+            when.isoformat(),
+            f"{when:%Y-%m-%d %H:%M}",
+        )
 
     @admin.display(description="Byline")
     def byline(self, article):
@@ -394,25 +494,15 @@ class ArticleAdmin(NamedInputs, VersionAdmin):
 
     @admin.action(description="Publish selected articles now", permissions=("publish",))
     def publish_now(self, request, queryset):
-        ready = self._ready_to_publish(request, queryset)
-        self._move(request, ready, Article.publish, "Published %d article(s).")
-
-    def _ready_to_publish(self, request, articles):
-        """The articles that pass the pre-publish checks; each other one gets a message."""
-        ready = []
-        for article in articles:
-            if missing := missing_for_publication(article):
-                self._refuse_publication(request, article, missing)
-            else:
-                ready.append(article)
-        return ready
-
-    def _refuse_publication(self, request, article, missing):
-        self.message_user(
-            request,
-            f"“{article}” was not published: it needs {', '.join(missing)}.",
-            messages.ERROR,
-        )
+        published = self._move(request, queryset, Article.publish_now, "Published %d article(s).")
+        for article in published:
+            if live := article.goes_live_at():
+                self.message_user(
+                    request,
+                    f"“{article}” is published, but its embargo holds it until "
+                    f"{timezone.localtime(live):%Y-%m-%d %H:%M}.",
+                    messages.WARNING,
+                )
 
     @admin.action(description="Unpublish selected articles", permissions=("publish",))
     def unpublish(self, request, queryset):
@@ -426,13 +516,11 @@ class ArticleAdmin(NamedInputs, VersionAdmin):
         if when is None:
             self.message_user(request, "Give the publication time to schedule.", messages.ERROR)
             return
-        ready = self._ready_to_publish(request, queryset)
-        for article in ready:
-            article.publish(at=when, by=request.user)
-        self.message_user(
+        self._move(
             request,
-            f"Scheduled {len(ready)} article(s) for {when:%Y-%m-%d %H:%M}.",
-            messages.SUCCESS,
+            queryset,
+            lambda article, by: article.publish(at=when, by=by),
+            f"Scheduled %d article(s) for {timezone.localtime(when):%Y-%m-%d %H:%M}.",
         )
 
     @admin.action(
@@ -446,7 +534,7 @@ class ArticleAdmin(NamedInputs, VersionAdmin):
         articles = [a for a in queryset if self.has_change_permission(request, a)]
         for article in articles:
             article.section = section
-            article.save(update_fields=["section", "updated_at"])
+            article.save(update_fields=["section", "updated_at"], by=request.user)
         self.message_user(request, f"Filed {len(articles)} article(s).", messages.SUCCESS)
 
     @admin.action(description="Add the tag given to selected articles", permissions=("change",))
@@ -458,11 +546,44 @@ class ArticleAdmin(NamedInputs, VersionAdmin):
         articles = [a for a in queryset if self.has_change_permission(request, a)]
         for article in articles:
             article.tags.add(tag)
+            article.save(update_fields=["updated_at"], by=request.user)  # a new version
         self.message_user(request, f"Tagged {len(articles)} article(s).", messages.SUCCESS)
 
     @admin.action(description="Withdraw selected articles (legal)", permissions=("publish",))
     def withdraw(self, request, queryset):
         self._move(request, queryset, Article.withdraw, "Withdrew %d article(s).")
+
+    @admin.action(description="Reinstate selected withdrawn articles…", permissions=("publish",))
+    def reinstate(self, request, queryset):
+        """Bring withdrawn articles back, after a page that names their legal state."""
+        withdrawn = list(queryset.in_state(Article.State.WITHDRAWN))
+        if len(withdrawn) < len(queryset):
+            self.message_user(
+                request,
+                "Only withdrawn articles can be reinstated; the others were left as they are.",
+                messages.WARNING,
+            )
+        if not withdrawn:
+            return None
+        if request.POST.get("confirm") == "yes":
+            self._move(request, withdrawn, Article.reinstate, "Reinstated %d article(s).")
+            return None
+        withdrawals = {
+            t.article_id: t
+            for t in Transition.objects.filter(
+                article__in=withdrawn, to_status=Article.Status.WITHDRAWN
+            )
+            .select_related("user")
+            .order_by("at")
+        }
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Reinstate withdrawn articles?",
+            "opts": self.model._meta,
+            "articles": [(article, withdrawals.get(article.pk)) for article in withdrawn],
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/articles/article/reinstate_confirmation.html", context)
 
     @admin.action(description="Revoke share links of selected articles", permissions=("change",))
     def revoke_share_links(self, request, queryset):
@@ -477,19 +598,53 @@ class ArticleAdmin(NamedInputs, VersionAdmin):
         self._move(request, movable, Article.submit_for_review, "Submitted %d article(s).")
 
     def _move(self, request, articles, move, message):
-        """Apply a workflow move to each article, recording the user, and report the count."""
-        articles = list(articles)
+        """Apply a workflow move to each article, recording the user; report the count, and
+        each article the move refused and why. Returns the articles moved."""
+        moved = []
         for article in articles:
-            move(article, by=request.user)
-        self.message_user(request, message % len(articles), messages.SUCCESS)
+            try:
+                move(article, by=request.user)
+            except ArticleNotReady as refusal:
+                self.message_user(
+                    request,
+                    f"“{article}” was not published: it needs {', '.join(refusal.missing)}.",
+                    messages.ERROR,
+                )
+            except WithdrawnArticle:
+                self.message_user(
+                    request,
+                    f"“{article}” is withdrawn (legal) and was left as it is: "
+                    "“Reinstate” brings it back, after a confirmation.",
+                    messages.ERROR,
+                )
+            else:
+                moved.append(article)
+        self.message_user(request, message % len(moved), messages.SUCCESS)
+        return moved
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
-        """The revert page, with the article's fields that differ between that version and now."""
+        """The restore page, with each part of the article (its byline, captions, links and
+        tags too) that differs between that version and now. A restore is a new version: it
+        follows the version saved now, and keeps the article's status."""
         version = Version.objects.filter(pk=version_id, object_id=object_id).first()
         article = Article.objects.filter(pk=object_id).first()
-        diff = revision_diff(version, article) if version and article else []
+        diff = []
+        if version is not None and article is not None:
+            request.article_restored_from = (article.edit_version, article.status)
+            now = revisions.parts_of(article)
+            diff = [row for row in revisions.diff(revisions.parts_in(version), now)]
+            diff = [row for row in diff if row[0] != "Status"]
         context = {"revision_diff": diff} | (extra_context or {})
         return super().revision_view(request, object_id, version_id, context)
+
+    def get_object(self, request, object_id, from_field=None):
+        """During a restore, the article reverted to the old version keeps the version and
+        status saved now (reversion wrote them back with the rest): the form then claims the
+        next version, and a withdrawn or unpublished article stays so."""
+        if restored_from := getattr(request, "article_restored_from", None):
+            version, status = restored_from
+            Article.objects.filter(pk=object_id).update(edit_version=version, status=status)
+        return super().get_object(request, object_id, from_field)
 
     def has_publish_permission(self, request):
         return may_publish(request.user)
@@ -524,19 +679,7 @@ class ArticleAdmin(NamedInputs, VersionAdmin):
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
-        super().save_model(request, obj, form, change)
-
-    def save_related(self, request, form, formsets, change):
-        """With the byline and captions saved, check a publication and record the move."""
-        super().save_related(request, form, formsets, change)
-        article = form.instance
-        previous = form.initial.get("status") if change else None
-        publishing = article.status == Article.Status.PUBLISHED != previous
-        if publishing and (missing := missing_for_publication(article)):
-            self._refuse_publication(request, article, missing)
-            article.status = previous or Article.Status.DRAFT
-            article.save(update_fields=["status", "updated_at"])
-        Transition.record(article, previous, by=request.user)
+        obj.save(by=request.user)
 
 
 @admin.register(Author)
@@ -610,7 +753,16 @@ class ImportedFileInline(admin.TabularInline):
 class ImportRunAdmin(admin.ModelAdmin):
     """Read-only history of import_articles runs: where each imported story came from."""
 
-    list_display = ("__str__", "user", "created", "updated", "unchanged", "failed", "finished_at")
+    list_display = (
+        "__str__",
+        "user",
+        "created",
+        "updated",
+        "unchanged",
+        "failed",
+        "conflicts",
+        "finished_at",
+    )
     readonly_fields = (
         "started_at",
         "finished_at",
@@ -620,6 +772,7 @@ class ImportRunAdmin(admin.ModelAdmin):
         "updated",
         "unchanged",
         "failed",
+        "conflicts",
     )
     inlines = (ImportedFileInline,)
     date_hierarchy = "started_at"

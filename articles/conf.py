@@ -54,6 +54,9 @@ DEFAULTS = {
     # Largest WordPress export or ninjs file import_articles will read, in bytes: it is read
     # and parsed whole (its items are then written in batches).
     "ARTICLES_IMPORT_MAX_EXPORT_BYTES": 256 * 1024 * 1024,
+    # Where the pictures of withdrawn articles are kept (articles/takedown.py): a folder no web
+    # server serves, outside MEDIA_ROOT. None: "private-media" beside MEDIA_ROOT.
+    "ARTICLES_PRIVATE_MEDIA_ROOT": None,
 }
 
 

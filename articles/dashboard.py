@@ -1,25 +1,21 @@
 """The editors' dashboard on the admin index: what needs attention now."""
 
-from django.utils import timezone
-
 from .models import Article
 
 DASHBOARD_ROWS = 8
 
 
 def dashboard(user):
-    """The dashboard's lists for ``user``: in review, scheduled next, just published, my drafts."""
-    now = timezone.now()
+    """The dashboard's lists for ``user``: in review, going live next (scheduled or under an
+    embargo), just published, my drafts."""
     articles = Article.objects.select_related("section").only(
-        "headline", "status", "publish_at", "updated_at", "section__name"
+        "headline", "status", "publish_at", "embargo_until", "updated_at", "section__name"
     )
     return {
-        "in_review": articles.filter(status=Article.Status.IN_REVIEW).order_by("-updated_at"),
-        "scheduled": articles.filter(status=Article.Status.PUBLISHED, publish_at__gt=now).order_by(
-            "publish_at"
-        ),
+        "in_review": articles.in_state(Article.State.IN_REVIEW).order_by("-updated_at"),
+        "scheduled": articles.upcoming(),
         "published": articles.published().order_by("-publish_at"),
-        "my_drafts": articles.filter(status=Article.Status.DRAFT, created_by=user).order_by(
-            "-updated_at"
-        ),
+        "my_drafts": articles.in_state(Article.State.DRAFT)
+        .filter(created_by=user)
+        .order_by("-updated_at"),
     }

@@ -16,6 +16,7 @@ from django.core.validators import FileExtensionValidator, MaxValueValidator, Mi
 from django.db import models, transaction
 from django.db.models import (
     Count,
+    Exists,
     F,
     Max,
     OuterRef,
@@ -24,7 +25,7 @@ from django.db.models import (
     Subquery,
     prefetch_related_objects,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Greatest
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.urls import reverse
@@ -36,6 +37,7 @@ from taggit.models import Tag, TaggedItemBase
 
 from . import embedded, images
 from .fields import IMAGE_EXTENSIONS, GeneratedName, HttpURLField
+from .publishing import missing_for_publication
 from .sanitizer import EDITOR_EXTENSIONS, sanitize_html, strip_control_characters
 from .validators import http_url_q, validate_image_file, validate_image_size
 
@@ -79,6 +81,14 @@ class Section(models.Model):
         return reverse("articles:section_detail", kwargs={"slug": self.slug})
 
 
+class AuthorQuerySet(models.QuerySet):
+    def public(self):
+        """Authors a public article names: only they have a page, feeds, an API view and a
+        sitemap entry (an author named only by drafts, an import's wire reporter, is not shown)."""
+        public = Byline.objects.filter(published_q("article__"), author=OuterRef("pk"))
+        return self.filter(Exists(public))
+
+
 class Author(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
@@ -98,6 +108,8 @@ class Author(models.Model):
     website = HttpURLField(blank=True)
     x_handle = models.CharField("X handle", max_length=50, blank=True)
     bluesky_handle = models.CharField(max_length=100, blank=True)
+
+    objects = AuthorQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -129,6 +141,18 @@ class ArticleQuerySet(models.QuerySet):
     def published(self):
         """Articles the public may see: status published and a publication time now or past."""
         return self.filter(published_q())
+
+    def in_state(self, state):
+        """Articles in the editorial ``state`` (an ``Article.State``), the list's filter."""
+        return self.filter(state_q(state))
+
+    def upcoming(self):
+        """Published articles not public yet, scheduled or embargoed, by the time they go live."""
+        return (
+            self.filter(state_q(Article.State.SCHEDULED) | state_q(Article.State.EMBARGOED))
+            .annotate(goes_live=Greatest("publish_at", Coalesce("embargo_until", "publish_at")))
+            .order_by("goes_live", "pk")
+        )
 
     def for_listing(self):
         """What a list of articles shows: section, byline, lead caption and tags, in 4 queries."""
@@ -221,6 +245,29 @@ def published_q(prefix=""):
     )
 
 
+def state_q(state):
+    """The rule of each editorial state as a ``Q``; ``Article.state()`` is the same for one
+    article in memory. Embargoed wins over scheduled: an embargo still running holds the
+    article whatever its publication time."""
+    now = timezone.now()
+    published = Q(status=Article.Status.PUBLISHED)
+    embargoed = published & Q(embargo_until__gt=now)
+    if state == Article.State.LIVE:
+        return published_q()
+    if state == Article.State.EMBARGOED:
+        return embargoed
+    if state == Article.State.SCHEDULED:
+        return published & Q(publish_at__gt=now) & ~Q(embargo_until__gt=now)
+    return Q(status=state)
+
+
+def public_tags():
+    """Tags a public article carries: only they have a page, feeds, an API view and a sitemap
+    entry, as ``AuthorQuerySet.public()`` for authors (taggit's ``Tag`` has no manager of ours)."""
+    public = TaggedArticle.objects.filter(published_q("content_object__"), tag=OuterRef("pk"))
+    return Tag.objects.filter(Exists(public))
+
+
 def article_path(date, slug):
     """The public address of the article of ``slug`` published on ``date``."""
     return reverse(
@@ -243,6 +290,18 @@ class Article(models.Model):
         DRAFT = "draft", "Draft"
         IN_REVIEW = "review", "In review"
         PUBLISHED = "published", "Published"
+        UNPUBLISHED = "unpublished", "Unpublished"
+        WITHDRAWN = "withdrawn", "Withdrawn (legal)"
+
+    class State(models.TextChoices):
+        """What an article is for readers and the desk: a status, with published split by
+        whether readers see it yet."""
+
+        DRAFT = "draft", "Draft"
+        IN_REVIEW = "review", "In review"
+        SCHEDULED = "scheduled", "Scheduled"
+        EMBARGOED = "embargoed", "Embargoed"
+        LIVE = "live", "Live"
         UNPUBLISHED = "unpublished", "Unpublished"
         WITHDRAWN = "withdrawn", "Withdrawn (legal)"
 
@@ -307,6 +366,13 @@ class Article(models.Model):
         help_text="For imported articles: the file it came from.",
     )
     source_checksum = models.CharField(max_length=64, blank=True, editable=False)
+    imported_version = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The edit version the last import left the article at: a save since is a "
+        "change made here, which re-importing a changed source does not overwrite.",
+    )
     preview_token = models.CharField(
         max_length=32,
         default=new_preview_token,
@@ -384,13 +450,24 @@ class Article(models.Model):
     def __str__(self):
         return self.headline
 
-    def save(self, *args, **kwargs):
+    def save(self, *args, by=None, **kwargs):
+        """The one write of an article, whoever makes it (the form, an action, a restore, an
+        import): it claims the next version, refusing with ``EditConflict`` if the version this
+        instance was read at is no longer the saved one (someone saved since), and records a
+        change of status by ``by`` in the status history."""
         self.normalize()
+        if self.pk is not None:
+            self.claim_next_version()
         self.edit_version += 1
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "publish_date", "edit_version"}
         super().save(*args, **kwargs)
         self._keep_old_address()
+        previous, self._loaded_status = getattr(self, "_loaded_status", None), self.status
+        Transition.record(self, previous, by=by)
+        if (previous == self.Status.WITHDRAWN) != (self.status == self.Status.WITHDRAWN):
+            took_down = self.status == self.Status.WITHDRAWN
+            transaction.on_commit(partial(pictures_follow_status, self.pk, hidden=took_down))
 
     def get_absolute_url(self):
         if self.publish_date is None:
@@ -404,7 +481,18 @@ class Article(models.Model):
             article.__dict__.get("publish_date"),
             article.__dict__.get("slug"),
         )
+        article._loaded_status = article.__dict__.get("status")
         return article
+
+    def claim_next_version(self):
+        """Move the saved version from this instance's to the next, or raise ``EditConflict``:
+        one compare-and-set, so two writers who read the same version cannot both save."""
+        saved = Article.objects.filter(pk=self.pk)
+        if saved.filter(edit_version=self.edit_version).update(edit_version=F("edit_version") + 1):
+            return
+        current = saved.values_list("edit_version", flat=True).first()
+        if current is not None:
+            raise EditConflict(self, current)
 
     def _keep_old_address(self):
         """After a change of slug or date, the old address redirects here (see the view)."""
@@ -443,12 +531,23 @@ class Article(models.Model):
 
     is_published.boolean = True
 
+    def state(self):
+        """The article's ``Article.State``, by the rule of ``state_q()``."""
+        if self.status != self.Status.PUBLISHED:
+            return self.State(self.status)
+        now = timezone.now()
+        if self.embargo_until is not None and self.embargo_until > now:
+            return self.State.EMBARGOED
+        if self.publish_at is not None and self.publish_at > now:
+            return self.State.SCHEDULED
+        return self.State.LIVE
+
+    def changed_since_import(self):
+        """Saved here (the admin, an action, a restore) since an import last wrote it."""
+        return self.edit_version != self.imported_version
+
     def is_scheduled(self):
-        return (
-            self.status == self.Status.PUBLISHED
-            and self.publish_at is not None
-            and self.publish_at > timezone.now()
-        )
+        return self.state() == self.State.SCHEDULED
 
     def load_details(self):
         """Fetch what the article page shows beyond the row (``detail_lookups()``), if not yet
@@ -514,26 +613,51 @@ class Article(models.Model):
         self.refresh_from_db(fields=["edit_version"])
 
     def publish(self, *, at=None, by=None):
-        """Make the article public at ``at`` (default: now, or the time already set)."""
+        """Make the article public at ``at`` (default: the time already set, or now)."""
         self.publish_at = at or self.publish_at or timezone.now()
         self.move_to(self.Status.PUBLISHED, by=by)
+
+    def publish_now(self, *, by=None):
+        """Make the article public now: a publication time still to come becomes now. An
+        embargo still holds (``goes_live_at()`` says until when)."""
+        now = timezone.now()
+        self.publish(at=min(self.publish_at or now, now), by=by)
 
     def unpublish(self, *, by=None):
         self.move_to(self.Status.UNPUBLISHED, by=by)
 
     def withdraw(self, *, by=None):
-        """Take the article down for legal reasons: its address answers 410 Gone."""
+        """Take the article down for legal reasons: its address answers 410 Gone, and its
+        pictures leave public media. Only ``reinstate()`` brings it back."""
         self.move_to(self.Status.WITHDRAWN, by=by)
+
+    def reinstate(self, *, by=None):
+        """Bring a withdrawn article back to the public, at its address and time, with its
+        pictures; the pre-publish checks apply."""
+        if self.status != self.Status.WITHDRAWN:
+            raise ValueError(f"“{self}” is not withdrawn.")
+        self.publish_at = self.publish_at or timezone.now()
+        self.change_status(self.Status.PUBLISHED, by=by)
 
     def submit_for_review(self, *, by=None):
         self.move_to(self.Status.IN_REVIEW, by=by)
 
     def move_to(self, status, *, by=None):
-        """Save the article in ``status``, recording who moved it from which status."""
-        previous = self.status
+        """Save the article in ``status`` (history records who moved it): a withdrawn
+        article moves only by ``reinstate()``."""
+        if self.status == self.Status.WITHDRAWN and status != self.Status.WITHDRAWN:
+            raise WithdrawnArticle(
+                f"“{self}” is withdrawn (legal): only reinstating it brings it back."
+            )
+        self.change_status(status, by=by)
+
+    def change_status(self, status, *, by=None):
+        """Save the article in ``status``; making it public needs the pre-publish checks
+        (``ArticleNotReady`` names what it lacks)."""
+        if status == self.Status.PUBLISHED and (missing := missing_for_publication(self)):
+            raise ArticleNotReady(self, missing)
         self.status = status
-        self.save(update_fields=["status", "publish_at", "updated_at"])
-        Transition.record(self, previous, by=by)
+        self.save(update_fields=["status", "publish_at", "updated_at"], by=by)
 
     def share_link(self):
         """A preview address for people without an account; it expires (setting
@@ -564,6 +688,38 @@ class Article(models.Model):
         """The first caption, which is the lead image of the article (or None)."""
         captions = list(self.captions.all())
         return captions[0] if captions else None
+
+
+class EditConflict(Exception):
+    """An article was saved from a version that is no longer the saved one: saving it would
+    silently undo the change made since."""
+
+    def __init__(self, article, current_version):
+        self.article, self.current_version = article, current_version
+        super().__init__(
+            f"Article {article.pk} was read at version {article.edit_version} and is now at "
+            f"version {current_version}: it was changed since."
+        )
+
+
+class ArticleNotReady(Exception):
+    """An article lacks what the pre-publish checks ask for (``missing``, phrases)."""
+
+    def __init__(self, article, missing):
+        self.article, self.missing = article, missing
+        super().__init__(f"“{article}” needs {', '.join(missing)}.")
+
+
+class WithdrawnArticle(Exception):
+    """A move out of the withdrawn (legal) status other than ``Article.reinstate()``."""
+
+
+def pictures_follow_status(article_id, *, hidden):
+    """Move an article's pictures out of public media on a withdrawal, back on reinstatement."""
+    from . import takedown  # takedown moves the files of captions: it imports this module
+
+    if article := Article.objects.filter(pk=article_id).first():
+        (takedown.hide_pictures if hidden else takedown.show_pictures)(article)
 
 
 class ArticleRedirect(models.Model):
@@ -860,6 +1016,10 @@ class ImportRun(models.Model):
     updated = models.PositiveIntegerField(default=0)
     unchanged = models.PositiveIntegerField(default=0)
     failed = models.PositiveIntegerField(default=0)
+    conflicts = models.PositiveIntegerField(
+        default=0,
+        help_text="Files not imported: their article was changed here since its last import.",
+    )
 
     class Meta:
         ordering = ["-started_at"]
@@ -877,6 +1037,8 @@ class ImportedFile(models.Model):
         UPDATED = "updated", "Updated"
         UNCHANGED = "unchanged", "Unchanged"
         FAILED = "failed", "Failed"
+        # Not imported: the article was changed here since its last import (see --overwrite).
+        CONFLICT = "conflict", "Conflict"
 
     run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="files")
     path = models.CharField(max_length=1000)

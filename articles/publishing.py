@@ -1,9 +1,13 @@
-"""Pre-publish checks: what an article must have before an editor can make it public.
+"""Pre-publish checks: what an article must have to be public.
 
-Which checks apply is the setting ``ARTICLES_PUBLISH_CHECKS`` (names from ``CHECKS``). They run
-on the saved article with its byline and captions, so the admin calls them after the inlines
-are saved; the importer, which fills articles from text files, does not call them.
+Which checks apply is the setting ``ARTICLES_PUBLISH_CHECKS`` (names from ``CHECKS``). They hold
+for every save of a public article, not only the moment of publishing: ``Article.change_status()``
+asks them of the saved article (actions, imports, reinstatement), and the admin's form asks them
+of what the editor is about to save (``Facts.from_forms``), so that a public article cannot gain a
+picture without alt text.
 """
+
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 
@@ -24,28 +28,57 @@ def ensure_may_publish(user):
         raise PermissionDenied(f"{user} does not have the permission to publish articles.")
 
 
-def _headline(article):
-    return 0 < len(article.headline) <= HEADLINE_MAX_LENGTH
+@dataclass(frozen=True)
+class Facts:
+    """What the checks look at: the article's own fields, and its byline and pictures. A fact
+    left None is not checked: a form checks the facts it holds, each inline its own."""
+
+    headline: str | None = None
+    dek: str | None = None
+    has_section: bool | None = None
+    authors: int | None = None
+    pictures_without_alt_text: int | None = None
+
+    @classmethod
+    def of(cls, article):
+        """The facts of a saved article (two queries)."""
+        return cls(
+            headline=article.headline,
+            dek=article.dek,
+            has_section=article.section_id is not None,
+            authors=article.bylines.count(),
+            pictures_without_alt_text=article.captions.exclude(image="")
+            .filter(alt_text="")
+            .count(),
+        )
 
 
-def _alt_text(article):
-    return not article.captions.exclude(image="").filter(alt_text="").exists()
-
-
+# Each check: the fact it reads, whether that fact passes, and what is needed otherwise.
 CHECKS = {
-    "headline": (_headline, f"a headline of at most {HEADLINE_MAX_LENGTH} characters"),
-    "author": (lambda article: article.bylines.exists(), "at least one author in the byline"),
-    "section": (lambda article: article.section_id is not None, "a section"),
-    "alt_text": (_alt_text, "alt text on every captioned image"),
-    "dek": (lambda article: bool(article.dek), "a standfirst"),
+    "headline": (
+        "headline",
+        lambda headline: 0 < len(headline) <= HEADLINE_MAX_LENGTH,
+        f"a headline of at most {HEADLINE_MAX_LENGTH} characters",
+    ),
+    "author": ("authors", lambda authors: authors > 0, "at least one author in the byline"),
+    "section": ("has_section", bool, "a section"),
+    "alt_text": ("pictures_without_alt_text", lambda n: n == 0, "alt text on every captioned image"),
+    "dek": ("dek", bool, "a standfirst"),
 }
 
 
-def missing_for_publication(article):
-    """What ``article`` lacks to be published, as phrases ("a section"); empty if ready."""
-    missing = []
+def missing(facts):
+    """What an article of ``facts`` lacks to be public, as phrases ("a section"); empty if
+    ready. Facts that are None are not checked."""
+    needed = []
     for name in conf.get("ARTICLES_PUBLISH_CHECKS"):
-        check, needed = CHECKS[name]
-        if not check(article):
-            missing.append(needed)
-    return missing
+        fact, passes, phrase = CHECKS[name]
+        value = getattr(facts, fact)
+        if value is not None and not passes(value):
+            needed.append(phrase)
+    return needed
+
+
+def missing_for_publication(article):
+    """What the saved ``article`` lacks to be public."""
+    return missing(Facts.of(article))

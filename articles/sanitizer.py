@@ -24,6 +24,8 @@ EDITOR_EXTENSIONS = {
     "HorizontalRule": True,
     "HardBreak": True,
     "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
+    # Spelling is checked by the browser, as in every other text box (the editor turns it off).
+    "NoSpellCheck": False,
 }
 
 # C0 control characters other than tab, newline and carriage return: invalid in XML feeds.

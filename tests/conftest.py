@@ -10,12 +10,14 @@ TEST_CACHES = {
 
 @pytest.fixture(autouse=True)
 def _isolated(request, settings, tmp_path):
-    """Each test starts with empty caches, writes uploads to its own folder, and finds static
-    files where they are (production's hashed manifest needs ``collectstatic`` first).
+    """Each test starts with empty caches, writes uploads (and hidden pictures) to folders of
+    its own, and finds static files where they are (production's hashed manifest needs
+    ``collectstatic`` first).
 
     The page and fragment caches are off except in tests marked ``page_cache``: a ``TestCase``
     never commits, and the caches learn of changes only when they commit."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.ARTICLES_PRIVATE_MEDIA_ROOT = tmp_path / "private-media"
     settings.STORAGES = settings.STORAGES | {
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
     }

@@ -150,7 +150,7 @@ class ArticleAdminTests(AdminTestCase):
         draft.refresh_from_db()
         scheduled.refresh_from_db()
         self.assertTrue(draft.is_published())
-        self.assertTrue(scheduled.is_scheduled(), "publishing keeps a future time")
+        self.assertTrue(scheduled.is_published(), "publishing now brings a future time to now")
         self.client.post(
             "/admin/articles/article/", {"action": "unpublish", "_selected_action": [draft.pk]}
         )
@@ -224,6 +224,17 @@ class AuthorAndSectionAdminTests(AdminTestCase):
 
 
 class ImportRunAdminTests(AdminTestCase):
+    def test_conflicts_are_counted_in_the_list_and_the_run(self):
+        run = ImportRun.objects.create(command="import_articles a.txt", conflicts=1)
+        article = make_article(source="/imports/a.txt", import_run=run)
+        ImportedFile.objects.create(run=run, path="a.txt", action="conflict", article=article)
+        changelist = self.client.get("/admin/articles/importrun/")
+        self.assertContains(changelist, 'class="sortable column-conflicts"')
+        self.assertContains(changelist, '<td class="field-conflicts">1</td>')
+        detail = self.client.get(f"/admin/articles/importrun/{run.pk}/change/")
+        self.assertContains(detail, "Conflicts:")
+        self.assertContains(detail, "<p>Conflict</p>")
+
     def test_import_runs_are_browsable_and_linked_from_their_articles(self):
         run = ImportRun.objects.create(command="import_articles a.txt b.txt", created=1, failed=1)
         article = make_article(source="/imports/a.txt", import_run=run)

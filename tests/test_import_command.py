@@ -17,6 +17,7 @@ from articles.importers.parser import parse_article
 from articles.models import Article, Author, Caption, ImportedFile, ImportRun
 
 from .factories import make_section
+from .test_workflow import article_form, user_in
 
 STORY = """{headline}
 By Jane Doe
@@ -30,6 +31,14 @@ Residents of the lower town were told to move valuables upstairs.
 
 Search Trends
 """
+
+
+# The story as its source sends it again, changed: another byline, caption and paragraph.
+CHANGED_STORY = (
+    STORY.replace("By Jane Doe", "By Bo Chen")
+    .replace("The river at dawn on Tuesday.", "Sandbags on Quay Street.")
+    .replace("two metres", "three metres")
+)
 
 
 class ImportCommandTestCase(TestCase):
@@ -287,3 +296,152 @@ class ImportPermissionTests(ImportCommandTestCase):
                 by=self.writer,
             )
         self.assertFalse(Article.objects.exists())
+
+
+def desk_version(article):
+    """Everything of the article an import could change, as saved."""
+    article = Article.objects.for_detail().get(pk=article.pk)
+    return {
+        "row": (article.headline, article.dek, article.body, article.status, article.section_id),
+        "versions": (article.edit_version, article.source_checksum, article.updated_at),
+        "bylines": [(b.author.name, b.role, b.order) for b in article.bylines.all()],
+        "captions": [(c.text, c.credit, c.alt_text, c.order) for c in article.captions.all()],
+        "links": [(link.title, link.url, link.order) for link in article.related_links.all()],
+        "tags": sorted(article.tags.names()),
+    }
+
+
+class DeskEditTestCase(ImportCommandTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.editor = user_in("Editor", "editor")
+
+    def edit_in_the_admin(self, article, **changes):
+        """Save ``article`` through the real change form, as an editor does; returns it."""
+        self.client.force_login(self.editor)
+        data = article_form(slug=article.slug, opened_version=article.edit_version) | changes
+        response = self.client.post(f"/admin/articles/article/{article.pk}/change/", data)
+        self.assertEqual(response.status_code, 302, response.content[:2000])
+        article.refresh_from_db()
+        return article
+
+
+class ImportConflictTests(DeskEditTestCase):
+    """A changed file does not overwrite what the desk changed since its last import."""
+
+    def import_and_edit(self):
+        """The story imported, then edited in the admin; returns its path and article."""
+        path = self.story("a.txt")
+        self.run_command(path)
+        article = self.edit_in_the_admin(
+            Article.objects.get(),
+            headline="Desk headline",
+            body="<p>Rewritten by the desk.</p>",
+            tags="Desk pick, Floods",
+        )
+        self.assertTrue(article.changed_since_import())
+        path.write_text(CHANGED_STORY.format(headline="River bursts its banks"))
+        return path, article
+
+    def test_a_changed_file_is_a_conflict_and_the_desks_version_stays(self):
+        path, article = self.import_and_edit()
+        kept = desk_version(article)
+        out, error = self.run_command(path)
+        self.assertEqual(error.returncode, 3)
+        self.assertIn("1 of 1 files were conflicts", str(error))
+        self.assertIn("--overwrite", str(error))
+        self.assertIn("Imported: 0 created, 0 updated, 0 unchanged, 0 failed, 1 conflict.", out)
+        self.assertIn(f"{path}: conflict: article {article.pk} was changed here", out)
+        self.assertEqual(desk_version(article), kept)
+        self.assertEqual(
+            (kept["row"][0], kept["row"][2], kept["tags"], kept["bylines"][0][0]),
+            ("Desk headline", "<p>Rewritten by the desk.</p>", ["Desk pick", "Floods"], "Jane Doe"),
+        )
+        run = ImportRun.objects.latest()
+        self.assertEqual((run.updated, run.unchanged, run.failed, run.conflicts), (0, 0, 0, 1))
+        record = run.files.get()
+        self.assertEqual((record.action, record.article), (ImportedFile.Action.CONFLICT, article))
+        self.assertEqual(str(record), f"{path}: conflict")
+
+    def test_a_conflict_is_reported_again_until_overwritten(self):
+        path, article = self.import_and_edit()
+        self.run_command(path)
+        out, error = self.run_command(path)
+        self.assertEqual(error.returncode, 3)
+        self.assertIn("0 unchanged, 0 failed, 1 conflict.", out)
+
+    def test_overwrite_imports_the_file_over_the_desks_changes(self):
+        path, article = self.import_and_edit()
+        out, error = self.run_command("--overwrite", path)
+        self.assertIsNone(error)
+        self.assertIn("Imported: 0 created, 1 updated, 0 unchanged, 0 failed, 0 conflict.", out)
+        imported = desk_version(article)
+        self.assertEqual(imported["row"][0], "River bursts its banks")
+        self.assertIn("three metres", imported["row"][2])
+        self.assertEqual(imported["bylines"][0][0], "Bo Chen")
+        self.assertEqual(imported["captions"][0][0], "Sandbags on Quay Street.")
+        run = ImportRun.objects.latest()
+        self.assertEqual((run.updated, run.conflicts), (1, 0))
+        self.assertIn("--overwrite", run.command)
+        # Written by the import again: the next changed file updates it without --overwrite.
+        article.refresh_from_db()
+        self.assertFalse(article.changed_since_import())
+        path.write_text(CHANGED_STORY.format(headline="River falls back"))
+        out, error = self.run_command(path)
+        self.assertIsNone(error)
+        self.assertIn("0 created, 1 updated", out)
+
+    def test_dry_run_predicts_the_conflict_and_writes_nothing(self):
+        path, article = self.import_and_edit()
+        kept, runs = desk_version(article), ImportRun.objects.count()
+        out, error = self.run_command("--dry-run", path)
+        self.assertEqual(error.returncode, 3)
+        self.assertIn("Would import: 0 created, 0 updated, 0 unchanged, 0 failed, 1 conflict.", out)
+        self.assertIn(f"{path}: conflict: article {article.pk}", out)
+        out, error = self.run_command("--dry-run", "--overwrite", path)
+        self.assertIsNone(error)
+        self.assertIn("Would import: 0 created, 1 updated", out)
+        self.assertEqual(desk_version(article), kept)
+        self.assertEqual(ImportRun.objects.count(), runs)
+        _, error = self.run_command(path)
+        self.assertEqual(ImportRun.objects.latest().conflicts, 1)
+
+    def test_json_lines_say_conflict(self):
+        path, _ = self.import_and_edit()
+        out, error = self.run_command("--json", path)
+        self.assertEqual(error.returncode, 3)
+        (line,) = [json.loads(line) for line in out.splitlines()]
+        self.assertEqual((line["file"], line["ok"], line["action"]), (str(path), True, "conflict"))
+
+    def test_a_failure_outranks_a_conflict_in_the_exit_code(self):
+        path, _ = self.import_and_edit()
+        empty = self.write("empty.txt", "")
+        out, error = self.run_command(path, empty)
+        self.assertEqual(error.returncode, 1)
+        self.assertIn("1 failed, 1 conflict.", out)
+        self.assertIn(f"{empty}: ", out)
+        self.assertIn(f"{path}: conflict", out)
+
+    def test_an_unchanged_file_is_unchanged_whatever_the_desk_did(self):
+        path = self.story("a.txt")
+        self.run_command(path)
+        article = self.edit_in_the_admin(Article.objects.get(), headline="Desk headline")
+        kept = desk_version(article)
+        out, error = self.run_command(path)
+        self.assertIsNone(error)
+        self.assertIn("0 created, 0 updated, 1 unchanged, 0 failed, 0 conflict.", out)
+        self.assertEqual(desk_version(article), kept)
+
+    def test_an_article_only_imported_is_updated(self):
+        path = self.story("a.txt")
+        self.run_command(path)
+        self.run_command(path)
+        article = Article.objects.get()
+        self.assertEqual(article.imported_version, article.edit_version)
+        path.write_text(CHANGED_STORY.format(headline="River bursts its banks"))
+        out, error = self.run_command(path)
+        self.assertIsNone(error)
+        self.assertIn("0 created, 1 updated, 0 unchanged, 0 failed, 0 conflict.", out)
+        article.refresh_from_db()
+        self.assertEqual(article.headline, "River bursts its banks")
+        self.assertEqual(article.imported_version, article.edit_version)

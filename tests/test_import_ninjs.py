@@ -23,7 +23,7 @@ from articles.importers.parser import (
 from articles.models import Article, Author, ImportedFile, ImportRun
 
 from .factories import write_picture
-from .test_import_command import ImportCommandTestCase
+from .test_import_command import DeskEditTestCase, desk_version
 
 FIXTURES = Path(__file__).parent / "importers" / "ninjs"
 SINGLE = FIXTURES / "single.json"
@@ -190,7 +190,7 @@ class NinjsParserTests(SimpleTestCase):
         )
 
 
-class NinjsCommandTests(ImportCommandTestCase):
+class NinjsCommandTests(DeskEditTestCase):
     def import_ninjs(self, *paths_and_options):
         return self.run_command("--format", "ninjs", *paths_and_options)
 
@@ -198,7 +198,7 @@ class NinjsCommandTests(ImportCommandTestCase):
         out, error = self.import_ninjs(LIST, SINGLE)
         self.assertEqual(error.returncode, 1)
         self.assertIn("2 of 8 files or items failed", str(error))
-        self.assertIn("Imported: 6 created, 0 updated, 0 unchanged, 2 failed.", out)
+        self.assertIn("Imported: 6 created, 0 updated, 0 unchanged, 2 failed, 0 conflict.", out)
         self.assertIn("Skipped 1: a picture item, not a story (1).", out)
         self.assertIn("list.json#item-7: uri: missing", out)
         run = ImportRun.objects.get()
@@ -230,6 +230,32 @@ class NinjsCommandTests(ImportCommandTestCase):
         after = Article.objects.get(source=QUAY_WALL)
         self.assertEqual(after.pk, before.pk)
         self.assertIn("Mill Lane", after.body)
+
+    def test_an_article_unpublished_here_is_a_conflict_until_overwritten(self):
+        """An admin action is a change made here, as a save of the form is."""
+        self.import_ninjs(SINGLE)
+        article = Article.objects.get(source=QUAY_WALL)
+        self.client.force_login(self.editor)
+        self.client.post(
+            "/admin/articles/article/", {"action": "unpublish", "_selected_action": [article.pk]}
+        )
+        kept = desk_version(article)
+        self.assertEqual(kept["row"][3], Article.Status.UNPUBLISHED)
+        data = json.loads(SINGLE.read_text())
+        data["version"] = "4"
+        data["bodies"][0]["value"] += "<p>Traffic is diverted along Mill Lane.</p>"
+        v4 = self.write("v4.json", json.dumps(data))
+        out, error = self.import_ninjs("--json", v4)
+        self.assertEqual(error.returncode, 3)
+        (line,) = [json.loads(line) for line in out.splitlines()]
+        self.assertEqual((line["ok"], line["action"]), (True, "conflict"))
+        self.assertEqual(desk_version(article), kept)
+        out, error = self.import_ninjs("--overwrite", v4)
+        self.assertIsNone(error)
+        self.assertIn("0 created, 1 updated", out)
+        article.refresh_from_db()
+        self.assertIn("Mill Lane", article.body)
+        self.assertEqual(article.status, Article.Status.UNPUBLISHED)  # never more public
 
     def test_a_canceled_item_takes_its_article_down(self):
         self.import_ninjs(SINGLE)

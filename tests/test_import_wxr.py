@@ -36,7 +36,7 @@ from articles.importers.wxr import autop, parse_wxr, read_body, serialized_strin
 from articles.models import Article, ArticleRedirect, Author, ImportedFile, ImportRun, Section
 
 from .factories import write_picture
-from .test_import_command import ImportCommandTestCase
+from .test_import_command import DeskEditTestCase, ImportCommandTestCase, desk_version
 
 EXPORT = Path(__file__).parent / "importers" / "wxr" / "gazette.xml"
 SITE = "wxr:https://gazette.example.org/?p="
@@ -399,7 +399,7 @@ class WxrCommandTests(WxrCommandTestCase):
     def test_imports_posts_with_counts_and_provenance(self):
         out, error = self.import_export()
         self.assertIsNone(error)
-        self.assertIn("Imported: 9 created, 0 updated, 0 unchanged, 0 failed.", out)
+        self.assertIn("Imported: 9 created, 0 updated, 0 unchanged, 0 failed, 0 conflict.", out)
         self.assertIn(
             "Skipped 3: a post in the trash (1), a page: only posts are imported (1)", out
         )
@@ -575,7 +575,7 @@ class WxrCommandTests(WxrCommandTestCase):
         article = self.article(10)
         article.unpublish()
         changed = export_text().replace("every twenty minutes", "every ten minutes")
-        self.import_export(data=changed)
+        self.import_export("--overwrite", data=changed)  # unpublishing is a change made here
         article.refresh_from_db()
         self.assertEqual(article.status, Article.Status.UNPUBLISHED)
         self.assertIn("every ten minutes", article.body)
@@ -589,6 +589,31 @@ class WxrCommandTests(WxrCommandTestCase):
         self.assertFalse(Section.objects.filter(name="Budget leaks").exists())
         self.assertIsNone(self.article(13).section)
         self.assertNotContains(self.client.get("/"), "Budget leaks")
+
+
+class WxrConflictTests(WxrCommandTestCase, DeskEditTestCase):
+    def test_a_post_edited_here_is_a_conflict_and_the_others_still_update(self):
+        self.import_export()
+        draft = self.edit_in_the_admin(self.article(13), headline="Budget: the leak", tags="Budget")
+        kept = desk_version(draft)
+        changed = edit_post(
+            13, "The figures need checking.", "The figures are checked.", text=export_text()
+        ).replace("every twenty minutes", "every ten minutes")  # post 10, never edited here
+        out, error = self.import_export(data=changed)
+        self.assertEqual(error.returncode, 3)
+        self.assertIn("Imported: 0 created, 1 updated, 7 unchanged, 0 failed, 1 conflict.", out)
+        self.assertIn(f"export.xml#post-13: conflict: article {draft.pk}", out)
+        self.assertEqual(desk_version(draft), kept)
+        self.assertEqual((kept["row"][0], kept["tags"]), ("Budget: the leak", ["Budget"]))
+        self.assertIn("every ten minutes", self.article(10).body)
+        self.assertEqual(ImportRun.objects.latest().conflicts, 1)
+
+        out, error = self.import_export("--overwrite", data=changed)
+        self.assertIsNone(error)
+        self.assertIn("0 created, 1 updated, 8 unchanged, 0 failed, 0 conflict.", out)
+        draft = self.article(13)
+        self.assertEqual(draft.headline, "Draft: council budget leaks")
+        self.assertIn("The figures are checked.", draft.body)
 
 
 class WxrPermissionTests(WxrCommandTestCase):
@@ -798,11 +823,11 @@ class WxrLoaderQueryTests(TestCase):
 
     def test_a_batch_of_posts_in_a_fixed_number_of_queries(self):
         """Guards against a query per post, section, tag or old address: with its section,
-        author and tags known, a batch takes the queries of a text batch (16), less the related
-        links' insert (it has none), plus the section lookup and the old addresses' (17)."""
+        author and tags known, a batch takes the queries of a text batch (17), less the related
+        links' insert (it has none), plus the section lookup and the old addresses' (18)."""
         load_articles(self.items(3, "first"))
         for size in (3, 30):
-            with self.subTest(size=size), self.assertNumQueries(17):
+            with self.subTest(size=size), self.assertNumQueries(18):
                 load_articles(self.items(size, f"batch{size}"))
         self.assertEqual(ArticleRedirect.objects.count(), 36)
         self.assertEqual(Section.objects.count(), 1)

@@ -1,9 +1,17 @@
 from unittest import mock
 
 from django.core.exceptions import ValidationError
-from django.test import TestCase
+from django.db.models import F
+from django.test import SimpleTestCase, TestCase
 
-from articles.importers.loader import ImportItem, load_article, load_articles, render_body
+from articles.importers import loader
+from articles.importers.loader import (
+    ImportItem,
+    import_action,
+    load_article,
+    load_articles,
+    render_body,
+)
 from articles.importers.parser import Block, parse_article
 from articles.models import Article, Author
 
@@ -135,6 +143,38 @@ class LoadArticleTests(TestCase):
         self.assertFalse(Article.objects.exists())
         self.assertFalse(Author.objects.exists())
 
+    def test_an_article_changed_since_its_import_is_left_alone_unless_overwritten(self):
+        article = load().article
+        article.headline = "Headline from the desk"
+        article.save()
+        changed = TEXT.replace("every twenty minutes", "every half hour")
+        result = load(changed, checksum="def")
+        self.assertEqual((result.action, result.article.pk), ("conflict", article.pk))
+        article.refresh_from_db()
+        self.assertEqual((article.headline, article.source_checksum), ("Headline from the desk", "abc"))
+        self.assertEqual(load_articles([item(changed, checksum="def")])[0].action, "conflict")
+        result = load(changed, checksum="def", overwrite=True)
+        self.assertEqual(result.action, "updated")
+        article.refresh_from_db()
+        self.assertIn("every half hour", article.body)
+        self.assertFalse(article.changed_since_import())
+
+    def test_the_version_recorded_is_the_one_after_all_the_imports_writes(self):
+        """The loader's own writes may each advance the version (a caption or correction saved
+        with the article): none of them is a change made here."""
+        real_reindex = loader.search.reindex
+
+        def reindex_and_advance(pks):
+            real_reindex(pks)
+            Article.objects.filter(pk__in=pks).update(edit_version=F("edit_version") + 2)
+
+        with mock.patch.object(loader.search, "reindex", reindex_and_advance):
+            load_articles([item()])
+            load(TEXT.replace("every twenty minutes", "every half hour"), checksum="def")
+        article = Article.objects.get()
+        self.assertEqual(article.imported_version, article.edit_version)
+        self.assertFalse(article.changed_since_import())
+
     def test_body_is_escaped(self):
         html = render_body([Block(Block.PARAGRAPH, "<script>x</script> & {{ 7|add:7 }}")])
         self.assertEqual(html, "<p>&lt;script&gt;x&lt;/script&gt; &amp; {{ 7|add:7 }}</p>")
@@ -166,14 +206,15 @@ class LoadArticlesInBulkTests(TestCase):
         """Guards against a query per article, author, caption or link in the bulk path: with its
         authors and tag known, a batch takes a savepoint, the source and slug lookups, the
         article, author and tag lookups, five bulk inserts (transitions too), the search entries
-        (bylines, tags and articles read back, one upsert) and the release (16)."""
+        (bylines, tags and articles read back, one upsert), the version the import leaves the
+        articles at, and the release (17)."""
         load_articles([item(source="/imports/first.txt")], tags=["Ferries"])
         for size in (3, 30):
             items = [
                 item(TEXT.replace("Harbour", f"Harbour {n}", 1), source=f"/imports/{size}-{n}.txt")
                 for n in range(size)
             ]
-            with self.subTest(size=size), self.assertNumQueries(16):
+            with self.subTest(size=size), self.assertNumQueries(17):
                 load_articles(items, tags=["Ferries"])
         self.assertEqual(Article.objects.count(), 34)
         self.assertEqual(len({a.slug for a in Article.objects.all()}), 34)
@@ -206,3 +247,23 @@ class LoadArticlesInBulkTests(TestCase):
         results = load_articles([item(source=f"/imports/same-{n}.txt") for n in range(25)])
         self.assertEqual({r.action for r in results}, {"created"})
         self.assertEqual(len({a.slug for a in Article.objects.all()}), 25)
+
+
+class ImportActionTests(SimpleTestCase):
+    """``SimpleTestCase`` refuses queries: the decision reads only the article given."""
+
+    def test_each_outcome(self):
+        imported = Article(source_checksum="abc", edit_version=3, imported_version=3)
+        edited = Article(source_checksum="abc", edit_version=5, imported_version=3)
+        cases = [
+            (None, "abc", False, "created"),
+            (imported, "abc", False, "unchanged"),
+            (edited, "abc", False, "unchanged"),
+            (edited, "abc", True, "unchanged"),
+            (imported, "def", False, "updated"),
+            (edited, "def", False, "conflict"),
+            (edited, "def", True, "updated"),
+        ]
+        for article, checksum, overwrite, action in cases:
+            with self.subTest(article=article and article.edit_version, checksum=checksum):
+                self.assertEqual(import_action(article, checksum, overwrite=overwrite), action)

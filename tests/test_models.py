@@ -12,6 +12,7 @@ from .factories import (
     make_author,
     make_caption,
     make_related_link,
+    make_ready_article,
     tomorrow,
 )
 
@@ -52,7 +53,7 @@ class PublishedRuleTests(TestCase):
         article = make_article()
         article.withdraw()
         self.assertNotIn(article, Article.objects.published())
-        self.assertEqual(article.transitions.get().to_status, Article.Status.WITHDRAWN)
+        self.assertEqual(article.transitions.latest().to_status, Article.Status.WITHDRAWN)
 
     def test_scheduled_article_becomes_public_when_its_time_comes(self):
         article = make_article(publish_at=timezone.now() + timedelta(seconds=1))
@@ -86,7 +87,7 @@ class ArticleSaveTests(TestCase):
         self.assertEqual(article.body, "<p>ab</p>")
 
     def test_publishing_without_a_time_sets_it_to_now(self):
-        article = make_article(status=Article.Status.DRAFT, publish_at=None)
+        article = make_ready_article(status=Article.Status.DRAFT, publish_at=None)
         article.publish()
         article.refresh_from_db()
         self.assertTrue(article.is_published())

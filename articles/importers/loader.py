@@ -3,10 +3,12 @@ the metadata structured formats carry (standfirst, section, tags, status and dat
 addresses, pictures).
 
 Keyed on the source: a source seen before with the same checksum is left alone ("unchanged"),
-with another checksum its article is rewritten in place ("updated"). ``load_article`` writes one
-parse in one transaction, so a file that fails leaves nothing behind. ``load_articles`` gives the
-same outcome for many parses in a handful of queries: new articles are inserted in bulk, and if
-the bulk write fails, every parse is loaded again on its own so that only the bad one fails.
+with another checksum its article is rewritten in place ("updated"), unless the article was
+changed here since its last import ("conflict": left alone, unless ``overwrite``; see
+``import_action``). ``load_article`` writes one parse in one transaction, so a file that fails
+leaves nothing behind. ``load_articles`` gives the same outcome for many parses in a handful of
+queries: new articles are inserted in bulk, and if the bulk write fails, every parse is loaded
+again on its own so that only the bad one fails.
 
 A parse's status applies to a new article. An update never makes an article more public than
 an editor left it; it takes a published article down (unpublished) when its source no longer
@@ -24,7 +26,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.images import get_image_dimensions
 from django.db import DatabaseError, connection, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.text import slugify
@@ -58,7 +60,7 @@ NOT_IMAGE_FIELDS = [f.name for f in Caption._meta.fields if f.name != "image"]
 
 @dataclass(frozen=True)
 class ImportResult:
-    action: str  # one of ImportedFile.Action: created, updated, unchanged, failed
+    action: str  # one of ImportedFile.Action: created, updated, unchanged, failed, conflict
     article: Article | None
     error: str = ""
     warnings: tuple[str, ...] = ()  # what was left out without failing (an unusable picture)
@@ -141,6 +143,24 @@ def authors_named(names):
     return authors
 
 
+def import_action(article: Article | None, checksum: str, *, overwrite: bool = False) -> str:
+    """What importing a source with ``checksum`` does to its ``article`` (None: a new source),
+    as an ``ImportedFile.Action``: the loaders act on it, and a dry run predicts with it.
+
+    A source whose checksum is the one last imported is unchanged, whatever happened to the
+    article since. A changed source updates its article, unless the article was changed here
+    since its last import: that is a conflict, and the article is left as the desk left it,
+    unless ``overwrite``.
+    """
+    if article is None:
+        return ImportedFile.Action.CREATED
+    if article.source_checksum == checksum:
+        return ImportedFile.Action.UNCHANGED
+    if article.changed_since_import() and not overwrite:
+        return ImportedFile.Action.CONFLICT
+    return ImportedFile.Action.UPDATED
+
+
 def load_article(
     parsed: ParsedArticle,
     *,
@@ -152,6 +172,7 @@ def load_article(
     run=None,
     by=None,
     images=None,
+    overwrite: bool = False,
 ) -> ImportResult:
     """Create or update the article of ``source``; raises ``ValidationError`` on invalid data.
 
@@ -161,32 +182,33 @@ def load_article(
     and ``tags`` apply where the parse names none of its own (tags: in addition to its own).
     ``by`` is the user the import acts for (None: the operator at the command line);
     publishing needs their permission, and ``PermissionDenied`` is raised before anything is
-    written. ``images`` maps a caption's position to a picture file to attach.
+    written. ``images`` maps a caption's position to a picture file to attach. An article
+    changed here since its last import is left alone (a conflict), unless ``overwrite``.
     """
     _check_permission(parsed.status or status, by)
     item = ImportItem(parsed, source, checksum, images or {})
     with transaction.atomic(), _stored_files() as stored:
         article = Article.objects.select_for_update().filter(source=source).first()
-        if article is not None and article.source_checksum == checksum:
-            return ImportResult(ImportedFile.Action.UNCHANGED, article)
+        action = import_action(article, checksum, overwrite=overwrite)
+        if action in (ImportedFile.Action.UNCHANGED, ImportedFile.Action.CONFLICT):
+            return ImportResult(action, article)
         if article is None:
             article = _fill(None, parsed, source, checksum, status, run, by)
             (noted,) = _place([(parsed, article)], section)
             warnings = _insert([(item, article)], tags, by, stored)
             return ImportResult(ImportedFile.Action.CREATED, article, warnings=noted + warnings[0])
-        previous = article.status
         _fill(article, parsed, source, checksum, status, run, by)
         (noted,) = _place([(parsed, article)], section)
-        warnings = _update(article, item, tags, stored)
-        Transition.record(article, previous, by=by)
+        warnings = _update(article, item, tags, stored, by)
     return ImportResult(ImportedFile.Action.UPDATED, article, warnings=noted + warnings)
 
 
-def _update(article, item, tags, stored):
-    """Rewrite an existing article in place; caption rows are kept with any image added since
-    (a picture of the source is attached to a caption that has none). Returns the warnings."""
+def _update(article, item, tags, stored, by):
+    """Rewrite an existing article in place (a change of status recorded as ``by``'s); caption
+    rows are kept with any image added since (a picture of the source is attached to a caption
+    that has none). Returns the warnings."""
     parsed = item.parsed
-    article.save()
+    article.save(by=by)
     Byline.objects.filter(article=article).delete()
     Byline.objects.bulk_create(_bylines(article, parsed, authors_named(parsed.authors)))
     existing = list(Caption.objects.filter(article=article))
@@ -211,7 +233,19 @@ def _update(article, item, tags, stored):
         article.tags.add(*tags_named(names).values())
     _keep_old_paths([(article, parsed)])
     search.reindex([article.pk])  # the bulk writes above send no signals
+    _mark_imported([article])
     return warnings
+
+
+def _mark_imported(articles):
+    """Record the edit version the import leaves ``articles`` at, after all its writes (saving
+    the article, or a caption, may advance it), so that only a later save makes
+    ``changed_since_import()`` true. An ``update()``: recording it is not a new version."""
+    Article.objects.filter(pk__in=[article.pk for article in articles]).update(
+        imported_version=F("edit_version")
+    )
+    for article in articles:
+        article.imported_version = article.edit_version
 
 
 def _authors_by_name(names):
@@ -359,21 +393,31 @@ def _rescheduled(article, parsed):
     )
 
 
-def load_articles(items, *, status=Article.Status.DRAFT, section=None, tags=(), run=None, by=None):
+def load_articles(
+    items,
+    *,
+    status=Article.Status.DRAFT,
+    section=None,
+    tags=(),
+    run=None,
+    by=None,
+    overwrite=False,
+):
     """``load_article`` for each of ``items``, in bulk; one ``ImportResult`` per item, in order.
 
     A parse that is invalid, or that would publish when ``by`` may not, gets a failed result;
     the others are still written.
     """
     _check_permission(status, by)
+    options = (status, section, tags, run, by, overwrite)
     try:
         with transaction.atomic(), _stored_files() as stored:
-            return _load_in_bulk(items, status, section, tags, run, by, stored)
+            return _load_in_bulk(items, *options, stored)
     except (DatabaseError, ValidationError):
-        return [_load_alone(item, status, section, tags, run, by) for item in items]
+        return [_load_alone(item, *options) for item in items]
 
 
-def _load_alone(item, status, section, tags, run, by):
+def _load_alone(item, status, section, tags, run, by, overwrite):
     try:
         return load_article(
             item.parsed,
@@ -385,6 +429,7 @@ def _load_alone(item, status, section, tags, run, by):
             run=run,
             by=by,
             images=item.images,
+            overwrite=overwrite,
         )
     except (ValidationError, DatabaseError, PermissionDenied) as error:
         return ImportResult(ImportedFile.Action.FAILED, None, error=_message(error))
@@ -400,7 +445,7 @@ def _message(error):
     return f"database refused the article: {error}"
 
 
-def _load_in_bulk(items, status, section, tags, run, by, stored):
+def _load_in_bulk(items, status, section, tags, run, by, overwrite, stored):
     existing = {
         article.source: article
         for article in Article.objects.filter(source__in=[item.source for item in items])
@@ -408,12 +453,13 @@ def _load_in_bulk(items, status, section, tags, run, by, stored):
     results, new = [None] * len(items), []
     for index, item in enumerate(items):
         article = existing.get(item.source)
-        if article is not None and article.source_checksum == item.checksum:
-            results[index] = ImportResult(ImportedFile.Action.UNCHANGED, article)
-        elif article is not None:
-            results[index] = _load_alone(item, status, section, tags, run, by)
-        else:
+        action = import_action(article, item.checksum, overwrite=overwrite)
+        if action == ImportedFile.Action.CREATED:
             new.append(index)
+        elif action == ImportedFile.Action.UPDATED:
+            results[index] = _load_alone(item, status, section, tags, run, by, overwrite)
+        else:
+            results[index] = ImportResult(action, article)
     filled = []
     for index in new:
         item = items[index]
@@ -467,6 +513,7 @@ def _insert(new, tags, by, stored):
     _tag_new(new, tags)
     _keep_old_paths([(article, item.parsed) for item, article in new])
     search.reindex([article.pk for article in articles])  # bulk writes send no signals
+    _mark_imported(articles)
     return warnings
 
 

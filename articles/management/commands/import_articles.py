@@ -14,6 +14,10 @@ draft). Their pictures are never downloaded: --media DIR names the folder where 
 for (a WordPress wp-content/uploads tree, or a folder of renditions); a picture not found there
 leaves its caption without an image, with a warning.
 
+--overwrite imports a changed source over an article changed here since its last import (in
+the admin, by an action, a restore): without it such an article is kept as it is, and the file
+is reported as a conflict.
+
 --user USERNAME makes the import act for that account: new articles are theirs, and publishing
 (--status published, or an item that is published) is refused unless the account may publish
 (articles.publish_article). Without --user the run is the operator's, who has every right.
@@ -22,12 +26,18 @@ Guarantees:
 - Idempotent: a file (or item) imported before with the same content changes nothing; a changed
   one updates its article in place instead of duplicating it. Text files are keyed on their
   resolved path, WordPress posts on the site's address and post id, ninjs items on their uri.
+- The desk's changes win: a changed file whose article was changed here since its last import
+  is a conflict, and nothing of the article is touched, unless --overwrite. --dry-run predicts
+  conflicts with the loader's own rule (``import_action``).
 - Atomic per file and per item: one that fails, or a run that is interrupted, leaves no
   half-written article; the others still import. A WordPress or ninjs file that cannot be read
   as a whole (not well-formed, a DTD or entities, not an export) fails as one: none of it is
   written.
-- Every bad input gets a one-line reason naming the file (and item), and the exit code is 1
-  when any failed, 0 otherwise.
+- Every bad input gets a one-line reason naming the file (and item), as does every conflict.
+  The exit code is 1 when any failed; else 3 when any was a conflict (nothing failed, but an
+  editor's change and a newer source disagree, and the operator decides: keep the article, or
+  run again with --overwrite; a conflict is reported again on every run until then); else 0.
+  (2 is argparse's, for a bad command line.)
 - Every run except --dry-run is recorded as an ImportRun, browsable in the admin.
 """
 
@@ -51,7 +61,7 @@ from articles.importers.files import (
     discover,
     item_checksum,
 )
-from articles.importers.loader import ImportItem, load_articles
+from articles.importers.loader import ImportItem, import_action, load_articles
 from articles.importers.ninjs_format import parse_ninjs
 from articles.importers.parser import ArticleFormatError, parse_article
 from articles.importers.wxr import parse_wxr
@@ -65,6 +75,12 @@ TEXT = "text"
 # The formats whose files hold many items: how to parse one, and the files a folder offers.
 ITEM_FORMATS = {"wxr": (parse_wxr, ".xml"), "ninjs": (parse_ninjs, ".json")}
 SKIPPED = "skipped"
+# The exit code of a run in which nothing failed but some files were conflicts.
+CONFLICT_EXIT_CODE = 3
+# The ImportRun counter of each action.
+RUN_COUNTERS = {action: action for action in ImportedFile.Action.values} | {
+    ImportedFile.Action.CONFLICT: "conflicts"
+}
 
 
 class Command(BaseCommand):
@@ -88,6 +104,12 @@ class Command(BaseCommand):
             "--json",
             action="store_true",
             help="Print one JSON object per file or item (JSON Lines).",
+        )
+        parser.add_argument(
+            "--overwrite",
+            action="store_true",
+            help="Import changed files over articles changed here since their last import "
+            "(without it, those are kept and reported as conflicts).",
         )
         parser.add_argument(
             "--status",
@@ -127,7 +149,7 @@ class Command(BaseCommand):
         if not options["dry_run"]:
             run = ImportRun.objects.create(command=self._command_line(paths, options), user=user)
         counts = dict.fromkeys(ImportedFile.Action.values, 0)
-        failures, skipped = [], Counter()
+        failures, conflicts, skipped = [], [], Counter()
         progress = not options["json"] and self.stderr.isatty()
 
         # Readers see what the import writes every few seconds, not after every batch.
@@ -151,6 +173,8 @@ class Command(BaseCommand):
                     counts[result["action"]] += 1
                     if result["action"] == ImportedFile.Action.FAILED:
                         failures.append(result)
+                    elif result["action"] == ImportedFile.Action.CONFLICT:
+                        conflicts.append(result)
                 done += len(batch)
                 if progress and self.total > 1:
                     self.stderr.write(f"\r[{done}/{self.total}] imported", ending="")
@@ -158,13 +182,22 @@ class Command(BaseCommand):
                 self.stderr.write("")
 
         if run is not None:
-            ImportRun.objects.filter(pk=run.pk).update(finished_at=timezone.now(), **counts)
+            ImportRun.objects.filter(pk=run.pk).update(
+                finished_at=timezone.now(),
+                **{RUN_COUNTERS[action]: count for action, count in counts.items()},
+            )
             planner.analyze()
         if not options["json"]:
-            self._summary(counts, failures, skipped, dry_run=options["dry_run"])
+            self._summary(counts, failures, conflicts, skipped, dry_run=options["dry_run"])
+        total, what = sum(counts.values()), "files" if text else "files or items"
         if failures:
-            total, what = sum(counts.values()), "files" if text else "files or items"
             raise CommandError(f"{len(failures)} of {total} {what} failed.", returncode=1)
+        if conflicts:
+            raise CommandError(
+                f"{len(conflicts)} of {total} {what} were conflicts: their articles, changed "
+                "here since their last import, were kept (--overwrite imports over them).",
+                returncode=CONFLICT_EXIT_CODE,
+            )
 
     def _check_options(self, options):
         """Refuse options that do not apply to the format, before anything is written."""
@@ -212,7 +245,7 @@ class Command(BaseCommand):
         """Load the parsed results of a batch, and record each; returns them, in order."""
         parsed = [result for result in results if "parsed" in result]
         if options["dry_run"]:
-            self._dry_run_actions(parsed)
+            self._dry_run_actions(parsed, overwrite=options["overwrite"])
             return results
         loaded = load_articles(
             [ImportItem(r["parsed"], r["key"], r["checksum"], r["images"]) for r in parsed],
@@ -221,6 +254,7 @@ class Command(BaseCommand):
             tags=options["tags"],
             run=run,
             by=user,
+            overwrite=options["overwrite"],
         )
         for result, outcome in zip(parsed, loaded, strict=True):
             result.update(action=outcome.action, article=outcome.article)
@@ -315,20 +349,20 @@ class Command(BaseCommand):
                 fingerprints.append([position, media.fingerprint(path)])
         return found, fingerprints
 
-    def _dry_run_actions(self, results):
-        """What loading each parsed result would do, from one query."""
-        existing = dict(
-            Article.objects.filter(source__in=[r["key"] for r in results]).values_list(
-                "source", "source_checksum"
+    def _dry_run_actions(self, results, *, overwrite):
+        """What loading each parsed result would do, by the loader's rule, from one query."""
+        existing = {
+            article.source: article
+            for article in Article.objects.filter(source__in=[r["key"] for r in results]).only(
+                "source", "source_checksum", "edit_version", "imported_version"
             )
-        )
+        }
         for result in results:
-            if result["key"] not in existing:
-                result["action"] = ImportedFile.Action.CREATED
-            elif existing[result["key"]] == result["checksum"]:
-                result["action"] = ImportedFile.Action.UNCHANGED
-            else:
-                result["action"] = ImportedFile.Action.UPDATED
+            article = existing.get(result["key"])
+            result.update(
+                action=import_action(article, result["checksum"], overwrite=overwrite),
+                article=article,
+            )
 
     def _report(self, result, options):
         """One JSON line, or the notes worth a line of their own (decoding, warnings)."""
@@ -358,16 +392,23 @@ class Command(BaseCommand):
         line["article"] = result["parsed"].as_dict()
         return line
 
-    def _summary(self, counts, failures, skipped, *, dry_run):
+    def _summary(self, counts, failures, conflicts, skipped, *, dry_run):
         verb = "Would import" if dry_run else "Imported"
         line = ", ".join(f"{counts[action]} {action}" for action in ImportedFile.Action.values)
-        style = self.style.ERROR if failures else self.style.SUCCESS
+        style = self.style.SUCCESS
+        if failures or conflicts:
+            style = self.style.ERROR if failures else self.style.WARNING
         self.stdout.write(style(f"{verb}: {line}."))
         if skipped:
             reasons = ", ".join(f"{reason} ({count})" for reason, count in skipped.items())
             self.stdout.write(f"  Skipped {skipped.total()}: {reasons}.")
         for failure in failures:
             self.stdout.write(f"  {failure['file']}: {failure['error']}")
+        for conflict in conflicts:
+            self.stdout.write(
+                f"  {conflict['file']}: conflict: article {conflict['article'].pk} was changed "
+                "here since its last import and is kept; --overwrite imports the file over it"
+            )
 
     @staticmethod
     def _command_line(paths, options):
@@ -386,4 +427,6 @@ class Command(BaseCommand):
             words += ["--media", options["media"]]
         if options["user"]:
             words += ["--user", options["user"]]
+        if options["overwrite"]:
+            words.append("--overwrite")
         return shlex.join(words)

@@ -1,0 +1,167 @@
+"""An article as an editor compares it: each part (its fields, and its byline, pictures, links,
+tags and corrections) as one line of text, from the database or from a saved revision.
+
+The admin uses it twice: the revision page shows what a restore changes back, and a refused
+stale save shows what the other change did (``changed_since()``, against the digests of the
+parts as the editor opened them).
+"""
+
+import hashlib
+import json
+
+from django.utils import timezone
+from django.utils.html import strip_tags
+from reversion.models import Version
+from taggit.models import Tag
+
+from .models import (
+    Article,
+    Author,
+    Byline,
+    Caption,
+    Correction,
+    RelatedLink,
+    Section,
+    TaggedArticle,
+)
+
+FIELDS = (
+    ("headline", "Headline"),
+    ("slug", "Slug"),
+    ("dek", "Standfirst"),
+    ("body", "Body"),
+    ("section_id", "Section"),
+    ("byline_override", "Byline override"),
+    ("status", "Status"),
+    ("publish_at", "Publication time"),
+    ("embargo_until", "Embargo until"),
+)
+BYLINE, PICTURES, LINKS, TAGS, CORRECTIONS = (
+    "Byline",
+    "Captions and pictures",
+    "Related links",
+    "Tags",
+    "Corrections",
+)
+
+
+def parts_of(article):
+    """The parts of a saved article, read from the database (a query per kind of row)."""
+    bylines = Byline.objects.filter(article=article).select_related("author")
+    return describe(
+        {name: getattr(article, name) for name, _ in FIELDS},
+        bylines=[(b.author.name, b.role) for b in bylines],
+        captions=list(Caption.objects.filter(article=article).values(*CAPTION_FIELDS)),
+        links=list(RelatedLink.objects.filter(article=article).values(*LINK_FIELDS)),
+        tags=list(article.tags.values_list("name", flat=True)),
+        corrections=list(Correction.objects.filter(article=article).values(*CORRECTION_FIELDS)),
+    )
+
+
+def parts_in(version):
+    """The parts of the article as saved in ``version`` (a reversion ``Version`` of it), with
+    the byline, captions, links, tags and corrections of the same revision (in no particular
+    order there: sorted as the article sorts them)."""
+    rows = {}
+    for other in Version.objects.filter(revision=version.revision).select_related("content_type"):
+        rows.setdefault(other.content_type.model_class(), []).append(other.field_dict)
+    authors = dict(
+        Author.objects.filter(
+            pk__in=[row["author_id"] for row in rows.get(Byline, [])]
+        ).values_list("pk", "name")
+    )
+    tags = Tag.objects.filter(
+        pk__in=[row["tag_id"] for row in rows.get(TaggedArticle, [])]
+    ).values_list("name", flat=True)
+    return describe(
+        {name: version.field_dict.get(name) for name, _ in FIELDS},
+        bylines=[
+            (authors.get(row["author_id"], f"author #{row['author_id']}"), row["role"])
+            for row in sorted(rows.get(Byline, []), key=lambda row: (row["order"], row["id"]))
+        ],
+        captions=sorted(rows.get(Caption, []), key=lambda row: (row["order"], row["id"])),
+        links=sorted(rows.get(RelatedLink, []), key=lambda row: (row["order"], row["id"])),
+        tags=list(tags),
+        corrections=sorted(rows.get(Correction, []), key=lambda row: row["published_at"]),
+    )
+
+
+CAPTION_FIELDS = ("image", "text", "credit", "alt_text", "focal_x", "focal_y")
+LINK_FIELDS = ("title", "url", "target_id")
+CORRECTION_FIELDS = ("kind", "text", "published_at")
+
+
+def describe(fields, *, bylines, captions, links, tags, corrections):
+    """{label: text} for each part, in the form's order."""
+    section = fields["section_id"]
+    parts = {
+        "Headline": fields["headline"] or "",
+        "Slug": fields["slug"] or "",
+        "Standfirst": fields["dek"] or "",
+        "Body": " ".join(strip_tags(fields["body"] or "").split()),
+        "Section": Section.objects.filter(pk=section).values_list("name", flat=True).first()
+        if section
+        else "",
+        "Byline override": fields["byline_override"] or "",
+        "Status": Article.Status(fields["status"]).label if fields["status"] else "",
+        "Publication time": _time(fields["publish_at"]),
+        "Embargo until": _time(fields["embargo_until"]),
+    }
+    roles = dict(Byline.Role.choices)
+    parts[BYLINE] = "; ".join(f"{name} ({roles.get(role, role).lower()})" for name, role in bylines)
+    parts[PICTURES] = "; ".join(
+        " — ".join(
+            filter(
+                None,
+                [
+                    str(row["image"] or "no picture").rsplit("/", 1)[-1],
+                    row["text"],
+                    row["credit"] and f"credit {row['credit']}",
+                    f"alt “{row['alt_text']}”" if row["alt_text"] else "no alt text",
+                    f"focal point {float(row['focal_x']):.2f}, {float(row['focal_y']):.2f}",
+                ],
+            )
+        )
+        for row in captions
+    )
+    parts[LINKS] = "; ".join(
+        row["title"] or row["url"] or f"article #{row['target_id']}" for row in links
+    )
+    parts[TAGS] = ", ".join(sorted(tags, key=str.casefold))
+    kinds = dict(Correction.Kind.choices)
+    parts[CORRECTIONS] = "; ".join(
+        f"{kinds.get(row['kind'], row['kind'])} of {_time(row['published_at'])}: {row['text']}"
+        for row in corrections
+    )
+    return parts
+
+
+def _time(value):
+    if not value:
+        return ""
+    if isinstance(value, str):  # as a revision stores it
+        return value
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+
+
+def diff(before, after):
+    """(label, before, after) for each part that differs."""
+    return [(label, before[label], after[label]) for label in after if before[label] != after[label]]
+
+
+def digests(parts):
+    """A short digest of each part, as JSON: what the form keeps of the article it opened."""
+    return json.dumps(
+        {label: hashlib.sha256(text.encode()).hexdigest()[:16] for label, text in parts.items()}
+    )
+
+
+def changed_since(opened_digests, parts):
+    """(label, text now) for each part that changed since it had ``opened_digests`` (JSON from
+    ``digests()``; every part if they are missing or unreadable)."""
+    try:
+        opened = json.loads(opened_digests or "{}")
+    except ValueError:
+        opened = {}
+    now = json.loads(digests(parts))
+    return [(label, parts[label]) for label in parts if opened.get(label) != now[label]]
