@@ -1,7 +1,8 @@
 """The read API: public articles as IPTC ninjs 2.4 JSON (``articles/ninjs.py``), newest first,
 and the articles of an author, a section or a tag, with an OpenAPI description.
 
-Only ``published()`` articles, whoever asks: an editor's session changes nothing. GET and HEAD
+Only ``published()`` articles, whoever asks: an editor's session changes nothing; a withdrawn
+article's id answers 410 Gone, as its page does, any other that is not public 404. GET and HEAD
 are answered, to any origin (CORS, no credentials); OPTIONS answers a browser's preflight; other
 methods 405. A 200 carries the ETag of its bytes and a client that has it gets a 304, as pages
 do (``caching.py``). Errors are problem details (RFC 9457), never HTML.
@@ -21,12 +22,11 @@ from django.urls import reverse
 from django.utils.cache import get_conditional_response, set_response_etag
 from django.utils.http import urlencode
 from django.views.decorators.csrf import csrf_exempt
-from taggit.models import Tag
 
 from . import conf, ninjs
 from .caching import request_version
 from .links import site_url
-from .models import Article, Author, Section
+from .models import Article, Author, Section, public_tags
 from .pagination import LAST_PAGE, ArchivePaginator
 
 ALLOWED_METHODS = "GET, HEAD, OPTIONS"
@@ -41,6 +41,10 @@ class BadRequest(Exception):
     """A query parameter the API cannot read: answered 400 with the message."""
 
 
+class Gone(Exception):
+    """An article withdrawn for legal reasons: answered 410 with the message."""
+
+
 def problem(status, detail):
     """An RFC 9457 problem details response."""
     body = {"type": "about:blank", "title": HTTPStatus(status).phrase, "status": status}
@@ -49,7 +53,8 @@ def problem(status, detail):
 
 def api_view(view):
     """``view`` returns a dict; this answers it as JSON with CORS headers, an ETag and 304s,
-    preflights, refuses other methods, and turns ``Http404``/``BadRequest`` into problems.
+    preflights, refuses other methods, and turns ``Http404``/``BadRequest``/``Gone`` into
+    problems.
     CSRF does not apply: no method that could change anything gets past the 405."""
 
     @csrf_exempt
@@ -79,6 +84,8 @@ def answer(view, request, *args, **kwargs):
         return problem(404, str(error))
     except BadRequest as error:
         return problem(400, str(error))
+    except Gone as error:
+        return problem(410, str(error))
     response = JsonResponse(data, json_dumps_params={"ensure_ascii": False})
     set_response_etag(response)
     return get_conditional_response(request, etag=response["ETag"], response=response)
@@ -94,7 +101,7 @@ def article_list(request):
         articles = articles.filter(section=section)
         key.append(f"section={section.pk}")
     if "author" in request.GET:
-        author = find(Author, request.GET["author"])
+        author = find_author(request.GET["author"])
         articles = articles.by_author(author)
         key.append(f"author={author.pk}")
     if "tag" in request.GET:
@@ -106,10 +113,12 @@ def article_list(request):
 
 @api_view
 def article_detail(request, pk):
-    """One public article; any other answers 404, whatever its state."""
+    """One public article; a withdrawn one answers 410 (as its page), any other 404."""
     try:
         article = Article.objects.published().with_embedded().get(pk=pk)
     except Article.DoesNotExist:
+        if Article.objects.in_state(Article.State.WITHDRAWN).filter(pk=pk).exists():
+            raise Gone(f"The article {pk} was withdrawn.") from None
         raise Http404(f"No public article has the id {pk}.") from None
     article.load_details()
     return ninjs.article_to_ninjs(article, base_url=site_url(request))
@@ -117,11 +126,10 @@ def article_detail(request, pk):
 
 @api_view
 def author_detail(request, slug):
-    author = find(Author, slug)
+    """Like the author's page, it exists only while a public article names the author."""
+    author = find_author(slug)
     articles = Article.objects.published().by_author(author)
     page = page_of(request, articles, key=f"author={author.pk}")
-    if not page["count"]:  # as the author's page: none for an author only drafts name
-        raise Http404(f"No public article names the author {slug!r}.")
     return {"author": ninjs.author_to_json(author, base_url=site_url(request)), **page}
 
 
@@ -167,17 +175,25 @@ def openapi_document():
 
 
 def find(model, slug):
-    """The author or section of ``slug``, or a 404 (also for what cannot be a slug)."""
+    """The section of ``slug``, or a 404 (also for what cannot be a slug)."""
     found = model.objects.filter(slug=slug).first() if SLUG.fullmatch(slug) else None
     if found is None:
         raise Http404(f"No {model._meta.verbose_name} has the slug {slug!r}.")
     return found
 
 
+def find_author(slug):
+    """The author of ``slug`` if a public article names them: other authors are not shown."""
+    author = Author.objects.public().filter(slug=slug).first() if SLUG.fullmatch(slug) else None
+    if author is None:
+        raise Http404(f"No public article names the author {slug!r}.")
+    return author
+
+
 def find_tag(slug):
     """The tag of ``slug`` if a public article carries it: other tags are not shown."""
-    tag = Tag.objects.filter(slug=slug).first() if SLUG.fullmatch(slug) else None
-    if tag is None or not Article.objects.published().tagged(tag).exists():
+    tag = public_tags().filter(slug=slug).first() if SLUG.fullmatch(slug) else None
+    if tag is None:
         raise Http404(f"No public article has the tag {slug!r}.")
     return tag
 

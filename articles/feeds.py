@@ -11,12 +11,11 @@ from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.feedgenerator import Enclosure, Rss201rev2Feed
 from django.utils.html import escape
-from taggit.models import Tag
 
 from . import conf
 from .caching import without_last_modified
 from .links import absolute_url, object_uri, site_url
-from .models import Article, Author, Section
+from .models import Article, Author, Section, public_tags
 
 FEED_ITEMS = 50
 
@@ -130,6 +129,8 @@ class ArticleFeed(Feed):
 
 
 class SectionFeed(ArticleFeed):
+    """Like the section's page, it exists for every section, with or without public articles."""
+
     def get_object(self, request, slug):
         return get_object_or_404(Section, slug=slug)
 
@@ -144,8 +145,10 @@ class SectionFeed(ArticleFeed):
 
 
 class AuthorFeed(ArticleFeed):
+    """Like the author's page, it exists only while a public article names the author."""
+
     def get_object(self, request, slug):
-        return get_object_or_404(Author, slug=slug)
+        return get_object_or_404(Author.objects.public(), slug=slug)
 
     def articles(self, author):
         return super().articles(author).by_author(author)
@@ -161,10 +164,7 @@ class TagFeed(ArticleFeed):
     """Like the tag's page, it exists only while a public article carries the tag."""
 
     def get_object(self, request, slug):
-        tag = get_object_or_404(Tag, slug=slug)
-        if not Article.objects.published().tagged(tag).exists():
-            raise Tag.DoesNotExist
-        return tag
+        return get_object_or_404(public_tags(), slug=slug)
 
     def articles(self, tag):
         return super().articles(tag).tagged(tag)

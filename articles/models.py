@@ -484,6 +484,13 @@ class Article(models.Model):
         article._loaded_status = article.__dict__.get("status")
         return article
 
+    def refresh_from_db(self, using=None, fields=None, from_queryset=None):
+        super().refresh_from_db(using, fields, from_queryset)
+        if fields is None or "status" in fields:
+            self._loaded_status = self.status
+        if fields is None or {"publish_date", "slug"} <= set(fields):
+            self._saved_address = (self.publish_date, self.slug)
+
     def claim_next_version(self):
         """Move the saved version from this instance's to the next, or raise ``EditConflict``:
         one compare-and-set, so two writers who read the same version cannot both save."""

@@ -6,9 +6,11 @@ signals call it when an article, byline, tag or author name changes, and the imp
 each batch it writes in bulk. The full-text index over the entries is the database's own,
 created by migration 0004: on SQLite an FTS5 table kept in step by triggers, ranked with
 ``bm25()``; on PostgreSQL a weighted ``tsvector`` column with a GIN index, ranked with
-``ts_rank()``. ``find()`` is the one interface to both.
+``ts_rank()``. ``find()`` is the one interface to both. It searches the articles of a queryset
+and no others: the reader's search passes the published ones (``ArticleQuerySet.published()``,
+the one rule), the admin's its list, every status.
 
-A search ranks at most the ``MAX_RESULTS`` newest public matches: a rare word finds and ranks
+A search ranks at most the ``MAX_RESULTS`` newest matches: a rare word finds and ranks
 every article that has it, and a word found in half the archive costs the same as one found in a
 thousand articles, since neither the count nor the ranking walks the whole archive. The page
 says when there are more.
@@ -158,14 +160,15 @@ def _reindex_batch(ids, apps, using):
 
 
 def find(text, *, within):
-    """The articles of the queryset ``within`` that match what a reader typed, best first."""
+    """The articles of the queryset ``within`` that match what a reader typed, best first:
+    ``within`` alone decides which articles may be found (published ones for readers)."""
     return SearchResults(text, within)
 
 
 class SearchResults:
-    """Search results, read by Django's ``Paginator``: ``count()`` finds the newest public
-    matches (at most ``MAX_RESULTS``) with their ranks, and a slice is one query for its
-    snippets, then ``within``'s own queries for its articles.
+    """Search results, read by Django's ``Paginator``: ``count()`` finds the newest matches
+    (at most ``MAX_RESULTS``) with their ranks, and a slice is one query for its snippets,
+    then ``within``'s own queries for its articles; ``ids()`` gives the matches alone.
 
     Each article of a page has a ``search_snippet``: body text around the matches, escaped
     HTML with the matches in ``<mark>``.
@@ -180,6 +183,11 @@ class SearchResults:
     def count(self):
         return len(self._ranked())
 
+    def ids(self):
+        """The ids of the matches, best first: for a list that shows them in an order of its
+        own (the admin's)."""
+        return list(self._ranked())
+
     def __getitem__(self, page):
         if not isinstance(page, slice) or page.step is not None:
             raise TypeError("Search results are read a page (a slice) at a time.")
@@ -190,14 +198,14 @@ class SearchResults:
         articles = self.within.in_bulk(ids)
         found = []
         for pk in ids:
-            if pk in articles:  # else it stopped being public between the two queries
+            if pk in articles:  # else it left ``within`` between the two queries
                 articles[pk].search_snippet = highlight(snippets.get(pk) or "")
                 found.append(articles[pk])
         return found
 
     def _ranked(self):
-        """The ids of the newest ``MAX_RESULTS`` public matches, best first (the newer first
-        of two that rank the same)."""
+        """The ids of the newest ``MAX_RESULTS`` matches in ``within``, best first (the newer
+        first of two that rank the same)."""
         if self.ranked is None:
             self.ranked = []
             if self.phrases:
@@ -217,7 +225,7 @@ class SearchResults:
         """SQL and parameters of a condition: the article of ``id_column`` is in ``within``.
 
         A correlated ``EXISTS`` costs a primary key lookup per match; ``IN (within)`` would
-        read every public article, and SQLite would run the full-text query once per id.
+        read every article of ``within``, and SQLite would run the full-text query once per id.
         """
         ids = self.within.filter(pk=RawSQL(id_column, ())).order_by().values("pk")  # noqa: S611
         sql, params = ids.query.get_compiler(self.within.db).as_sql()

@@ -6,17 +6,16 @@ from datetime import timedelta
 
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
-from django.db.models import Exists, Max, OuterRef
+from django.db.models import Max
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
-from taggit.models import Tag
 
 from . import conf
 from .caching import without_last_modified
 from .links import configured_site_url, site_url
-from .models import Article, Author, Byline, Section, TaggedArticle, published_q
+from .models import Article, Author, Section, public_tags, published_q
 
 NEWS_WINDOW = timedelta(hours=48)
 NEWS_MAX_ARTICLES = 1000  # Google News reads at most this many URLs per sitemap
@@ -66,16 +65,14 @@ class AuthorSitemap(SiteSitemap):
     """Authors with a public article: the others' pages would list nothing."""
 
     def items(self):
-        public = Byline.objects.filter(published_q("article__"), author=OuterRef("pk"))
-        return Author.objects.filter(Exists(public)).order_by("slug")
+        return Author.objects.public().order_by("slug")
 
 
 class TagSitemap(SiteSitemap):
     """Tags of public articles; the tag pages of the others answer 404."""
 
     def items(self):
-        public = TaggedArticle.objects.filter(published_q("content_object__"), tag=OuterRef("pk"))
-        return Tag.objects.filter(Exists(public)).order_by("slug")
+        return public_tags().order_by("slug")
 
     def location(self, tag):
         return reverse("articles:tag_detail", kwargs={"slug": tag.slug})

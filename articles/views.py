@@ -14,12 +14,11 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.safestring import mark_safe
 from django.views.generic import DetailView, ListView
-from taggit.models import Tag
 
 from . import conf, search, structured_data
 from .caching import request_version
 from .links import site_url
-from .models import PREVIEW_SIGNER, Article, Author, Section
+from .models import PREVIEW_SIGNER, Article, Author, Section, public_tags
 from .pagination import ArchivePaginator
 
 RELATED_ARTICLES = 4
@@ -76,37 +75,27 @@ class SectionDetailView(ArticleListMixin, ListView):
         return super().get_context_data(section=self.section, **kwargs)
 
 
-class WithPublicArticles:
-    """A list view whose page exists only while it lists a public article: an author named
-    only by drafts (an import's, say), or a tag only drafts carry, has no page."""
-
-    def paginate_queryset(self, queryset, page_size):
-        paginated = super().paginate_queryset(queryset, page_size)
-        if not paginated[0].count:  # the paginator counts anyway: no extra exists() query
-            raise Http404("No public article here.")
-        return paginated
-
-
-class AuthorDetailView(WithPublicArticles, ArticleListMixin, ListView):
-    """An author's page exists only while a public article names them."""
+class AuthorDetailView(ArticleListMixin, ListView):
+    """An author's page exists only while a public article names them (``Author.objects.
+    public()``): an author named only by drafts, an import's wire reporter, has no page."""
 
     template_name = "articles/author_detail.html"
 
     def get_queryset(self):
-        self.author = get_object_or_404(Author, slug=self.kwargs["slug"])
+        self.author = get_object_or_404(Author.objects.public(), slug=self.kwargs["slug"])
         return super().get_queryset().by_author(self.author)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(author=self.author, **kwargs)
 
 
-class TagDetailView(WithPublicArticles, ArticleListMixin, ListView):
-    """A tag's page exists only while a public article carries the tag."""
+class TagDetailView(ArticleListMixin, ListView):
+    """A tag's page exists only while a public article carries the tag (``public_tags()``)."""
 
     template_name = "articles/tag_detail.html"
 
     def get_queryset(self):
-        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        self.tag = get_object_or_404(public_tags(), slug=self.kwargs["slug"])
         return super().get_queryset().tagged(self.tag)
 
     def get_context_data(self, **kwargs):
@@ -175,8 +164,8 @@ class ArticleDetailView(DetailView):
         moved = self.get_queryset().filter(redirects__old_path=self.request.path).first()
         if moved is not None:
             raise ArticleMoved(moved.get_absolute_url())
-        withdrawn = Article.objects.filter(
-            publish_date=date, slug=self.kwargs["slug"], status=Article.Status.WITHDRAWN
+        withdrawn = Article.objects.in_state(Article.State.WITHDRAWN).filter(
+            publish_date=date, slug=self.kwargs["slug"]
         )
         raise ArticleWithdrawn if withdrawn.exists() else Http404("No such article.")
 

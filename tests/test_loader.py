@@ -151,7 +151,9 @@ class LoadArticleTests(TestCase):
         result = load(changed, checksum="def")
         self.assertEqual((result.action, result.article.pk), ("conflict", article.pk))
         article.refresh_from_db()
-        self.assertEqual((article.headline, article.source_checksum), ("Headline from the desk", "abc"))
+        self.assertEqual(
+            (article.headline, article.source_checksum), ("Headline from the desk", "abc")
+        )
         self.assertEqual(load_articles([item(changed, checksum="def")])[0].action, "conflict")
         result = load(changed, checksum="def", overwrite=True)
         self.assertEqual(result.action, "updated")
