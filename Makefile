@@ -21,37 +21,43 @@ TEST_PACKAGES = $(if $(wildcard /usr/bin/chromium),,chromium) $(if $(shell comma
 test-tools:
 	@[ -z "$(strip $(TEST_PACKAGES))" ] || (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $(TEST_PACKAGES)) >/dev/null
 
-# A local development server with demo content; DEBUG is on only here.
-run: install
-	DEBUG=1 $(BIN)/python manage.py migrate --noinput
-	DEBUG=1 $(BIN)/python manage.py load_demo
-	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+# A local development server with demo content. DEBUG is on only here: `make run` writes .env
+# (DEBUG=1 and a generated SECRET_KEY; git ignores it), which settings read, so that every
+# `manage.py` command of the README works as written beside it.
+.env:
+	@printf 'DEBUG=1\nSECRET_KEY=%s\n' "$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" > $@
+	@echo "Wrote .env (DEBUG=1, a new SECRET_KEY) for local development."
+
+run: install .env
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # Production serving on this machine: DEBUG off, gunicorn with a worker per CPU, WhiteNoise
 # serving compressed, hashed static files. Needs SECRET_KEY (and ALLOWED_HOSTS, SITE_URL) in the
 # environment; media is served from MEDIA_ROOT by your web server or object storage.
 WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
 serve: install
-	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py collectstatic --noinput -v0
-	$(BIN)/gunicorn newsroom.wsgi --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile -
+	ENV_FILE= $(BIN)/python manage.py migrate --noinput
+	ENV_FILE= $(BIN)/python manage.py collectstatic --noinput -v0
+	ENV_FILE= $(BIN)/gunicorn newsroom.wsgi --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile -
 
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/bandit --quiet --recursive articles newsroom --exclude articles/migrations --severity-level high
-	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
+	ENV_FILE= DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 
 # The whole suite on SQLite, then on PostgreSQL too when DATABASE_URL names one.
 test: lint sqlite-tests postgres-tests
 
 sqlite-tests: install test-tools
-	env -u DATABASE_URL $(BIN)/python -m pytest
+	env -u DATABASE_URL ENV_FILE= $(BIN)/python -m pytest
 
 postgres-tests: install test-tools
 	@if [ -n "$$DATABASE_URL" ]; then \
 		echo "Running the suite again on $${DATABASE_URL%%:*}"; \
-		$(BIN)/python -m pytest; \
+		ENV_FILE= $(BIN)/python -m pytest; \
 	else \
 		echo "DATABASE_URL is not set: PostgreSQL run skipped (.ci/run provides one)."; \
 	fi

@@ -4,9 +4,10 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.helpers import ActionForm
+from django.contrib.admin.views.main import PAGE_VAR
 from django.contrib.admin.widgets import AdminSplitDateTime
 from django.db import models
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch
 from django.forms.models import BaseInlineFormSet
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -28,7 +29,8 @@ from .models import (
     Section,
     Transition,
 )
-from . import conf, revisions
+from . import conf, revisions, search
+from .changelist import ArticlePaginator, AuthorListFilter, TagListFilter, is_autocomplete
 from .models import ArticleNotReady, WithdrawnArticle
 from .publishing import Facts, may_publish, missing
 
@@ -172,20 +174,6 @@ class RelatedLinkInline(NamedInputs, admin.TabularInline):
     autocomplete_fields = ("target",)
 
 
-class TagListFilter(admin.SimpleListFilter):
-    title = "tag"
-    parameter_name = "tag"
-
-    def lookups(self, request, model_admin):
-        tags = Article.tags.most_common(min_count=1)[:50]
-        return [(tag.slug, tag.name) for tag in tags]
-
-    def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(tags__slug=self.value())
-        return queryset
-
-
 class OwnerListFilter(admin.SimpleListFilter):
     """Whose articles: a writer sees their own by default, an editor everyone's."""
 
@@ -210,8 +198,7 @@ class OwnerListFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "mine":
-            own = Q(created_by=request.user) | Q(bylines__author__user=request.user)
-            return queryset.filter(pk__in=queryset.filter(own).values("pk"))
+            return queryset.owned_by(request.user)
         return queryset
 
 
@@ -267,6 +254,11 @@ class ArticleActionForm(ActionForm):
     )
     section = forms.ModelChoiceField(Section.objects, required=False, label="Section")
     tag = forms.CharField(required=False, max_length=100, label="Tag")
+
+    class Media:
+        # The time's calendar and clock: the change form has their styles from forms.css, a
+        # list without list_editable would have none (no icon to press, an unstyled calendar).
+        css = {"all": ("admin/css/widgets.css",)}
 
     @classmethod
     def value(cls, request, name):
@@ -366,12 +358,24 @@ class ArticleAdmin(NamedInputs, VersionAdmin):
         OwnerListFilter,
         StateListFilter,
         "section",
-        ("authors", admin.RelatedOnlyFieldListFilter),
+        AuthorListFilter,
         TagListFilter,
     )
     list_select_related = ("section",)
     date_hierarchy = "publish_at"
-    search_fields = ("headline", "dek", "body", "authors__name")
+    # The list's search is full-text (get_search_results); these are the autocomplete's, for
+    # a related link's target article, typed a few letters at a time.
+    search_fields = ("headline",)
+    search_help_text = (
+        "Whole words and “quoted phrases” in headlines, standfirsts, bodies, authors and tags, "
+        f"in articles of every status: the newest {search.MAX_RESULTS:,} matches."
+    )
+    # Counted as far as the page asked for needs (articles.changelist): no full count, no
+    # facet counts.
+    paginator = ArticlePaginator
+    show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
+    change_list_template = "admin/articles/article/change_list.html"
     prepopulated_fields = {"slug": ("headline",)}
     inlines = (BylineInline, CaptionInline, RelatedLinkInline, CorrectionInline, TransitionInline)
     action_form = ArticleActionForm
@@ -428,13 +432,31 @@ class ArticleAdmin(NamedInputs, VersionAdmin):
     )
 
     def get_queryset(self, request):
+        # The list shows a caption's image alone: not its renditions, JSON read row by row.
         return (
             super()
             .get_queryset(request)
             .prefetch_related(
-                Prefetch("bylines", queryset=Byline.objects.select_related("author")), "captions"
+                Prefetch("bylines", queryset=Byline.objects.select_related("author")),
+                Prefetch("captions", queryset=Caption.objects.defer("renditions")),
             )
         )
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        paginator = super().get_paginator(
+            request, queryset, per_page, orphans, allow_empty_first_page
+        )
+        paginator.ask(request.GET.get(PAGE_VAR, 1))  # how far to count
+        return paginator
+
+    def get_search_results(self, request, queryset, search_term):
+        """The site's full-text search over the list as filtered, every status: the newest
+        ``search.MAX_RESULTS`` matches, in the list's order. The autocomplete keeps Django's
+        search of ``search_fields``, which finds words as they are typed."""
+        if not search_term or is_autocomplete(request):
+            return super().get_search_results(request, queryset, search_term)
+        found = search.find(search_term, within=queryset).ids()
+        return queryset.filter(pk__in=found), False
 
     def view_on_site(self, article):
         return article.get_absolute_url() if article.is_published() else None

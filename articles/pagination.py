@@ -26,8 +26,8 @@ class BoundedPaginator(Paginator):
     """A paginator that counts only as far as the page asked for needs: ``ask()`` the page
     before reading ``count`` (``page()`` does)."""
 
-    def __init__(self, object_list, per_page, **kwargs):
-        super().__init__(object_list, per_page, **kwargs)
+    def __init__(self, object_list, per_page, *args, **kwargs):
+        super().__init__(object_list, per_page, *args, **kwargs)
         self.asked = 1
 
     def ask(self, number):

@@ -60,8 +60,8 @@ def hidden_picture(caption):
 
 
 def hide_pictures(article):
-    """Take the pictures of ``article`` out of public media: rows first, then files, so that
-    no page points at a file already gone."""
+    """Take the pictures of ``article`` out of public media. Call it once the article is
+    withdrawn: no public page shows them then, whatever the order of rows and files."""
     private, changed = private_storage(), False
     with transaction.atomic():
         for caption in _locked_captions(article):
@@ -81,7 +81,8 @@ def hide_pictures(article):
 
 
 def show_pictures(article):
-    """Bring the pictures of ``article`` back to public media: files first, then rows.
+    """Bring the pictures of ``article`` back to public media: files first, then rows, so that
+    no page points at a file not there yet.
 
     Renditions whose files are in neither storage (deleted with their caption while hidden,
     before a revision brought it back) are made again. A caption that shows an image missing
@@ -90,14 +91,12 @@ def show_pictures(article):
     with transaction.atomic():
         for caption in _locked_captions(article):
             picture = hidden_picture(caption)
-            if picture is None and not caption.image:
-                continue
+            if picture is None and not (caption.image and private.exists(caption.image.name)):
+                continue  # shown, as it should be
             name = picture["image"] if picture else caption.image.name
             renditions = (picture["renditions"] if picture else caption.renditions) or {}
             hidden_elsewhere, same_crops = _sharers(caption, name, hidden=True)
-            moved = _move(name, private, default_storage, keep=hidden_elsewhere)
-            if picture is None and not moved:
-                continue  # shown already, as it should be
+            _move(name, private, default_storage, keep=hidden_elsewhere)
             for rendition in images.file_names(renditions):
                 _move(rendition, private, default_storage, keep=same_crops)
             if not images.files_exist(renditions):
@@ -112,11 +111,14 @@ def show_pictures(article):
 
 def sync_pictures(article_id):
     """Hide or show the pictures of the article ``article_id`` as its saved status says:
-    hidden while it is withdrawn."""
-    status = Article.objects.filter(pk=article_id).values_list("status", flat=True).first()
-    if status is not None:
-        withdrawn = status == Article.Status.WITHDRAWN
-        (hide_pictures if withdrawn else show_pictures)(Article(pk=article_id))
+    hidden while it is withdrawn. Read under the lock of the article's row, the status is the
+    latest, whichever of two runs goes first."""
+    with transaction.atomic():
+        saved = Article.objects.select_for_update().filter(pk=article_id)
+        status = saved.values_list("status", flat=True).first()
+        if status is not None:
+            withdrawn = status == Article.Status.WITHDRAWN
+            (hide_pictures if withdrawn else show_pictures)(Article(pk=article_id))
 
 
 def _locked_captions(article):
@@ -177,9 +179,19 @@ def delete_hidden_renditions(instance, using, **kwargs):
 
 @receiver(post_save, sender=Article)
 @receiver(post_save, sender=Caption)
-def follow_restored_status(sender, instance, raw, using, **kwargs):
-    """A restore from a revision writes the article and its captions raw, past ``save()``: once
-    it commits, the pictures follow the status the article has then."""
+def follow_restored_status(sender, instance, raw, using, update_fields=None, **kwargs):
+    """A restore from a revision writes the article and its captions raw, past ``save()``; and
+    a picture can be uploaded to a caption of a withdrawn article. Once that commits, the
+    pictures follow the status the article has then."""
     if raw:
         article_id = instance.pk if sender is Article else instance.article_id
-        transaction.on_commit(partial(sync_pictures, article_id), using=using)
+    elif (
+        sender is Caption
+        and instance.image
+        and (update_fields is None or "image" in update_fields)
+        and instance.article.status == Article.Status.WITHDRAWN  # the form's article: no query
+    ):
+        article_id = instance.article_id
+    else:
+        return
+    transaction.on_commit(partial(sync_pictures, article_id), using=using)

@@ -1,7 +1,7 @@
 """Settings for the newsroom site.
 
 Everything a deployment changes comes from the environment, with safe development defaults:
-DEBUG (off unless set), SECRET_KEY (required when DEBUG is off), ALLOWED_HOSTS (comma-separated),
+DEBUG (off unless set; a local .env file may set it, see ``read_env_file``), SECRET_KEY (required when DEBUG is off), ALLOWED_HOSTS (comma-separated),
 DATABASE_URL (default: the SQLite file db.sqlite3 beside manage.py), MEDIA_ROOT, TIME_ZONE,
 SITE_NAME, SITE_URL (the public address, e.g. https://news.example.org, for feeds, sitemaps and
 canonical links).
@@ -28,6 +28,25 @@ def env_bool(name, default=False):
 def env_list(name, default=""):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
+
+def read_env_file(path):
+    """``KEY=VALUE`` lines of a local file, as defaults that the environment overrides.
+
+    ``make run`` writes ``.env`` (DEBUG=1 and a generated SECRET_KEY, never committed), so that
+    ``manage.py`` commands run as written beside the development server. ``ENV_FILE`` names
+    another file; set empty, no file is read (production, ``make serve``, the test suite)."""
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        return
+    for line in lines:
+        key, sep, value = line.strip().partition("=")
+        if sep and key and not key.startswith("#"):
+            os.environ.setdefault(key.strip(), value.strip())
+
+
+if env_file := os.environ.get("ENV_FILE", str(BASE_DIR / ".env")):
+    read_env_file(env_file)
 
 DEBUG = env_bool("DEBUG")
 

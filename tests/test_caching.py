@@ -20,7 +20,14 @@ from articles import caching
 from articles.caching import content_version
 from articles.models import Article
 
-from .factories import make_article, make_author, make_caption, make_related_link, make_section
+from .factories import (
+    make_article,
+    make_author,
+    make_caption,
+    make_ready_article,
+    make_related_link,
+    make_section,
+)
 
 pytestmark = pytest.mark.page_cache
 
@@ -131,7 +138,7 @@ class InvalidationTests(PageCacheTestCase):
                 self.assertNotIn(self.url, response.content.decode())
 
     def test_a_cached_404_ends_when_the_article_is_published(self):
-        draft = make_article(status=Article.Status.DRAFT, publish_at=timezone.now())
+        draft = make_ready_article(status=Article.Status.DRAFT, publish_at=timezone.now())
         url = draft.get_absolute_url()
         self.assertEqual(self.client.get(url).status_code, 404)
         self.assertEqual(self.client.get(url).status_code, 404)
@@ -256,7 +263,7 @@ class ScheduleTests(PageCacheTestCase):
 
 class NeverCachedTests(PageCacheTestCase):
     def test_editors_are_never_served_from_the_cache_nor_stored(self):
-        draft = make_article(status=Article.Status.DRAFT, publish_at=timezone.now())
+        draft = make_ready_article(status=Article.Status.DRAFT, publish_at=timezone.now())
         url = draft.get_absolute_url()
         self.assertEqual(self.client.get(url).status_code, 404)  # cached for readers
         editor = get_user_model().objects.create_superuser("editor", password="pw")

@@ -157,13 +157,19 @@ class ScopedFeedTests(FeedTestCase):
             self.assertEqual([item["title"] for item in items], [self.article.headline])
         self.assertIn(other.headline, str(self.parse("/feeds/rss/").entries))
 
-    def test_unknown_objects_and_tags_without_public_articles_answer_404(self):
-        make_article(status=Article.Status.DRAFT, tags=["Secret plans"])
+    def test_unknown_objects_and_authors_or_tags_without_public_articles_answer_404(self):
+        make_article(
+            status=Article.Status.DRAFT,
+            tags=["Secret plans"],
+            authors=[make_author(slug="wire-reporter")],
+        )
         for url in (
             "/sections/nowhere/feeds/rss/",
             "/authors/nobody/feeds/atom/",
             "/tags/nothing/feeds/json/",
             "/tags/secret-plans/feeds/rss/",
+            "/authors/wire-reporter/feeds/rss/",
+            "/authors/wire-reporter/feeds/json/",
         ):
             with self.subTest(url):
                 self.assertEqual(self.client.get(url).status_code, 404)

@@ -6,6 +6,7 @@ from django.core.management import call_command
 from django.test import TestCase
 
 from articles.models import Article, Author, Section
+from articles.publishing import missing_for_publication
 
 
 def load_demo():
@@ -22,6 +23,7 @@ class LoadDemoTests(TestCase):
         self.assertEqual(Section.objects.count(), 5)
         for article in articles:
             with self.subTest(article=article.headline):
+                self.assertEqual(missing_for_publication(article), [])
                 self.assertTrue(article.dek)
                 self.assertTrue(article.section)
                 self.assertTrue(article.bylines.all())

@@ -68,10 +68,13 @@ class PublicSurfaceTests(PublicSurfaceTestCase):
     def test_hidden_articles_cannot_be_reached_by_address_or_id(self):
         for state, article in self.hidden.items():
             gone = 410 if state == "withdrawn" else 404
+            tag = f"/tags/only-{state.replace(' ', '-')}/"
             for url, status in (
                 (article.get_absolute_url(), gone),
+                (f"/api/articles/{article.pk}/", gone),
                 (f"/preview/{article.pk}/", 404),
-                (f"/tags/only-{state.replace(' ', '-')}/", 404),
+                (tag, 404),
+                *((f"{tag}feeds/{format}/", 404) for format in ("rss", "atom", "json")),
             ):
                 with self.subTest(state=state, url=url):
                     response = self.client.get(url)

@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from django.test import SimpleTestCase
@@ -17,7 +18,7 @@ PRODUCTION = {
 
 def manage(*args, **environ):
     reset = {"DEBUG", "SECRET_KEY", "SECURE_SSL_REDIRECT"}
-    env = {k: v for k, v in os.environ.items() if k not in reset} | environ
+    env = {k: v for k, v in os.environ.items() if k not in reset} | {"ENV_FILE": ""} | environ
     return subprocess.run(  # noqa: S603 (our own manage.py, fixed arguments)
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
@@ -43,3 +44,38 @@ class ProductionSettingsTests(SimpleTestCase):
     def test_debug_runs_without_a_secret_key(self):
         result = manage("check", DEBUG="1", DATABASE_URL="sqlite:///:memory:")
         self.assertEqual(result.returncode, 0, result.stderr)
+
+
+class EnvFileTests(SimpleTestCase):
+    """``make run`` writes .env; settings read it, and the environment still wins."""
+
+    def settings_with(self, contents, **environ):
+        """DEBUG and SECRET_KEY as settings read them with an env file of ``contents``."""
+        with tempfile.TemporaryDirectory() as folder:
+            env_file = Path(folder) / ".env"
+            env_file.write_text(contents)
+            result = manage(
+                "shell",
+                "--no-imports",
+                "-c",
+                "from django.conf import settings; print(settings.DEBUG, settings.SECRET_KEY)",
+                ENV_FILE=str(env_file),
+                DATABASE_URL="sqlite:///:memory:",
+                **environ,
+            )
+        self.assertEqual(result.returncode, 0, result.stderr)
+        return result.stdout.split()
+
+    def test_settings_read_debug_and_the_secret_key_from_the_env_file(self):
+        found = self.settings_with("# local\nDEBUG=1\nSECRET_KEY=from-the-file\n")
+        self.assertEqual(found, ["True", "from-the-file"])
+
+    def test_the_environment_overrides_the_env_file(self):
+        found = self.settings_with("DEBUG=1\nSECRET_KEY=from-the-file\n", DEBUG="0")
+        self.assertEqual(found, ["False", "from-the-file"])
+
+    def test_the_env_file_is_never_committed(self):
+        ignored = subprocess.run(  # noqa: S603, S607 (git, fixed arguments)
+            ["git", "check-ignore", ".env"], cwd=ROOT, capture_output=True, text=True
+        )
+        self.assertEqual(ignored.stdout.strip(), ".env")

@@ -13,13 +13,18 @@ again on its own so that only the bad one fails.
 A parse's status applies to a new article. An update never makes an article more public than
 an editor left it; it takes a published article down (unpublished) when its source no longer
 is (a post made private, a wire item withheld or canceled).
+
+The pre-publish checks (``publishing.missing``) hold for what an import leaves public
+(``publication_needs``): a new article that would be published or scheduled without what they
+ask for is kept as a draft, with a warning naming it, and the update of a published article
+that would leave it lacking something fails, leaving the article as it was.
 """
 
 import contextvars
 import html
 import itertools
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -45,7 +50,7 @@ from ..models import (
     TaggedArticle,
     Transition,
 )
-from ..publishing import ensure_may_publish, may_publish
+from ..publishing import Facts, ensure_may_publish, may_publish, missing
 from .parser import Block, ParsedArticle
 
 SLUG_MAX_LENGTH = 200
@@ -161,6 +166,61 @@ def import_action(article: Article | None, checksum: str, *, overwrite: bool = F
     return ImportedFile.Action.UPDATED
 
 
+def publication_needs(
+    parsed: ParsedArticle,
+    article: Article | None = None,
+    *,
+    status: str = Article.Status.DRAFT,
+    section=None,
+    images=(),
+    captions=(),
+) -> list[str]:
+    """What the article that importing ``parsed`` leaves public would lack to be public, as
+    ``publishing.missing`` phrases; empty if it is ready, or if the import does not leave it
+    public. The loaders act on it, and a dry run predicts with it: it asks no query.
+
+    ``article`` is the article updated (None: a new one, with the parse's status, else
+    ``status``), ``section`` the section for parses that name none, ``images`` the positions
+    of the captions a picture file is offered for, and ``captions`` the article's caption rows,
+    whose pictures and alt text an update keeps. The facts are those the import writes: a
+    picture it would refuse still counts, so the answer errs on the side of not publishing.
+    """
+    if article is None:
+        public = (parsed.status or status) == Article.Status.PUBLISHED
+    else:
+        public = article.status == Article.Status.PUBLISHED and not _taken_down(article, parsed)
+    if not public:
+        return []
+    kept = list(captions)
+    pictures_without_alt_text = 0
+    for order, new in enumerate(parsed.captions):
+        old = kept[order] if order < len(kept) else None  # an update keeps rows by position
+        pictured = order in images or bool(old and old.image)
+        alt_text = new.alt_text or (old.alt_text if old else "")
+        pictures_without_alt_text += pictured and not alt_text
+    return missing(
+        Facts(
+            headline=parsed.headline,
+            dek=parsed.dek or (article.dek if article else ""),
+            # A published article is filed in the section its parse names (created if new).
+            has_section=bool(parsed.section or section or (article and article.section_id)),
+            authors=len(_byline_roles(parsed)),
+            pictures_without_alt_text=pictures_without_alt_text,
+        )
+    )
+
+
+def _kept_as_draft(needs):
+    """The warning of a new article kept as a draft because it lacks ``needs``."""
+    return f"kept as a draft: publishing needs {', '.join(needs)}"
+
+
+def _not_updated(needs):
+    """The error of an update refused because it would leave a published article lacking
+    ``needs``."""
+    return f"not updated: a published article needs {', '.join(needs)}"
+
+
 def load_article(
     parsed: ParsedArticle,
     *,
@@ -184,6 +244,9 @@ def load_article(
     publishing needs their permission, and ``PermissionDenied`` is raised before anything is
     written. ``images`` maps a caption's position to a picture file to attach. An article
     changed here since its last import is left alone (a conflict), unless ``overwrite``.
+    A new article that would be public without what publishing needs is kept as a draft, with
+    a warning; an update that would leave a published article lacking it raises
+    ``ValidationError`` (``publication_needs``).
     """
     _check_permission(parsed.status or status, by)
     item = ImportItem(parsed, source, checksum, images or {})
@@ -193,25 +256,43 @@ def load_article(
         if action in (ImportedFile.Action.UNCHANGED, ImportedFile.Action.CONFLICT):
             return ImportResult(action, article)
         if article is None:
-            article = _fill(None, parsed, source, checksum, status, run, by)
+            article, kept = _fill_new(item, status, section, run, by)
             (noted,) = _place([(parsed, article)], section)
             warnings = _insert([(item, article)], tags, by, stored)
-            return ImportResult(ImportedFile.Action.CREATED, article, warnings=noted + warnings[0])
+            return ImportResult(
+                ImportedFile.Action.CREATED, article, warnings=kept + noted + warnings[0]
+            )
+        captions = list(Caption.objects.filter(article=article))
+        if needs := publication_needs(
+            parsed, article, section=section, images=item.images, captions=captions
+        ):
+            raise ValidationError(_not_updated(needs))
         _fill(article, parsed, source, checksum, status, run, by)
         (noted,) = _place([(parsed, article)], section)
-        warnings = _update(article, item, tags, stored, by)
+        warnings = _update(article, item, tags, stored, by, captions)
     return ImportResult(ImportedFile.Action.UPDATED, article, warnings=noted + warnings)
 
 
-def _update(article, item, tags, stored, by):
-    """Rewrite an existing article in place (a change of status recorded as ``by``'s); caption
-    rows are kept with any image added since (a picture of the source is attached to a caption
-    that has none). Returns the warnings."""
+def _fill_new(item, status, section, run, by):
+    """A new article of ``item`` (``_fill``) and its warnings: kept as a draft if the import
+    would make it public without what publishing needs."""
+    parsed = item.parsed
+    needs = publication_needs(parsed, status=status, section=section, images=item.images)
+    if needs:
+        # As ``--status draft`` imports an item: without the source's status.
+        parsed, status = replace(parsed, status=None), Article.Status.DRAFT
+    article = _fill(None, parsed, item.source, item.checksum, status, run, by)
+    return article, (_kept_as_draft(needs),) if needs else ()
+
+
+def _update(article, item, tags, stored, by, existing):
+    """Rewrite an existing article in place (a change of status recorded as ``by``'s); its
+    caption rows (``existing``) are kept with any image added since (a picture of the source is
+    attached to a caption that has none). Returns the warnings."""
     parsed = item.parsed
     article.save(by=by)
     Byline.objects.filter(article=article).delete()
     Byline.objects.bulk_create(_bylines(article, parsed, authors_named(parsed.authors)))
-    existing = list(Caption.objects.filter(article=article))
     pictured = {}
     for caption, new in itertools.zip_longest(existing, _captions(article, parsed)):
         if new is None:
@@ -355,9 +436,7 @@ def _fill(article, parsed, source, checksum, status, run, by):
         )
         if article.status == Article.Status.PUBLISHED and article.publish_at is None:
             article.publish_at = timezone.now()
-    elif parsed.status not in (None, Article.Status.PUBLISHED) and (
-        article.status == Article.Status.PUBLISHED
-    ):
+    elif _taken_down(article, parsed):
         if by is not None and not may_publish(by):
             raise PermissionDenied(
                 f"{by} does not have the permission to unpublish the article, which its "
@@ -380,6 +459,14 @@ def _fill(article, parsed, source, checksum, status, run, by):
         validate_constraints=False,
     )
     return article
+
+
+def _taken_down(article, parsed):
+    """The source no longer publishes an article that is published here: it is unpublished."""
+    return article.status == Article.Status.PUBLISHED and parsed.status not in (
+        None,
+        Article.Status.PUBLISHED,
+    )
 
 
 def _rescheduled(article, parsed):
@@ -465,18 +552,73 @@ def _load_in_bulk(items, status, section, tags, run, by, overwrite, stored):
         item = items[index]
         try:
             _check_permission(item.parsed.status or status, by)
-            article = _fill(None, item.parsed, item.source, item.checksum, status, run, by)
+            article, kept = _fill_new(item, status, section, run, by)
         except (ValidationError, PermissionDenied) as error:
             results[index] = ImportResult(ImportedFile.Action.FAILED, None, _message(error))
         else:
-            filled.append((index, item, article))
+            filled.append((index, item, article, kept))
     if filled:
-        placed = _place([(item.parsed, article) for _, item, article in filled], section)
-        inserted = _insert([(item, article) for _, item, article in filled], tags, by, stored)
-        for (index, _, article), noted, warned in zip(filled, placed, inserted, strict=True):
+        placed = _place([(item.parsed, article) for _, item, article, _ in filled], section)
+        inserted = _insert([(item, article) for _, item, article, _ in filled], tags, by, stored)
+        for (index, _, article, kept), noted, warned in zip(filled, placed, inserted, strict=True):
             results[index] = ImportResult(
-                ImportedFile.Action.CREATED, article, warnings=noted + warned
+                ImportedFile.Action.CREATED, article, warnings=kept + noted + warned
             )
+    return results
+
+
+def predict_articles(items, *, status=Article.Status.DRAFT, section=None, overwrite=False):
+    """What ``load_articles`` would do with ``items``, writing nothing: one ``ImportResult`` per
+    item, in order, by the loaders' own rules (``import_action``, ``publication_needs``), from
+    at most two queries. Only what those rules decide is predicted: not the warnings of
+    pictures or sections, nor invalid data that the database would refuse."""
+    existing = {
+        article.source: article
+        for article in Article.objects.filter(source__in=[item.source for item in items]).only(
+            "source",
+            "source_checksum",
+            "edit_version",
+            "imported_version",
+            "status",
+            "dek",
+            "section",
+        )
+    }
+    actions = [
+        import_action(existing.get(item.source), item.checksum, overwrite=overwrite)
+        for item in items
+    ]
+    updated = [
+        existing[item.source].pk
+        for item, action in zip(items, actions, strict=True)
+        if action == ImportedFile.Action.UPDATED
+    ]
+    captions = {}  # what an update keeps of them
+    if updated:
+        fields = ("article", "image", "alt_text", "order")
+        for caption in Caption.objects.filter(article__in=updated).only(*fields):
+            captions.setdefault(caption.article_id, []).append(caption)
+    results = []
+    for item, action in zip(items, actions, strict=True):
+        article = existing.get(item.source)
+        if action == ImportedFile.Action.CREATED:
+            needs = publication_needs(
+                item.parsed, status=status, section=section, images=item.images
+            )
+            warnings = (_kept_as_draft(needs),) if needs else ()
+            results.append(ImportResult(action, None, warnings=warnings))
+        elif action == ImportedFile.Action.UPDATED and (
+            needs := publication_needs(
+                item.parsed,
+                article,
+                section=section,
+                images=item.images,
+                captions=captions.get(article.pk, ()),
+            )
+        ):
+            results.append(ImportResult(ImportedFile.Action.FAILED, None, _not_updated(needs)))
+        else:
+            results.append(ImportResult(action, article))
     return results
 
 
@@ -611,14 +753,19 @@ def _picture_file(path):
 def _bylines(article, parsed, authors):
     """The article's byline rows, in the parsed order, from ``authors`` (matched by name)."""
     by_name = {author.name.casefold(): author for author in authors}
+    return [
+        Byline(article=article, author=by_name[name], role=role, order=order)
+        for order, (name, role) in enumerate(_byline_roles(parsed).items())
+    ]
+
+
+def _byline_roles(parsed):
+    """Each author of the parse's byline, once (by casefolded name), with their role."""
     roles = {}
     for name, role in itertools.zip_longest(parsed.authors, parsed.roles):
         if name:
             roles.setdefault(name.casefold(), role or Byline.Role.AUTHOR)
-    return [
-        Byline(article=article, author=by_name[name], role=role, order=order)
-        for order, (name, role) in enumerate(roles.items())
-    ]
+    return roles
 
 
 def _captions(article, parsed):

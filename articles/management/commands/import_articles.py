@@ -29,6 +29,12 @@ Guarantees:
 - The desk's changes win: a changed file whose article was changed here since its last import
   is a conflict, and nothing of the article is touched, unless --overwrite. --dry-run predicts
   conflicts with the loader's own rule (``import_action``).
+- Nothing is made public that the pre-publish checks (ARTICLES_PUBLISH_CHECKS) would refuse: a
+  new article that --status published, or its item's own status, would publish or schedule
+  without what they ask for is imported as a draft, with a warning naming what it lacks ("kept
+  as a draft: publishing needs a section"); a changed file that would leave a published article
+  lacking it fails ("not updated: a published article needs …") and the article is kept as it
+  was. --dry-run predicts both with the loader's own rule (``publication_needs``).
 - Atomic per file and per item: one that fails, or a run that is interrupted, leaves no
   half-written article; the others still import. A WordPress or ninjs file that cannot be read
   as a whole (not well-formed, a DTD or entities, not an export) fails as one: none of it is
@@ -61,7 +67,7 @@ from articles.importers.files import (
     discover,
     item_checksum,
 )
-from articles.importers.loader import ImportItem, import_action, load_articles
+from articles.importers.loader import ImportItem, load_articles, predict_articles
 from articles.importers.ninjs_format import parse_ninjs
 from articles.importers.parser import ArticleFormatError, parse_article
 from articles.importers.wxr import parse_wxr
@@ -242,25 +248,32 @@ class Command(BaseCommand):
         return user
 
     def _import_batch(self, results, section, run, user, options):
-        """Load the parsed results of a batch, and record each; returns them, in order."""
+        """Load the parsed results of a batch (a dry run: predict what loading them would do),
+        and record each; returns them, in order."""
         parsed = [result for result in results if "parsed" in result]
+        items = [ImportItem(r["parsed"], r["key"], r["checksum"], r["images"]) for r in parsed]
+        status = options["status"] or Article.Status.DRAFT
         if options["dry_run"]:
-            self._dry_run_actions(parsed, overwrite=options["overwrite"])
-            return results
-        loaded = load_articles(
-            [ImportItem(r["parsed"], r["key"], r["checksum"], r["images"]) for r in parsed],
-            status=options["status"] or Article.Status.DRAFT,
-            section=section,
-            tags=options["tags"],
-            run=run,
-            by=user,
-            overwrite=options["overwrite"],
-        )
+            loaded = predict_articles(
+                items, status=status, section=section, overwrite=options["overwrite"]
+            )
+        else:
+            loaded = load_articles(
+                items,
+                status=status,
+                section=section,
+                tags=options["tags"],
+                run=run,
+                by=user,
+                overwrite=options["overwrite"],
+            )
         for result, outcome in zip(parsed, loaded, strict=True):
             result.update(action=outcome.action, article=outcome.article)
             result["warnings"] += outcome.warnings
             if outcome.error:
                 result["error"] = f"invalid article: {outcome.error}"
+        if options["dry_run"]:
+            return results
         ImportedFile.objects.bulk_create(
             ImportedFile(
                 run=run,
@@ -348,21 +361,6 @@ class Command(BaseCommand):
                 found[position] = path
                 fingerprints.append([position, media.fingerprint(path)])
         return found, fingerprints
-
-    def _dry_run_actions(self, results, *, overwrite):
-        """What loading each parsed result would do, by the loader's rule, from one query."""
-        existing = {
-            article.source: article
-            for article in Article.objects.filter(source__in=[r["key"] for r in results]).only(
-                "source", "source_checksum", "edit_version", "imported_version"
-            )
-        }
-        for result in results:
-            article = existing.get(result["key"])
-            result.update(
-                action=import_action(article, result["checksum"], overwrite=overwrite),
-                article=article,
-            )
 
     def _report(self, result, options):
         """One JSON line, or the notes worth a line of their own (decoding, warnings)."""

@@ -1,0 +1,43 @@
+"""Template tags of the admin's article list (``templates/admin/articles/article/``)."""
+
+from django import template
+from django.contrib.admin.templatetags.admin_list import date_hierarchy
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.db.models import Max, Min
+from django.utils import timezone
+
+register = template.Library()
+
+
+@register.filter
+def bounded_count(paginator):
+    """The count of a ``BoundedPaginator``'s list as shown: "5,000+" past what was counted."""
+    return f"{intcomma(paginator.shown_count)}{'+' if paginator.more else ''}"
+
+
+@register.inclusion_tag("admin/date_hierarchy.html")
+def article_date_hierarchy(cl):
+    """Django's date drill-down, except for the years of a list longer than its count goes
+    (``paginator.more``): Django reads the date of every article listed to find the distinct
+    years (800 ms on 100,000 articles on SQLite), here they are those from the first article to
+    the last, two index lookups. A list counted whole, drilled-down or short, is Django's."""
+    field = cl.date_hierarchy
+    if not cl.paginator.more or any(name.startswith(f"{field}__") for name in cl.params):
+        return date_hierarchy(cl)
+    span = cl.queryset.aggregate(first=Min(field), last=Max(field))
+    if span["first"] is None:
+        return date_hierarchy(cl)
+    first, last = (timezone.localtime(span[end]) for end in ("first", "last"))
+    if first.year == last.year:
+        return date_hierarchy(cl)  # Django offers that year's months
+    return {
+        "show": True,
+        "back": None,
+        "choices": [
+            {
+                "link": cl.get_query_string({f"{field}__year": str(year)}, [f"{field}__"]),
+                "title": str(year),
+            }
+            for year in range(first.year, last.year + 1)
+        ],
+    }
