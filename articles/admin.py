@@ -8,7 +8,8 @@ from django.contrib.admin.views.main import PAGE_VAR
 from django.contrib.admin.widgets import AdminSplitDateTime
 from django.db import models
 from django.db.models import Count, Prefetch
-from django.forms.models import BaseInlineFormSet
+from django.forms.models import BaseInlineFormSet, model_to_dict
+from django.http import QueryDict
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -312,24 +313,63 @@ class ArticleForm(forms.ModelForm):
         return cleaned
 
     def refuse_stale(self, current):
-        """Refuse the save, list what the other change did, and open the form at ``current``."""
+        """Refuse the save and open the form again at ``current``, the version saved now.
+
+        A three-way merge of the form's own fields: one that only the other change changed
+        takes its saved value; one that both changed keeps the editor's, with the saved value
+        named; the other change's byline, pictures, links and corrections are named."""
         parts = revisions.parts_of(current)
-        changes = revisions.changed_since(self.cleaned_data.get("opened_digests"), parts)
-        self.data = self.data.copy()
+        opened = revisions.read_digests(self.cleaned_data.get("opened_digests"))
+        typed = revisions.parts_typed(self.cleaned_data)
+        saved_values = model_to_dict(current)
+        self.data = self.data.copy()  # bound data is read-only
+        taken, both, theirs = [], [], []
+        for label, text in parts.items():
+            if opened.get(label) == revisions.digest(text):
+                continue  # not changed since the editor opened the form
+            name = revisions.FORM_FIELDS.get(label)
+            if name not in self.fields or self.fields[name].disabled:
+                theirs.append(f"{label} is now “{text or '—'}”")
+            elif revisions.digest(typed[label]) == opened.get(label):
+                self.put(name, saved_values[name])
+                taken.append(label)
+            else:
+                both.append(f"{label} (saved: “{text or '—'}”)")
         self.data[self.add_prefix("opened_version")] = current.edit_version
         self.data[self.add_prefix("opened_digests")] = revisions.digests(parts)
-        self.other_changes = changes
+        news = [
+            f"taken into the form, since you had not changed them: {', '.join(taken)}"
+            if taken
+            else "",
+            f"changed by both of you, yours kept below: {'; '.join(both)}" if both else "",
+            f"their other changes: {'; '.join(theirs)}" if theirs else "",
+        ]
         raise forms.ValidationError(
             "Someone saved this article after you opened it (at %(when)s), so your changes "
-            "were not saved yet. They are kept below. What the other change did: %(changes)s. "
-            "Merge what you need and save again.",
+            "were not saved yet; they are kept below. What the other change did: %(news)s. "
+            "Check the form and save again.",
             code="edit_conflict",
             params={
                 "when": timezone.localtime(current.updated_at).strftime("%H:%M:%S"),
-                "changes": "; ".join(f"{label} is now “{text or '—'}”" for label, text in changes)
-                or "no visible change (only its version moved)",
+                "news": ". ".join(filter(None, news)) or "no visible change (only its version)",
             },
         )
+
+    def put(self, name, value):
+        """Set the bound data of field ``name`` to ``value``, as its widget would post it."""
+        field = self.fields[name]
+        widget, value = field.widget, field.prepare_value(value)
+        if isinstance(widget, forms.MultiWidget):
+            names = [f"{name}{suffix}" for suffix in widget.widgets_names]
+            posted = zip(names, widget.widgets, widget.decompress(value), strict=True)
+            for part_name, part, part_value in posted:
+                self.data[self.add_prefix(part_name)] = part.format_value(part_value) or ""
+            return
+        formatted = widget.format_value(value)
+        if isinstance(formatted, list) and isinstance(self.data, QueryDict):
+            self.data.setlist(self.add_prefix(name), formatted)
+        else:
+            self.data[self.add_prefix(name)] = formatted or ""
 
     def check_publication(self, cleaned):
         """The pre-publish checks of the article's own fields; the byline and pictures are

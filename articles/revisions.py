@@ -149,19 +149,40 @@ def diff(before, after):
     return [(label, before[label], after[label]) for label in after if before[label] != after[label]]
 
 
+# The article form's own fields, by the label of the part each shows.
+FORM_FIELDS = {label: name.removesuffix("_id") for name, label in FIELDS} | {TAGS: "tags"}
+
+
+def parts_typed(cleaned):
+    """The parts of the form's own fields as an editor typed them (``cleaned_data``); the
+    byline, pictures, links and corrections are their inlines' and come out empty."""
+    fields = {name: cleaned.get(name.removesuffix("_id")) for name, _ in FIELDS}
+    fields["section_id"] = getattr(fields["section_id"], "pk", None)
+    return describe(
+        fields, bylines=[], captions=[], links=[], tags=cleaned.get("tags") or [], corrections=[]
+    )
+
+
+def digest(text):
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
 def digests(parts):
     """A short digest of each part, as JSON: what the form keeps of the article it opened."""
-    return json.dumps(
-        {label: hashlib.sha256(text.encode()).hexdigest()[:16] for label, text in parts.items()}
-    )
+    return json.dumps({label: digest(text) for label, text in parts.items()})
+
+
+def read_digests(opened_digests):
+    """The digests ``digests()`` wrote, or {} if they are missing or unreadable."""
+    try:
+        opened = json.loads(opened_digests or "{}")
+    except ValueError:
+        return {}
+    return opened if isinstance(opened, dict) else {}
 
 
 def changed_since(opened_digests, parts):
     """(label, text now) for each part that changed since it had ``opened_digests`` (JSON from
     ``digests()``; every part if they are missing or unreadable)."""
-    try:
-        opened = json.loads(opened_digests or "{}")
-    except ValueError:
-        opened = {}
-    now = json.loads(digests(parts))
-    return [(label, parts[label]) for label in parts if opened.get(label) != now[label]]
+    opened = read_digests(opened_digests)
+    return [(label, text) for label, text in parts.items() if opened.get(label) != digest(text)]

@@ -347,9 +347,10 @@ def test_admin_article_form_has_no_accessibility_violations_of_its_own(browser, 
 
 def test_a_refused_save_keeps_what_the_editor_typed_and_saves_once_merged(browser, site):
     """Two editors open one article. The colleague changes the headline and saves; the editor,
-    who changed the standfirst, presses Save and is refused: the page names the new headline
-    and keeps the standfirst typed. The editor takes the new headline over and saves again:
-    the article has both changes. The refusal is docs/screenshots/admin-edit-conflict.png."""
+    who changed the standfirst, presses Save and is refused: the page keeps the standfirst
+    typed and takes the colleague's headline into the form, since the editor had not changed
+    it. Saving again keeps both changes, with nothing retyped. The refusal is
+    docs/screenshots/admin-edit-conflict.png."""
     user_in("Editor", "editor")
     user_in("Editor", "colleague")
     article = make_ready_article(
@@ -372,13 +373,13 @@ def test_a_refused_save_keeps_what_the_editor_typed_and_saves_once_merged(browse
     page.locator("input[name=_save]").click()
     refusal = page.locator(".errorlist.nonfield")
     expect(refusal).to_contain_text("Someone saved this article after you opened it")
-    expect(refusal).to_contain_text("Headline is now “Harbour reopens after the storm”")
+    expect(refusal).to_contain_text("taken into the form, since you had not changed them: Headline")
     expect(page.locator("#id_dek")).to_have_value("Ships return after three days at anchor.")
+    expect(page.locator("#id_headline")).to_have_value("Harbour reopens after the storm")
     screenshot(page, "admin-edit-conflict")
     article.refresh_from_db()
     assert (article.headline, article.dek) == ("Harbour reopens after the storm", "Ships return.")
 
-    page.locator("#id_headline").fill("Harbour reopens after the storm")  # the merge
     page.locator("input[name=_save]").click()
     expect(page.locator(".messagelist .success")).to_contain_text("was changed successfully")
     page.context.close()

@@ -182,17 +182,41 @@ class VersionTests(DeskTestCase):
         refused = post_form(self.client, change_url(article), opened, headline="Mine")
         self.assertEqual(refused.status_code, 200)
         self.assertContains(refused, "Someone saved this article after you opened it")
-        self.assertContains(refused, "Tags is now “Flooding”")
-        self.assertNotContains(refused, "Body is now", msg_prefix="the body did not change")
+        self.assertContains(refused, "taken into the form, since you had not changed them: Tags")
+        refusal = " ".join(refused.context["adminform"].form.non_field_errors())
+        self.assertNotIn("Body", refusal, "the body did not change")
         self.assertContains(refused, 'value="Mine"', msg_prefix="what the editor typed is kept")
         article.refresh_from_db()
         self.assertEqual(list(article.tags.names()), ["Flooding"])
-        merged = form_data(refused, "article_form") | {"tags": "Flooding, Rivers"}
-        saved = post_form(self.client, change_url(article), merged)
-        self.assertEqual(saved.status_code, 302, "the merged form saves without retyping")
+        saved = post_form(self.client, change_url(article), form_data(refused, "article_form"))
+        self.assertEqual(saved.status_code, 302, "saved again as it came back, nothing retyped")
         article.refresh_from_db()
         self.assertEqual(article.headline, "Mine")
-        self.assertEqual(sorted(article.tags.names()), ["Flooding", "Rivers"])
+        self.assertEqual(list(article.tags.names()), ["Flooding"], "the tag is not lost")
+
+    def test_a_field_both_changed_keeps_mine_and_names_theirs(self):
+        article = make_ready_article(headline="Original")
+        opened = form_data(self.client.get(change_url(article)), "article_form")
+        other = browser(user_in("Editor", "colleague"))
+        submit(other, change_url(article), "article_form", headline="Theirs", dek="Their dek.")
+        refused = post_form(self.client, change_url(article), opened, headline="Mine")
+        self.assertContains(refused, "changed by both of you, yours kept below: Headline")
+        self.assertContains(refused, "(saved: “Theirs”)")
+        merged = form_data(refused, "article_form")
+        self.assertEqual((merged["headline"], merged["dek"]), ("Mine", "Their dek."))
+        self.assertEqual(post_form(self.client, change_url(article), merged).status_code, 302)
+        article.refresh_from_db()
+        self.assertEqual((article.headline, article.dek), ("Mine", "Their dek."))
+
+    def test_a_status_changed_by_an_action_is_not_undone_by_an_open_form(self):
+        article = make_ready_article(status=Article.Status.IN_REVIEW)
+        opened = form_data(self.client.get(change_url(article)), "article_form")
+        run_action(browser(user_in("Editor", "colleague")), "publish_now", [article])
+        refused = post_form(self.client, change_url(article), opened, headline="Sharper")
+        self.assertContains(refused, "since you had not changed them: Status")
+        post_form(self.client, change_url(article), form_data(refused, "article_form"))
+        article.refresh_from_db()
+        self.assertEqual((article.headline, article.status), ("Sharper", "published"))
 
     def test_a_refusal_names_byline_caption_and_link_changes(self):
         article = make_ready_article()
@@ -201,7 +225,7 @@ class VersionTests(DeskTestCase):
         article.refresh_from_db()
         article.save()  # the other editor's save, with their new caption
         refused = post_form(self.client, change_url(article), opened)
-        self.assertContains(refused, "Captions and pictures is now")
+        self.assertContains(refused, "their other changes: Captions and pictures is now")
         self.assertContains(refused, "Flood barrier at dawn")
 
     def test_every_action_moves_the_version(self):

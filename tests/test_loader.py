@@ -1,3 +1,4 @@
+from dataclasses import replace
 from unittest import mock
 
 from django.core.exceptions import ValidationError
@@ -10,10 +11,11 @@ from articles.importers.loader import (
     import_action,
     load_article,
     load_articles,
+    publication_needs,
     render_body,
 )
-from articles.importers.parser import Block, parse_article
-from articles.models import Article, Author
+from articles.importers.parser import Block, ParsedCaption, parse_article
+from articles.models import Article, Author, Caption, Section
 
 from .factories import image_file, make_section
 
@@ -43,9 +45,10 @@ Share this article
 """
 
 
-def load(text=TEXT, **options):
+def load(text=TEXT, *, dek="", **options):
+    """Load ``text`` (with a standfirst ``dek``, which the text format cannot carry)."""
     options = {"source": "/imports/ferry.txt", "checksum": "abc"} | options
-    return load_article(parse_article(text), **options)
+    return load_article(replace(parse_article(text), dek=dek), **options)
 
 
 class LoadArticleTests(TestCase):
@@ -116,7 +119,14 @@ class LoadArticleTests(TestCase):
 
     def test_published_status_section_and_tags(self):
         section = make_section(slug="city")
-        article = load(status=Article.Status.PUBLISHED, section=section, tags=["Ferries"]).article
+        result = load(
+            dek="The ferry runs again.",
+            status=Article.Status.PUBLISHED,
+            section=section,
+            tags=["Ferries"],
+        )
+        article = result.article
+        self.assertEqual(result.warnings, ())
         self.assertTrue(article.is_published())
         self.assertEqual(article.section, section)
         self.assertEqual(list(article.tags.names()), ["Ferries"])
@@ -182,8 +192,8 @@ class LoadArticleTests(TestCase):
         self.assertEqual(html, "<p>&lt;script&gt;x&lt;/script&gt; &amp; {{ 7|add:7 }}</p>")
 
 
-def item(text=TEXT, source="/imports/ferry.txt", checksum="abc"):
-    return ImportItem(parse_article(text), source, checksum)
+def item(text=TEXT, source="/imports/ferry.txt", checksum="abc", dek=""):
+    return ImportItem(replace(parse_article(text), dek=dek), source, checksum)
 
 
 class LoadArticlesInBulkTests(TestCase):
@@ -269,3 +279,132 @@ class ImportActionTests(SimpleTestCase):
         for article, checksum, overwrite, action in cases:
             with self.subTest(article=article and article.edit_version, checksum=checksum):
                 self.assertEqual(import_action(article, checksum, overwrite=overwrite), action)
+
+
+class PublishChecksTests(TestCase):
+    """What an import would make public meets the pre-publish checks (articles/publishing.py)."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.section = make_section(slug="city")
+
+    def test_a_new_article_lacking_a_section_is_kept_as_a_draft_with_a_warning(self):
+        warning = "kept as a draft: publishing needs a section"
+        single = load(dek="The ferry runs again.", status=Article.Status.PUBLISHED)
+        (bulk,) = load_articles(
+            [item(source="/imports/bulk.txt", dek="The ferry runs again.")],
+            status=Article.Status.PUBLISHED,
+        )
+        for result in (single, bulk):
+            with self.subTest(result.article.source):
+                self.assertEqual((result.action, result.warnings), ("created", (warning,)))
+                article = Article.objects.get(pk=result.article.pk)
+                self.assertEqual((article.status, article.publish_at), ("draft", None))
+                self.assertEqual(article.transitions.get().to_status, "draft")
+
+    def test_every_need_is_named_in_the_order_of_the_setting(self):
+        result = load(status=Article.Status.PUBLISHED)
+        self.assertEqual(
+            result.warnings, ("kept as a draft: publishing needs a section, a standfirst",)
+        )
+        with self.settings(ARTICLES_PUBLISH_CHECKS=["dek", "section"]):
+            result = load(status=Article.Status.PUBLISHED, source="/imports/other.txt")
+        self.assertEqual(
+            result.warnings, ("kept as a draft: publishing needs a standfirst, a section",)
+        )
+
+    def test_with_what_publishing_needs_a_batch_is_published(self):
+        results = load_articles(
+            [item(source=f"/imports/{n}.txt", dek="The ferry runs again.") for n in range(3)],
+            status=Article.Status.PUBLISHED,
+            section=self.section,
+        )
+        self.assertEqual([r.warnings for r in results], [(), (), ()])
+        self.assertEqual(Article.objects.published().count(), 3)
+
+    def test_an_update_that_would_leave_a_public_article_without_an_author_fails(self):
+        article = load(
+            dek="The ferry runs again.", status=Article.Status.PUBLISHED, section=self.section
+        ).article
+        before = Article.objects.filter(pk=article.pk).values().get()
+        authorless = TEXT.replace("Ana Müller and Tom Reyes\n", "")
+        message = "not updated: a published article needs at least one author in the byline"
+        with self.assertRaisesMessage(ValidationError, message):
+            load(authorless, checksum="def")
+        (result,) = load_articles([item(authorless, checksum="def")])
+        self.assertEqual((result.action, result.error), ("failed", message))
+        self.assertEqual(Article.objects.filter(pk=article.pk).values().get(), before)
+        self.assertEqual(article.bylines.count(), 2)
+        self.assertTrue(article.is_published())
+
+    def test_an_update_of_a_draft_or_taking_an_article_down_is_not_checked(self):
+        draft = load().article
+        load(TEXT.replace("Ana Müller and Tom Reyes\n", ""), checksum="def")
+        self.assertEqual(draft.bylines.count(), 0)
+        public = load(
+            dek="The ferry runs again.",
+            status=Article.Status.PUBLISHED,
+            section=self.section,
+            source="/imports/public.txt",
+        ).article
+        gone = replace(parse_article(TEXT), authors=(), status=Article.Status.UNPUBLISHED)
+        result = load_article(gone, source="/imports/public.txt", checksum="def")
+        self.assertEqual(result.action, "updated")
+        public.refresh_from_db()
+        self.assertEqual(public.status, Article.Status.UNPUBLISHED)
+
+
+class PublicationNeedsTests(SimpleTestCase):
+    """``SimpleTestCase`` refuses queries: the decision reads only the parse and rows given."""
+
+    parsed = replace(
+        parse_article(TEXT),
+        dek="The ferry runs again.",
+        section="City",
+        captions=(ParsedCaption("The ferry at dawn."),),
+    )
+
+    def test_a_new_article_is_checked_only_if_the_import_would_publish_it(self):
+        bare = replace(self.parsed, dek="", section="")
+        self.assertEqual(publication_needs(bare), [])
+        self.assertEqual(publication_needs(bare, status=Article.Status.PUBLISHED), [])
+        published = replace(bare, status=Article.Status.PUBLISHED)
+        self.assertEqual(publication_needs(published), ["a section", "a standfirst"])
+        self.assertEqual(
+            publication_needs(bare, status="published", section=Section(name="City")),
+            ["a standfirst"],
+        )
+        self.assertEqual(publication_needs(replace(published, status="review")), [])
+
+    def test_a_picture_offered_without_alt_text_is_a_need(self):
+        needs = publication_needs(self.parsed, status="published", images={0: "ferry.jpg"})
+        self.assertEqual(needs, ["alt text on every captioned image"])
+        described = replace(self.parsed, captions=(ParsedCaption("Dawn.", alt_text="A ferry"),))
+        self.assertEqual(publication_needs(described, status="published", images={0: "f"}), [])
+
+    def test_an_update_counts_what_the_article_keeps(self):
+        article = Article(status=Article.Status.PUBLISHED, dek="Kept standfirst.", section_id=1)
+        bare = replace(self.parsed, dek="", section="")
+        self.assertEqual(publication_needs(bare, article), [])
+        pictured = [Caption(image="captions/ferry.jpg", image_width=8, image_height=6, alt_text="")]
+        self.assertEqual(
+            publication_needs(bare, article, captions=pictured),
+            ["alt text on every captioned image"],
+        )
+        described = [
+            Caption(
+                image="captions/ferry.jpg",
+                image_width=8,
+                image_height=6,
+                alt_text="A ferry at dawn",
+            )
+        ]
+        self.assertEqual(publication_needs(bare, article, captions=described), [])
+        self.assertEqual(
+            publication_needs(replace(bare, authors=()), article),
+            ["at least one author in the byline"],
+        )
+        draft = Article(status=Article.Status.DRAFT)
+        self.assertEqual(publication_needs(replace(bare, authors=()), draft), [])
+        canceled = replace(bare, authors=(), status=Article.Status.UNPUBLISHED)
+        self.assertEqual(publication_needs(canceled, article), [])
