@@ -693,6 +693,16 @@ class Article(models.Model):
         return list(self.bylines.all())
 
     @property
+    def byline_authors(self):
+        """The byline's authors (role author), in order: the creators that feeds and
+        structured data name. The others (a photographer, additional reporting) contribute."""
+        return [byline for byline in self.byline_list if byline.is_author]
+
+    @property
+    def byline_contributors(self):
+        return [byline for byline in self.byline_list if not byline.is_author]
+
+    @property
     def visible_related_links(self):
         """Related links a reader may see: none that would reveal an article that is not public."""
         return [link for link in self.related_links.all() if link.display_title]
@@ -828,9 +838,13 @@ class Byline(models.Model):
         indexes = [models.Index(fields=["author", "article"], name="articles_byline_author_idx")]
 
     def __str__(self):
-        if self.role == self.Role.AUTHOR:
+        if self.is_author:
             return self.author.name
         return f"{self.author.name} ({self.get_role_display().lower()})"
+
+    @property
+    def is_author(self):
+        return self.role == self.Role.AUTHOR
 
 
 class Caption(models.Model):

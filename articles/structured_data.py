@@ -47,6 +47,18 @@ def publisher(request):
     }
 
 
+def person(byline, request):
+    """A byline's author as a schema.org Person (an ``author`` or a ``contributor``)."""
+    author = byline.author
+    return {
+        "@type": "Person",
+        "name": author.name,
+        "url": absolute_url(author.get_absolute_url(), request),
+        **({"jobTitle": author.job_title} if author.job_title else {}),
+        **({"description": byline.get_role_display()} if not byline.is_author else {}),
+    }
+
+
 def news_article(article, request):
     canonical = absolute_url(article.get_absolute_url(), request)
     lead = article.lead_caption
@@ -63,15 +75,8 @@ def news_article(article, request):
         "dateModified": (
             article.revised_at or article.publish_at or article.updated_at
         ).isoformat(),
-        "author": [
-            {
-                "@type": "Person",
-                "name": byline.author.name,
-                "url": absolute_url(byline.author.get_absolute_url(), request),
-                **({"jobTitle": byline.author.job_title} if byline.author.job_title else {}),
-            }
-            for byline in article.byline_list
-        ],
+        "author": [person(byline, request) for byline in article.byline_authors],
+        "contributor": [person(byline, request) for byline in article.byline_contributors],
         "publisher": publisher(request),
         "articleSection": article.section.name if article.section else None,
         "keywords": [tag.name for tag in article.tags.all()],

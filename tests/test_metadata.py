@@ -6,6 +6,8 @@ from html.parser import HTMLParser
 
 from django.test import TestCase, override_settings
 
+from articles.models import Byline
+
 from .factories import image_file, make_article, make_author, make_caption, make_section
 
 
@@ -109,6 +111,27 @@ class MetaTagTests(MetadataTestCase):
 
 
 class JsonLdTests(MetadataTestCase):
+    def test_a_photographer_is_a_contributor_not_an_author(self):
+        Byline.objects.create(
+            article=self.article,
+            author=make_author(name="Cy Lens", slug="cy-lens"),
+            role=Byline.Role.PHOTOGRAPHER,
+            order=9,
+        )
+        data = self.json_ld(self.read(), "NewsArticle")
+        self.assertNotIn("Cy Lens", [person["name"] for person in data["author"]])
+        self.assertEqual(
+            data["contributor"],
+            [
+                {
+                    "@type": "Person",
+                    "name": "Cy Lens",
+                    "url": "http://testserver/authors/cy-lens/",
+                    "description": "Photographer",
+                }
+            ],
+        )
+
     def test_news_article_field_by_field(self):
         data = self.json_ld(self.read(), "NewsArticle")
         url = f"http://testserver{self.article.get_absolute_url()}"
@@ -132,6 +155,7 @@ class JsonLdTests(MetadataTestCase):
                 },
             ],
         )
+        self.assertNotIn("contributor", data, "empty keys are left out")
         publisher = data["publisher"]
         self.assertEqual(publisher["name"], "The Newsroom")
         self.assertEqual(publisher["logo"]["width"], 600)
