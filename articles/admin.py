@@ -284,7 +284,10 @@ class ArticleForm(forms.ModelForm):
     opened_digests = forms.CharField(widget=forms.HiddenInput, required=False)
 
     class Meta:
-        widgets = {"headline": forms.TextInput(attrs={"class": "vTextField headline-input"})}
+        widgets = {
+            "headline": forms.TextInput(attrs={"class": "vTextField headline-input"}),
+            "dek": forms.Textarea(attrs={"class": "vLargeTextField", "rows": 3}),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -129,10 +129,11 @@ class ArticleFeed(Feed):
 
 
 class SectionFeed(ArticleFeed):
-    """Like the section's page, it exists for every section, with or without public articles."""
+    """It exists while a public article is filed in the section (the section's page exists for
+    every section, as the navigation lists them all)."""
 
     def get_object(self, request, slug):
-        return get_object_or_404(Section, slug=slug)
+        return get_object_or_404(Section.objects.public(), slug=slug)
 
     def articles(self, section):
         return super().articles(section).filter(section=section)

@@ -61,6 +61,13 @@ def http_url_constraint(field, model):
     )
 
 
+class SectionQuerySet(models.QuerySet):
+    def public(self):
+        """Sections a public article is filed in. Every section has a page (the navigation
+        lists them all); only these have feeds, as authors and tags (``AuthorQuerySet``)."""
+        return self.filter(Exists(Article.objects.filter(published_q(), section=OuterRef("pk"))))
+
+
 class Section(models.Model):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
@@ -70,6 +77,8 @@ class Section(models.Model):
     order = models.PositiveSmallIntegerField(
         default=0, help_text="Position in the site navigation, lowest first."
     )
+
+    objects = SectionQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "name"]
@@ -473,8 +482,9 @@ class Article(models.Model):
         previous, self._loaded_status = getattr(self, "_loaded_status", None), self.status
         Transition.record(self, previous, by=by)
         if (previous == self.Status.WITHDRAWN) != (self.status == self.Status.WITHDRAWN):
-            took_down = self.status == self.Status.WITHDRAWN
-            transaction.on_commit(partial(pictures_follow_status, self.pk, hidden=took_down))
+            transaction.on_commit(
+                partial(pictures_follow_status, self.pk), using=kwargs.get("using")
+            )
 
     def get_absolute_url(self):
         if self.publish_date is None:
@@ -738,12 +748,12 @@ class WithdrawnArticle(Exception):
     """A move out of the withdrawn (legal) status other than ``Article.reinstate()``."""
 
 
-def pictures_follow_status(article_id, *, hidden):
-    """Move an article's pictures out of public media on a withdrawal, back on reinstatement."""
+def pictures_follow_status(article_id):
+    """Move an article's pictures out of public media on a withdrawal, back on reinstatement
+    (as its status is when this runs: two quick moves may run in either order)."""
     from . import takedown  # takedown moves the files of captions: it imports this module
 
-    if article := Article.objects.filter(pk=article_id).first():
-        (takedown.hide_pictures if hidden else takedown.show_pictures)(article)
+    takedown.sync_pictures(article_id)
 
 
 class ArticleRedirect(models.Model):

@@ -28,6 +28,7 @@ from .factories import (
     make_related_link,
     make_section,
 )
+from .test_import_command import TEXT_CHECKS
 
 pytestmark = pytest.mark.page_cache
 
@@ -155,6 +156,7 @@ class InvalidationTests(PageCacheTestCase):
         self.assertEqual(count, 0)
         self.assertNotContains(response, "Never committed")
 
+    @override_settings(ARTICLES_PUBLISH_CHECKS=TEXT_CHECKS)
     def test_bulk_imports_make_the_pages_stale_too(self):
         from articles.importers.loader import ImportItem, load_articles
         from articles.importers.parser import parse_article

@@ -455,3 +455,88 @@ class ImportConflictTests(DeskEditTestCase):
         article.refresh_from_db()
         self.assertEqual(article.headline, "River bursts its banks")
         self.assertEqual(article.imported_version, article.edit_version)
+
+
+class ImportPublishChecksTests(ImportCommandTestCase):
+    """What an import would make public meets the pre-publish checks (articles/publishing.py):
+    a new article lacking something is kept as a draft, and an update that would leave a
+    published one lacking something fails."""
+
+    def authorless(self, path, headline="River bursts its banks"):
+        """The story at ``path`` as its source sends it again, without a byline."""
+        path.write_text(STORY.format(headline=headline).replace("By Jane Doe\n", ""))
+        return path
+
+    def test_a_published_text_lacking_what_publishing_needs_comes_in_as_a_draft(self):
+        warning = "kept as a draft: publishing needs a section, a standfirst"
+        path = self.story("a.txt")
+        out, error = self.run_command("--status", "published", path)
+        self.assertIsNone(error)
+        self.assertIn("Imported: 1 created, 0 updated, 0 unchanged, 0 failed", out)
+        self.assertIn(f"{path}: {warning}\n", out)
+        article = Article.objects.get()
+        self.assertEqual((article.status, article.publish_at), (Article.Status.DRAFT, None))
+        self.assertEqual(article.transitions.get().to_status, Article.Status.DRAFT)
+        run = ImportRun.objects.get()
+        self.assertEqual(run.created, 1)
+        record = run.files.get()
+        self.assertEqual((record.action, record.article, record.error), ("created", article, ""))
+        other = self.story("b.txt", "Bridge closed as water rises")
+        out, error = self.run_command("--json", "--status", "published", other)
+        self.assertIsNone(error)
+        (line,) = [json.loads(line) for line in out.splitlines()]
+        self.assertEqual((line["ok"], line["action"]), (True, "created"))
+        self.assertEqual(line["warnings"], [warning])
+        self.assertFalse(Article.objects.published().exists())
+
+    @override_settings(ARTICLES_PUBLISH_CHECKS=WITHOUT_STANDFIRST)
+    def test_a_text_lacking_only_a_section_is_published_with_one(self):
+        make_section(slug="city")
+        out, _ = self.run_command("--status", "published", self.story("a.txt"))
+        self.assertIn("a.txt: kept as a draft: publishing needs a section\n", out)
+        path = self.story("b.txt", "Bridge closed as water rises")
+        out, error = self.run_command("--status", "published", "--section", "city", path)
+        self.assertIsNone(error)
+        self.assertNotIn("kept as a draft", out)
+        self.assertEqual(Article.objects.published().get().headline, "Bridge closed as water rises")
+
+    @override_settings(ARTICLES_PUBLISH_CHECKS=WITHOUT_STANDFIRST)
+    def test_an_update_that_would_leave_a_public_article_without_an_author_fails(self):
+        make_section(slug="city")
+        path = self.story("a.txt")
+        self.run_command("--status", "published", "--section", "city", path)
+        article = Article.objects.published().get()
+        kept = desk_version(article)
+        out, error = self.run_command(self.authorless(path))
+        self.assertEqual(error.returncode, 1)
+        self.assertIn("Imported: 0 created, 0 updated, 0 unchanged, 1 failed", out)
+        message = "not updated: a published article needs at least one author in the byline"
+        self.assertIn(f"{path}: invalid article: {message}\n", out)
+        self.assertEqual(desk_version(article), kept)
+        self.assertTrue(Article.objects.get().is_published())
+        record = ImportRun.objects.latest().files.get()
+        self.assertEqual((record.action, record.error), ("failed", f"invalid article: {message}"))
+
+    @override_settings(ARTICLES_PUBLISH_CHECKS=WITHOUT_STANDFIRST)
+    def test_dry_run_predicts_the_draft_and_the_refused_update(self):
+        make_section(slug="city")
+        public = self.story("a.txt")
+        self.run_command("--status", "published", "--section", "city", public)
+        article = Article.objects.get()
+        kept, runs = desk_version(article), ImportRun.objects.count()
+        self.authorless(public)
+        new = self.story("b.txt", "Bridge closed as water rises")
+        predicted, error = self.run_command("--dry-run", "--status", "published", public, new)
+        self.assertEqual(error.returncode, 1)
+        self.assertIn(f"{new}: kept as a draft: publishing needs a section\n", predicted)
+        self.assertIn(
+            "Would import: 1 created, 0 updated, 0 unchanged, 1 failed, 0 conflict.", predicted
+        )
+        self.assertIn(f"{public}: invalid article: not updated: a published article", predicted)
+        self.assertEqual(desk_version(article), kept)
+        self.assertEqual((Article.objects.count(), ImportRun.objects.count()), (1, runs))
+        out, error = self.run_command("--status", "published", public, new)
+        self.assertEqual(error.returncode, 1)
+        self.assertEqual(out, predicted.replace("Would import:", "Imported:"))
+        self.assertEqual(desk_version(article), kept)
+        self.assertEqual(Article.objects.get(source__endswith="b.txt").status, "draft")

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from django.core.management import CommandError, call_command
-from django.test import SimpleTestCase, TestCase
+from django.test import SimpleTestCase, TestCase, override_settings
 from django.utils import timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -21,6 +21,7 @@ from articles.importers.parser import (
     ParsedCaption,
 )
 from articles.models import Article, Author, ImportedFile, ImportRun
+from articles.publishing import CHECKS
 
 from .factories import write_picture
 from .test_import_command import DeskEditTestCase, desk_version
@@ -37,6 +38,15 @@ HIDDEN = {  # uri: what must never show publicly
 
 
 BODY = {"role": "main", "contenttype": "text/html", "value": "<p>The quay wall held.</p>"}
+# What publishing asks of an item beyond its headline: a standfirst, an author and a section.
+READY = {
+    "descriptions": [{"role": "summary", "value": "The wall held overnight."}],
+    "people": [{"name": "Ana Silva", "rel": "author"}],
+    "subjects": [{"name": "City", "rel": "section"}],
+}
+# The pre-publish checks all the usable items of list.json meet: they have no section, and
+# most no standfirst. Tests of what ninjs statuses become import under these.
+WIRE_CHECKS = [name for name in CHECKS if name not in ("dek", "section")]
 
 
 def item(**fields):
@@ -58,6 +68,7 @@ class NinjsParserTests(SimpleTestCase):
         )
         self.assertEqual(article.authors, ("Ana Müller", "Tom Reyes"))
         self.assertEqual(article.tags, ("Infrastructure", "Roads"))
+        self.assertEqual(article.section, "City")
         self.assertEqual(article.status, PUBLISHED)
         self.assertEqual(article.published_at, datetime(2024, 3, 4, 7, 15, tzinfo=UTC))
         self.assertIn("<h2>Divers called in</h2>", article.body_html)
@@ -279,7 +290,7 @@ class NinjsCommandTests(DeskEditTestCase):
 
     def test_a_new_schedule_from_the_source_moves_the_article(self):
         soon, later = (timezone.now() + timedelta(days=days) for days in (1, 30))
-        data = json.loads(item(firstcreated=soon.isoformat(), bodies=[BODY]))
+        data = json.loads(item(firstcreated=soon.isoformat(), bodies=[BODY], **READY))
         self.import_ninjs(self.write("a.json", json.dumps(data)))
         data["firstcreated"] = later.isoformat()
         self.import_ninjs(self.write("b.json", json.dumps(data)))
@@ -298,6 +309,7 @@ class NinjsCommandTests(DeskEditTestCase):
                 renditions=[{"name": "web", "href": "http://[oops/"}],
                 associations=[{"type": "picture", "descriptions": [{"value": "Dusk\u0008."}]}],
                 bodies=[BODY],
+                descriptions=READY["descriptions"],
             )
         )
         bad = json.loads(item(uri="urn:test:2", firstcreated="0001-01-01T00:00:00+01:00"))
@@ -354,6 +366,27 @@ class NinjsCommandTests(DeskEditTestCase):
         out, _ = self.import_ninjs(self.folder / "empty")
         self.assertIn("folder holds no .json files", out)
 
+    def test_a_usable_item_lacking_a_standfirst_comes_in_as_a_draft(self):
+        lacking = {field: value for field, value in READY.items() if field != "descriptions"}
+        path = self.write("a.json", item(bodies=[BODY], **lacking))
+        out, error = self.import_ninjs("--json", path)
+        self.assertIsNone(error)
+        (line,) = [json.loads(line) for line in out.splitlines()]
+        self.assertEqual(line["article"]["status"], "published")  # at its source
+        self.assertEqual(
+            line["warnings"],
+            [
+                "kept as a draft: publishing needs a standfirst",
+                "section 'City' is not created for an article that is not published: choose "
+                "its section when publishing it",
+            ],
+        )
+        self.assertEqual(Article.objects.get().status, Article.Status.DRAFT)
+        out, error = self.import_ninjs(self.write("b.json", item(uri="urn:test:2", **READY)))
+        self.assertIsNone(error)
+        self.assertNotIn("kept as a draft", out)
+        self.assertTrue(Article.objects.get(source="ninjs:urn:test:2").is_published())
+
     def test_pictures_from_media_by_file_name(self):
         renditions = self.folder / "renditions"
         write_picture(renditions / "quay-wall.jpg", size=(1600, 900))
@@ -366,6 +399,7 @@ class NinjsCommandTests(DeskEditTestCase):
         self.assertTrue(lead.renditions["files"])
 
 
+@override_settings(ARTICLES_PUBLISH_CHECKS=WIRE_CHECKS)
 class ImportedWireSurfaceTests(TestCase):
     """Embargoed, withheld and canceled items, and the editor's notes, never reach readers."""
 

@@ -366,15 +366,19 @@ class PublicationNeedsTests(SimpleTestCase):
 
     def test_a_new_article_is_checked_only_if_the_import_would_publish_it(self):
         bare = replace(self.parsed, dek="", section="")
-        self.assertEqual(publication_needs(bare), [])
-        self.assertEqual(publication_needs(bare, status=Article.Status.PUBLISHED), [])
+        self.assertEqual(publication_needs(bare), [])  # a draft, the loader's default
+        self.assertEqual(publication_needs(bare, status="published"), ["a section", "a standfirst"])
         published = replace(bare, status=Article.Status.PUBLISHED)
         self.assertEqual(publication_needs(published), ["a section", "a standfirst"])
         self.assertEqual(
             publication_needs(bare, status="published", section=Section(name="City")),
             ["a standfirst"],
         )
-        self.assertEqual(publication_needs(replace(published, status="review")), [])
+        for status in (Article.Status.DRAFT, Article.Status.IN_REVIEW):
+            with self.subTest(status):  # the parse's own status wins
+                self.assertEqual(
+                    publication_needs(replace(bare, status=status), status="published"), []
+                )
 
     def test_a_picture_offered_without_alt_text_is_a_need(self):
         needs = publication_needs(self.parsed, status="published", images={0: "ferry.jpg"})

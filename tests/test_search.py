@@ -24,6 +24,7 @@ from articles.importers.parser import parse_article
 from articles.models import Article, Byline, SearchEntry
 
 from .factories import make_article, make_author, make_caption, make_section
+from .test_import_command import TEXT_CHECKS
 from .test_public_surfaces import HIDDEN_STATES
 
 HOSTILE_QUERIES = [
@@ -308,6 +309,7 @@ class IndexUpdateTests(SearchTestCase):
         self.assertFalse(SearchEntry.objects.filter(article__in=[pk, self.tagged.pk]).exists())
         self.assertEqual(self.found("surge"), [])
 
+    @override_settings(ARTICLES_PUBLISH_CHECKS=TEXT_CHECKS)
     def test_load_articles_indexes_each_batch(self):
         items = [
             ImportItem(
@@ -320,6 +322,7 @@ class IndexUpdateTests(SearchTestCase):
         load_articles(items, status=Article.Status.PUBLISHED, tags=["Heritage"])
         self.assertEqual(len(self.found("beacon Quarrie heritage")), 3)
 
+    @override_settings(ARTICLES_PUBLISH_CHECKS=TEXT_CHECKS)
     def test_an_updated_import_rewrites_the_entry(self):
         text = STORY.format(headline="Beacon restored", word="beacon")
         load_article(
@@ -330,6 +333,7 @@ class IndexUpdateTests(SearchTestCase):
         self.assertEqual(self.found("tower Brekke"), ["Beacon restored"])
         self.assertEqual(self.found("Quarrie beacon"), [])
 
+    @override_settings(ARTICLES_PUBLISH_CHECKS=TEXT_CHECKS)
     def test_import_articles_command_makes_articles_searchable(self):
         folder = Path(tempfile.mkdtemp())
         self.addCleanup(shutil.rmtree, folder)

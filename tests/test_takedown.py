@@ -100,17 +100,14 @@ class WithdrawnSurfaceTests(TestCase):
         items = json.loads(self.client.get("/authors/jane/feeds/json/").content)["items"]
         self.assertEqual([item["title"] for item in items], ["Kept story"])
 
-    def test_a_section_feed_answers_as_the_section_page_does(self):
-        """A section page exists with or without public articles (it is in the navigation):
-        so do its feeds, empty."""
+    def test_a_section_feed_is_gone_once_nothing_public_is_filed_there(self):
+        """A section page exists with or without public articles (it is in the navigation);
+        its feeds exist only while a public article is filed in it."""
         self.assertEqual(self.client.get("/sections/lonely/").status_code, 200)
         for format in FEEDS:
             with self.subTest(format):
                 response = self.client.get(f"/sections/lonely/feeds/{format}/")
-                self.assertEqual(response.status_code, 200)
-                self.assertNotListed(response.content.decode())
-        items = json.loads(self.client.get("/sections/lonely/feeds/json/").content)["items"]
-        self.assertEqual(items, [])
+                self.assertEqual(response.status_code, 404)
         self.assertEqual(self.client.get("/sections/nowhere/feeds/rss/").status_code, 404)
 
     def test_sitemaps_and_search_leave_it_out(self):

@@ -68,7 +68,9 @@ class ImportResult:
     action: str  # one of ImportedFile.Action: created, updated, unchanged, failed, conflict
     article: Article | None
     error: str = ""
-    warnings: tuple[str, ...] = ()  # what was left out without failing (an unusable picture)
+    # What was left out without failing: an unusable picture, the publication of an article
+    # that lacks what publishing needs.
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

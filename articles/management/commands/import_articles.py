@@ -34,7 +34,8 @@ Guarantees:
   without what they ask for is imported as a draft, with a warning naming what it lacks ("kept
   as a draft: publishing needs a section"); a changed file that would leave a published article
   lacking it fails ("not updated: a published article needs …") and the article is kept as it
-  was. --dry-run predicts both with the loader's own rule (``publication_needs``).
+  was. --dry-run predicts both with the loader's own rule (``publication_needs``). Text files
+  carry no standfirst: with the default checks, --status published imports them as drafts.
 - Atomic per file and per item: one that fails, or a run that is interrupted, leaves no
   half-written article; the others still import. A WordPress or ninjs file that cannot be read
   as a whole (not well-formed, a DTD or entities, not an export) fails as one: none of it is
