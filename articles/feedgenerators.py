@@ -3,7 +3,9 @@ readers expect (every author of a byline, the full HTML, the lead image with its
 credit), and a JSON Feed 1.1 generator in the same interface.
 
 Each item carries, besides Django's own keys: ``authors`` (``(name, url)`` pairs in byline
-order), ``content`` (the body HTML), ``summary`` (the standfirst as plain text) and ``image``
+order, the byline's authors only), ``contributors`` (``(name, url, role)`` of the byline's others,
+a photographer or additional reporting: RSS ``dc:contributor``, Atom ``contributor``, JSON
+Feed's ``_newsroom`` extension), ``content`` (the body HTML), ``summary`` (the standfirst as plain text) and ``image``
 (a dict with ``url``, ``width``, ``height``, ``mime_type``, ``bytes``, ``caption``, ``credit``,
 or None).
 """
@@ -35,7 +37,8 @@ def add_media_content(handler, image):
 
 
 class NewsRssFeed(Rss201rev2Feed):
-    """RSS 2.0 with ``dc:creator`` per author, ``content:encoded`` and ``media:content``."""
+    """RSS 2.0 with ``dc:creator`` per author, ``dc:contributor`` per other byline entry,
+    ``content:encoded`` and ``media:content``."""
 
     def rss_attributes(self):
         return super().rss_attributes() | {
@@ -48,6 +51,8 @@ class NewsRssFeed(Rss201rev2Feed):
         super().add_item_elements(handler, item)
         for name, _url in item["authors"]:
             handler.addQuickElement("dc:creator", name)
+        for name, _url, role in item["contributors"]:
+            handler.addQuickElement("dc:contributor", f"{name} ({role.lower()})")
         if item["content"]:
             handler.addQuickElement("content:encoded", item["content"])
         if item["image"]:
@@ -55,20 +60,23 @@ class NewsRssFeed(Rss201rev2Feed):
 
 
 class NewsAtomFeed(Atom1Feed):
-    """Atom with one ``author`` per byline entry, the full HTML as ``content`` and the lead
-    image as ``media:content`` (besides Django's enclosure link)."""
+    """Atom with one ``author`` per author of the byline, a ``contributor`` per other entry,
+    the full HTML as ``content`` and the lead image as ``media:content`` (besides Django's
+    enclosure link)."""
 
     def root_attributes(self):
         return super().root_attributes() | {"xmlns:media": MEDIA}
 
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, item)
-        for name, url in item["authors"]:
-            handler.startElement("author", {})
+        people = [("author", name, url) for name, url in item["authors"]]
+        people += [("contributor", name, url) for name, url, _role in item["contributors"]]
+        for element, name, url in people:
+            handler.startElement(element, {})
             handler.addQuickElement("name", name)
             if url:
                 handler.addQuickElement("uri", url)
-            handler.endElement("author")
+            handler.endElement(element)
         if item["content"]:
             handler.addQuickElement("content", item["content"], {"type": "html"})
         if item["image"]:
@@ -112,6 +120,14 @@ class JsonFeed(SyndicationFeed):
             ]
             or None,
             "tags": list(item["categories"]) or None,
+            "_newsroom": {
+                "contributors": [
+                    {"name": name, "url": url, "role": role}
+                    for name, url, role in item["contributors"]
+                ]
+            }
+            if item["contributors"]
+            else None,
         }
         return {key: value for key, value in entry.items() if value is not None}
 

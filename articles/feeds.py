@@ -102,14 +102,19 @@ class ArticleFeed(Feed):
 
     def item_extra_kwargs(self, article):
         return {
-            "authors": [
-                (byline.author.name, self.absolute(byline.author.get_absolute_url()))
-                for byline in article.byline_list
+            "authors": [self.person(byline) for byline in article.byline_authors],
+            "contributors": [
+                (*self.person(byline), byline.get_role_display())
+                for byline in article.byline_contributors
             ],
             "content": article.body,
             "summary": article.dek,
             "image": self.lead_image(article),
         }
+
+    def person(self, byline):
+        """A byline's (name, address of the author's page)."""
+        return byline.author.name, self.absolute(byline.author.get_absolute_url())
 
     def lead_image(self, article):
         """The lead picture as a JPEG of at most 1200 pixels wide, with caption and credit."""

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test import TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 
-from articles.models import Article
+from articles.models import Article, Byline
 
 from .factories import (
     image_file,
@@ -185,6 +185,45 @@ class ScopedFeedTests(FeedTestCase):
             for state in NON_PUBLIC:
                 with self.subTest(url=url, state=state):
                     self.assertNotIn(f"Hidden {state}", content)
+
+
+class BylineRoleTests(FeedTestCase):
+    """Only the byline's authors are the items' creators; a photographer or an additional
+    reporter is named as a contributor, in every format."""
+
+    def setUp(self):
+        Byline.objects.create(
+            article=self.article,
+            author=make_author(name="Cy Lens", slug="cy-lens"),
+            role=Byline.Role.PHOTOGRAPHER,
+            order=5,
+        )
+
+    def test_rss_names_the_photographer_as_a_contributor(self):
+        raw = self.fetch("/feeds/rss/").content.decode()
+        self.assertNotIn("<dc:creator>Cy Lens</dc:creator>", raw)
+        self.assertIn("<dc:contributor>Cy Lens (photographer)</dc:contributor>", raw)
+        [entry] = self.parse("/feeds/rss/").entries
+        self.assertEqual([a.name for a in entry.authors], ["Bo Chen", "Ann Lee"])
+
+    def test_atom_has_a_contributor_element(self):
+        [entry] = self.parse("/feeds/atom/").entries
+        self.assertEqual([a.name for a in entry.authors], ["Bo Chen", "Ann Lee"])
+        self.assertEqual([c.name for c in entry.contributors], ["Cy Lens"])
+
+    def test_json_feed_authors_and_the_contributors_extension(self):
+        [item] = json.loads(self.fetch("/feeds/json/").content)["items"]
+        self.assertEqual([a["name"] for a in item["authors"]], ["Bo Chen", "Ann Lee"])
+        self.assertEqual(
+            item["_newsroom"]["contributors"],
+            [
+                {
+                    "name": "Cy Lens",
+                    "url": "http://testserver/authors/cy-lens/",
+                    "role": "Photographer",
+                }
+            ],
+        )
 
 
 class FeedImageTests(FeedTestCase):
