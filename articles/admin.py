@@ -13,13 +13,16 @@ from django.http import QueryDict
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join, strip_tags
+from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
+from . import conf, revisions, search
+from .changelist import ArticlePaginator, AuthorListFilter, TagListFilter, is_autocomplete
 from .models import (
     Article,
+    ArticleNotReady,
     Author,
     Byline,
     Caption,
@@ -29,10 +32,8 @@ from .models import (
     RelatedLink,
     Section,
     Transition,
+    WithdrawnArticle,
 )
-from . import conf, revisions, search
-from .changelist import ArticlePaginator, AuthorListFilter, TagListFilter, is_autocomplete
-from .models import ArticleNotReady, WithdrawnArticle
 from .publishing import Facts, may_publish, missing
 
 # What a user without the publish permission may set and edit.
@@ -648,7 +649,8 @@ class ArticleAdmin(NamedInputs, VersionAdmin):
             "articles": [(article, withdrawals.get(article.pk)) for article in withdrawn],
             "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
         }
-        return TemplateResponse(request, "admin/articles/article/reinstate_confirmation.html", context)
+        template = "admin/articles/article/reinstate_confirmation.html"
+        return TemplateResponse(request, template, context)
 
     @admin.action(description="Revoke share links of selected articles", permissions=("change",))
     def revoke_share_links(self, request, queryset):
@@ -697,8 +699,8 @@ class ArticleAdmin(NamedInputs, VersionAdmin):
         if version is not None and article is not None:
             request.article_restored_from = (article.edit_version, article.status)
             now = revisions.parts_of(article)
-            diff = [row for row in revisions.diff(revisions.parts_in(version), now)]
-            diff = [row for row in diff if row[0] != "Status"]
+            changes = revisions.diff(revisions.parts_in(version), now)
+            diff = [row for row in changes if row[0] != "Status"]
         context = {"revision_diff": diff} | (extra_context or {})
         return super().revision_view(request, object_id, version_id, context)
 

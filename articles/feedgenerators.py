@@ -3,11 +3,11 @@ readers expect (every author of a byline, the full HTML, the lead image with its
 credit), and a JSON Feed 1.1 generator in the same interface.
 
 Each item carries, besides Django's own keys: ``authors`` (``(name, url)`` pairs in byline
-order, the byline's authors only), ``contributors`` (``(name, url, role)`` of the byline's others,
-a photographer or additional reporting: RSS ``dc:contributor``, Atom ``contributor``, JSON
-Feed's ``_newsroom`` extension), ``content`` (the body HTML), ``summary`` (the standfirst as plain text) and ``image``
-(a dict with ``url``, ``width``, ``height``, ``mime_type``, ``bytes``, ``caption``, ``credit``,
-or None).
+order, the byline's authors only), ``contributors`` (``(name, url, role)`` of the byline's
+others, a photographer or additional reporting: RSS ``dc:contributor``, Atom ``contributor``,
+JSON Feed's ``_newsroom`` extension), ``content`` (the body HTML), ``summary`` (the standfirst
+as plain text) and ``image`` (a dict with ``url``, ``width``, ``height``, ``mime_type``,
+``bytes``, ``caption``, ``credit``, or None).
 """
 
 import json

@@ -62,7 +62,11 @@ CHECKS = {
     ),
     "author": ("authors", lambda authors: authors > 0, "at least one author in the byline"),
     "section": ("has_section", bool, "a section"),
-    "alt_text": ("pictures_without_alt_text", lambda n: n == 0, "alt text on every captioned image"),
+    "alt_text": (
+        "pictures_without_alt_text",
+        lambda n: n == 0,
+        "alt text on every captioned image",
+    ),
     "dek": ("dek", bool, "a standfirst"),
 }
 

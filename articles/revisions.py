@@ -146,7 +146,9 @@ def _time(value):
 
 def diff(before, after):
     """(label, before, after) for each part that differs."""
-    return [(label, before[label], after[label]) for label in after if before[label] != after[label]]
+    return [
+        (label, before[label], after[label]) for label in after if before[label] != after[label]
+    ]
 
 
 # The article form's own fields, by the label of the part each shows.

@@ -1,10 +1,10 @@
 """Settings for the newsroom site.
 
 Everything a deployment changes comes from the environment, with safe development defaults:
-DEBUG (off unless set; a local .env file may set it, see ``read_env_file``), SECRET_KEY (required when DEBUG is off), ALLOWED_HOSTS (comma-separated),
-DATABASE_URL (default: the SQLite file db.sqlite3 beside manage.py), MEDIA_ROOT, TIME_ZONE,
-SITE_NAME, SITE_URL (the public address, e.g. https://news.example.org, for feeds, sitemaps and
-canonical links).
+DEBUG (off unless set; a local .env file may set it, see ``read_env_file``), SECRET_KEY
+(required when DEBUG is off), ALLOWED_HOSTS (comma-separated), DATABASE_URL (default: the SQLite
+file db.sqlite3 beside manage.py), MEDIA_ROOT, TIME_ZONE, SITE_NAME, SITE_URL (the public
+address, e.g. https://news.example.org, for feeds, sitemaps and canonical links).
 """
 
 import os

@@ -129,7 +129,10 @@ class WithdrawalTests(DeskTestCase):
         page = self.client.get(change_url(self.article))
         self.assertContains(page, "only “Reinstate” in the article list brings it back")
         response = post_form(
-            self.client, change_url(self.article), form_data(page, "article_form"), status="published"
+            self.client,
+            change_url(self.article),
+            form_data(page, "article_form"),
+            status="published",
         )
         self.assertEqual(response.status_code, 302)
         self.article.refresh_from_db()
@@ -367,9 +370,7 @@ class StateTests(DeskTestCase):
         for state, headline in expected.items():
             with self.subTest(state=state):
                 page = self.client.get(LIST, {"state": state})
-                self.assertEqual(
-                    [a.headline for a in page.context["cl"].result_list], [headline]
-                )
+                self.assertEqual([a.headline for a in page.context["cl"].result_list], [headline])
 
     def test_state_in_memory_matches_the_filter(self):
         for article in Article.objects.all():

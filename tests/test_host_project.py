@@ -40,8 +40,8 @@ VISIT = textwrap.dedent(
     for url in pages:
         response = client.get(url)
         body = b"".join(response) if response.streaming else response.content
-        host_page = b"The host's own header" in body
-        print(url, response.status_code, "host-base" if host_page else "", "Hosted story" in body.decode())
+        host_page = "host-base" if b"The host's own header" in body else ""
+        print(url, response.status_code, host_page, "Hosted story" in body.decode())
     get_user_model().objects.create_superuser("editor", password="pw")
     client.force_login(get_user_model().objects.get())
     print("admin", client.get("/admin/articles/article/").status_code)

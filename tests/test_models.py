@@ -11,8 +11,8 @@ from .factories import (
     make_article,
     make_author,
     make_caption,
-    make_related_link,
     make_ready_article,
+    make_related_link,
     tomorrow,
 )
 
