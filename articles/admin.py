@@ -19,7 +19,13 @@ from reversion.admin import VersionAdmin
 from reversion.models import Version
 
 from . import conf, revisions, search
-from .changelist import ArticlePaginator, AuthorListFilter, TagListFilter, is_autocomplete
+from .changelist import (
+    ArticlePaginator,
+    AuthorListFilter,
+    TagListFilter,
+    is_autocomplete,
+    row_checkbox,
+)
 from .models import (
     Article,
     ArticleNotReady,
@@ -300,8 +306,7 @@ class ArticleForm(forms.ModelForm):
         if self.instance.status == Article.Status.WITHDRAWN and "status" in self.fields:
             self.fields["status"].disabled = True
             self.fields["status"].help_text = (
-                "Withdrawn for legal reasons: only “Reinstate” in the article list brings it "
-                "back."
+                "Withdrawn for legal reasons: only “Reinstate” in the article list brings it back."
             )
 
     def clean(self):
@@ -502,6 +507,9 @@ class ArticleAdmin(NamedInputs, VersionAdmin):
         found = search.find(search_term, within=queryset).ids()
         return queryset.filter(pk__in=found), False
 
+    def action_checkbox(self, article):
+        return row_checkbox(article)
+
     def view_on_site(self, article):
         return article.get_absolute_url() if article.is_published() else None
 
@@ -634,14 +642,7 @@ class ArticleAdmin(NamedInputs, VersionAdmin):
         if request.POST.get("confirm") == "yes":
             self._move(request, withdrawn, Article.reinstate, "Reinstated %d article(s).")
             return None
-        withdrawals = {
-            t.article_id: t
-            for t in Transition.objects.filter(
-                article__in=withdrawn, to_status=Article.Status.WITHDRAWN
-            )
-            .select_related("user")
-            .order_by("at")
-        }
+        withdrawals = Transition.latest_withdrawals(withdrawn)
         context = {
             **self.admin_site.each_context(request),
             "title": "Reinstate withdrawn articles?",
@@ -710,7 +711,7 @@ class ArticleAdmin(NamedInputs, VersionAdmin):
         next version, and a withdrawn or unpublished article stays so."""
         if restored_from := getattr(request, "article_restored_from", None):
             version, status = restored_from
-            Article.objects.filter(pk=object_id).update(edit_version=version, status=status)
+            Article.objects.filter(pk=object_id).keep_version_and_status(version, status)
         return super().get_object(request, object_id, from_field)
 
     def has_publish_permission(self, request):

@@ -12,8 +12,11 @@
 """
 
 from django.contrib import admin
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.views.main import ERROR_FLAG, PAGE_VAR
 from django.db.models import Q
+from django.utils.html import format_html
+from django.utils.translation import gettext
 from taggit.models import Tag
 
 from .models import Author, Byline, TaggedArticle
@@ -29,6 +32,18 @@ class ArticlePaginator(BoundedPaginator):
                 yield page
         if self.more:
             yield self.ELLIPSIS
+
+
+def row_checkbox(obj):
+    """A row's checkbox for the actions, as ``ModelAdmin.action_checkbox()`` makes it, but
+    written out: rendering the widget's template for each of a hundred rows took a quarter of
+    the list's time."""
+    return format_html(
+        '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+        ACTION_CHECKBOX_NAME,
+        obj.pk,
+        gettext("Select this object for an action - {}").format(obj),
+    )
 
 
 def is_autocomplete(request):

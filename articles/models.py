@@ -151,6 +151,29 @@ class ArticleQuerySet(models.QuerySet):
         """Articles the public may see: status published and a publication time now or past."""
         return self.filter(published_q())
 
+    def published_since(self, moment):
+        """Public articles published at ``moment`` or later (the news sitemap's window)."""
+        return self.published().filter(publish_at__gte=moment)
+
+    def next_going_live(self, moment):
+        """When the next article becomes public after ``moment``: the nearer of the next
+        scheduled publication and the next end of an embargo, each read from its index; None
+        if nothing is waiting. Embargoes are taken whatever the status: an end that comes early
+        costs a cached page a render, never a stale page."""
+        scheduled = self.filter(status=Article.Status.PUBLISHED, publish_at__gt=moment)
+        embargoed = self.filter(embargo_until__gt=moment)
+        found = [
+            *scheduled.order_by("publish_at").values_list("publish_at", flat=True)[:1],
+            *embargoed.order_by("embargo_until").values_list("embargo_until", flat=True)[:1],
+        ]
+        return min(found) if found else None
+
+    def keep_version_and_status(self, version, status):
+        """Write back the version and status a restore must keep (reversion writes every
+        field of the old version, these included): the restore then claims the next version,
+        and never publishes or reinstates."""
+        return self.update(edit_version=version, status=status)
+
     def in_state(self, state):
         """Articles in the editorial ``state`` (an ``Article.State``), the list's filter."""
         return self.filter(state_q(state))
@@ -814,6 +837,12 @@ class Transition(models.Model):
     def __str__(self):
         before = self.get_from_status_display() or "new"
         return f"{before} → {self.get_to_status_display()}"
+
+    @classmethod
+    def latest_withdrawals(cls, articles):
+        """{article id: its latest move to withdrawn (with its user)} of ``articles``."""
+        moves = cls.objects.filter(article__in=articles, to_status=Article.Status.WITHDRAWN)
+        return {move.article_id: move for move in moves.select_related("user").order_by("at")}
 
     @classmethod
     def record(cls, article, previous, *, by=None):

@@ -104,7 +104,7 @@ sitemap = without_last_modified(sitemap_views.sitemap)
 def news_sitemap(request):
     """Articles published in the last 48 hours, newest first, in Google News' format."""
     since = timezone.now() - NEWS_WINDOW
-    articles = Article.objects.published().filter(publish_at__gte=since)[:NEWS_MAX_ARTICLES]
+    articles = Article.objects.published_since(since)[:NEWS_MAX_ARTICLES]
     return TemplateResponse(
         request,
         "articles/news_sitemap.xml",
