@@ -21,10 +21,12 @@ would be told its copy, takedown included, is still good.
 import hashlib
 import os
 import secrets
+import tempfile
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from functools import wraps
 from http import HTTPStatus
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import caches
@@ -36,6 +38,7 @@ from django.utils.cache import patch_cache_control
 from . import conf
 
 VERSION_KEY = "articles:content-version"
+VERSION_FILE = "articles-content-version.txt"
 LOOKED_UP = "articles.page_key"  # in the WSGI environ: the page's key, once looked up
 VERSION_READ = "articles.content_version"  # in the WSGI environ: the version, once read
 CACHEABLE_STATUS = {200, 301, 404, 410}
@@ -48,10 +51,10 @@ def now():
 
 def content_version():
     """The token of the current content, shared by every process (made if missing)."""
-    shared = caches[conf.get("ARTICLES_SHARED_CACHE")]
-    if isinstance(shared, FileBasedCache):
-        return _file_version(shared)
-    return _read_version(shared)
+    alias = conf.get("ARTICLES_SHARED_CACHE")
+    if path := version_file(alias):
+        return _file_version(path)
+    return _read_version(caches[alias])
 
 
 def request_version(environ):
@@ -71,22 +74,43 @@ def _read_version(shared):
     return version
 
 
+def version_file(alias):
+    """Where the version is kept when the shared cache is a file cache (one machine): a file
+    of its own in the cache's folder (settings' ``LOCATION``). None for other caches."""
+    if not isinstance(caches[alias], FileBasedCache):
+        return None
+    return Path(settings.CACHES[alias]["LOCATION"]) / VERSION_FILE
+
+
 _remembered = {}
 
 
-def _file_version(shared):
-    """The version from a file cache, read again only when its file was replaced (a new
-    version is written to a new file moved into place): a page cache hit then costs a
-    ``stat()``, not a read and an unpickling."""
-    path = shared._key_to_file(VERSION_KEY)  # Django's own naming of the key's file
+def _file_version(path):
+    """The version in ``path``, read again only when the file was replaced (a new version is
+    written to a new file moved into place): a page cache hit then costs a ``stat()``."""
     try:
         stat = os.stat(path)
     except FileNotFoundError:
-        return _read_version(shared)
-    identity = (path, stat.st_ino, stat.st_mtime_ns)
+        _write_version(path, exclusive=True)
+        stat = os.stat(path)
+    identity = (str(path), stat.st_ino, stat.st_mtime_ns)
     if _remembered.get("identity") != identity:
-        _remembered.update(identity=identity, version=_read_version(shared))
+        _remembered.update(identity=identity, version=path.read_text(encoding="ascii"))
     return _remembered["version"]
+
+
+def _write_version(path, *, exclusive=False):
+    """A new version into ``path``, whole or not at all (written aside, then moved in place);
+    ``exclusive``: only if no other process wrote one first."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile("w", dir=path.parent, delete=False) as new:
+        new.write(secrets.token_hex(8))
+    if exclusive:
+        with suppress(FileExistsError):
+            os.link(new.name, path)
+        os.unlink(new.name)
+    else:
+        os.replace(new.name, path)
 
 
 def content_changed():
@@ -98,7 +122,11 @@ def content_changed():
             _coalescing["pending"] = True
             return
         _coalescing.update(next=moment + _coalescing["seconds"], pending=False)
-    caches[conf.get("ARTICLES_SHARED_CACHE")].set(VERSION_KEY, secrets.token_hex(8), None)
+    alias = conf.get("ARTICLES_SHARED_CACHE")
+    if path := version_file(alias):
+        _write_version(path)
+    else:
+        caches[alias].set(VERSION_KEY, secrets.token_hex(8), None)
 
 
 _coalescing = {}

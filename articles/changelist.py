@@ -5,8 +5,9 @@
   (``templates/admin/articles/article/``) and a deep page reads its ids from an index.
 - The list's search is the site's full-text search (``articles.search``) over every status
   (``ArticleAdmin.get_search_results``), not ``icontains`` over every body.
-- ``AuthorListFilter`` and ``TagListFilter`` take a name the editor types and offer the few
-  authors or tags that match it, instead of listing every one in the archive.
+- ``AuthorListFilter`` and ``TagListFilter`` take a name the editor types and filter by the one
+  author or tag it names, or offer the few that match it, instead of listing every one in the
+  archive.
 - The date drill-down offers the years (and months) between the first and the last article of a
   long list (``templatetags/article_admin.py``), instead of reading every article's date.
 """
@@ -19,12 +20,21 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from taggit.models import Tag
 
-from .models import Author, Byline, TaggedArticle
+from .models import Author
 from .pagination import BoundedPaginator
 
 
 class ArticlePaginator(BoundedPaginator):
     """The admin's paginator: the page links stop at the last page counted, then "…"."""
+
+    def page_ids(self, bottom, top):
+        """A list counted whole (a search's matches, a filter's few) is read whole in its
+        order, then cut: asked for its first hundred, PostgreSQL walks the index of the whole
+        list's order hoping to meet them early, and a search's thousand matches among the
+        oldest of a million articles cost it 110 ms."""
+        if self.more:
+            return super().page_ids(bottom, top)
+        return list(self.object_list.values_list("pk", flat=True))[bottom:top]
 
     def get_elided_page_range(self, number=1, **kwargs):
         for page in super().get_elided_page_range(number, **kwargs):
@@ -53,51 +63,74 @@ def is_autocomplete(request):
 
 
 class TypedListFilter(admin.SimpleListFilter):
-    """A filter by a name the editor types (an author's, a tag's): the list keeps the articles
-    of every author or tag whose name holds it, and the filter offers the first ``SHOWN`` of
-    them, by name, to narrow to one (by slug). Nothing is listed before a name is typed, so the
-    filter costs the same with ten names or ten thousand. A plain GET form: no JavaScript."""
+    """A filter by one author or tag, named by what the editor types: its name, its slug, or
+    part of a name that it alone has. A part that several names have lists them (the first
+    ``SHOWN`` by name) to choose one, and filters nothing until then; nothing is listed before
+    a name is typed. So the filter costs what one author's or tag's articles cost, with ten
+    names or ten thousand, and a fragment such as "an" cannot ask for half the archive. A plain
+    GET form: no JavaScript."""
 
     template = "admin/articles/typed_filter.html"
     SHOWN = 10
-    model = None  # Author or Tag: with ``name`` and a unique ``slug``
+    model = None  # Author or Tag: with a ``name`` and a unique ``slug``
+    noun = ""
     input_label = ""
 
     def typed(self):
         """What the editor typed, trimmed ("" for nothing)."""
         return (self.value() or "").strip()
 
-    def matching(self):
-        """The authors or tags that what was typed names: its slug, or a name that holds it."""
-        typed = self.typed()
-        return self.model.objects.filter(Q(slug=typed) | Q(name__icontains=typed))
-
     def lookups(self, request, model_admin):
-        if not self.typed():
+        """The one named (``chosen``), or those whose name holds what was typed."""
+        self.chosen, typed = None, self.typed()
+        if not typed:
             return []
-        shown = self.matching().order_by("name").values_list("slug", "name")[: self.SHOWN + 1]
-        return list(shown)
+        matches = list(self.model.objects.filter(Q(slug=typed) | Q(name__iexact=typed))[:2])
+        if len(matches) != 1:
+            holding = self.model.objects.filter(name__icontains=typed).order_by("name")
+            matches = list(holding[: self.SHOWN + 1])
+        if len(matches) == 1:
+            self.chosen = matches[0]
+        return [(match.slug, match.name) for match in matches]
+
+    def queryset(self, request, queryset):
+        if self.chosen is not None:
+            return self.articles_of(queryset, self.chosen)
+        if self.typed() and not self.lookup_choices:
+            return queryset.none()
+        return queryset  # nothing typed, or several to choose from
+
+    def articles_of(self, queryset, chosen):
+        raise NotImplementedError
 
     def has_output(self):
         return True
 
     def choices(self, changelist):
-        typed = self.typed()
         yield {
-            "selected": not typed,
+            "selected": not self.typed(),
             "query_string": changelist.get_query_string(remove=[self.parameter_name]),
             "display": "All",
         }
         for slug, name in self.lookup_choices[: self.SHOWN]:
             yield {
-                "selected": typed == slug,
+                "selected": self.chosen is not None,
                 "query_string": changelist.get_query_string({self.parameter_name: slug}),
                 "display": name,
             }
         if len(self.lookup_choices) > self.SHOWN:
-            yield {"selected": False, "query_string": None, "display": "More match: type more."}
-        elif typed and not self.lookup_choices:
-            yield {"selected": False, "query_string": None, "display": "None matches."}
+            note = f"More {self.noun}s match: type more of the name, or choose one."
+        elif len(self.lookup_choices) > 1:
+            note = f"Choose one of these {self.noun}s."
+        elif self.typed() and not self.lookup_choices:
+            note = f"No {self.noun} matches."
+        else:
+            return
+        yield {"selected": False, "query_string": None, "display": note}
+
+    def input_value(self):
+        """The chosen one's name (its slug came from a link), else what was typed."""
+        return self.chosen.name if self.chosen is not None else self.typed()
 
     def kept_parameters(self):
         """The list's other parameters, as (name, value): hidden inputs of the filter's form."""
@@ -117,23 +150,19 @@ class AuthorListFilter(TypedListFilter):
     title = "author"
     parameter_name = "author"
     model = Author
+    noun = "author"
     input_label = "Author’s name"
 
-    def queryset(self, request, queryset):
-        if self.typed():
-            bylines = Byline.objects.filter(author__in=self.matching())
-            return queryset.filter(pk__in=bylines.values("article"))
-        return queryset
+    def articles_of(self, queryset, chosen):
+        return queryset.by_author(chosen)
 
 
 class TagListFilter(TypedListFilter):
     title = "tag"
     parameter_name = "tag"
     model = Tag
+    noun = "tag"
     input_label = "Tag"
 
-    def queryset(self, request, queryset):
-        if self.typed():
-            tagged = TaggedArticle.objects.filter(tag__in=self.matching())
-            return queryset.filter(pk__in=tagged.values("content_object"))
-        return queryset
+    def articles_of(self, queryset, chosen):
+        return queryset.tagged(chosen)

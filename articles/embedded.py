@@ -1,16 +1,20 @@
 """An article's tags, captions and byline fetched inside the article's own query, as JSON arrays.
 
-The article page fetches its row with these lists (``ArticleQuerySet.with_embedded()``) and
-``Article.load_details()`` turns them into the same objects a prefetch would have made: three
-queries fewer each time the story renders. Each database has its own JSON functions, so the
-subqueries are written for SQLite and for PostgreSQL.
+The article page fetches its row with these lists (``ArticleQuerySet.with_embedded()``), and
+``Article.tag_list``, ``caption_list`` and ``byline_list`` make the objects from them: three
+queries fewer each time the story renders. The columns are every concrete field of the models
+(``Tag``, ``Caption``, ``Byline`` with its ``Author``), so a field added to one of them comes
+along; ``tests/test_query_counts.py`` compares the objects made here with those a query reads.
+Each database has its own JSON functions, so the subqueries are written for SQLite and for
+PostgreSQL, from the models' table and column names only.
 """
 
 import json
 
+from django.db import models, router
 from django.db.models import Expression, TextField
 
-ARTICLE_ID = '"articles_article"."id"'
+AUTHOR_PREFIX = "author__"
 
 
 class JSONRows(Expression):
@@ -29,7 +33,7 @@ class JSONRows(Expression):
             f"'{name}', {f'json({sql})' if name in self.sqlite_json else sql}"
             for name, sql in self.columns
         )
-        return (  # constants of this module only: no value from outside
+        return (  # table and column names of the models only: no value from outside
             "(SELECT json_group_array(json(row)) FROM "  # noqa: S608
             f"(SELECT json_object({pairs}) AS row FROM {self.source} ORDER BY {self.order}))",
             [],
@@ -37,82 +41,104 @@ class JSONRows(Expression):
 
     def as_postgresql(self, compiler, connection):
         pairs = ", ".join(f"'{name}', {sql}" for name, sql in self.columns)
-        return (  # constants of this module only: no value from outside
+        return (  # table and column names of the models only: no value from outside
             f"(SELECT coalesce(json_agg(json_build_object({pairs}) ORDER BY {self.order}), "  # noqa: S608
             f"'[]')::text FROM {self.source})",
             [],
         )
 
 
-def tags():
-    columns = [(name, f"tag.{name}") for name in ("id", "name", "slug")]
-    source = (
-        "taggit_tag tag JOIN articles_taggedarticle tagged ON tagged.tag_id = tag.id "
-        f"WHERE tagged.content_object_id = {ARTICLE_ID}"
-    )
-    return JSONRows(columns, source, "tagged.id")
+def quoted(alias, field):
+    return f'{alias}."{field.column}"'
 
 
-CAPTION_FIELDS = (
-    "id",
-    "article_id",
-    "image",
-    "image_width",
-    "image_height",
-    "text",
-    "credit",
-    "alt_text",
-    "focal_x",
-    "focal_y",
-    "renditions",
-    "order",
-)
+def fields_of(model):
+    return model._meta.concrete_fields
 
 
-def captions():
-    columns = [(name, f'caption."{name}"') for name in CAPTION_FIELDS]
-    source = f"articles_caption caption WHERE caption.article_id = {ARTICLE_ID}"
-    return JSONRows(columns, source, 'caption."order", caption.id', sqlite_json={"renditions"})
+def columns(alias, model, prefix=""):
+    """(JSON key, SQL) of every concrete field of ``model`` in the table ``alias``."""
+    return [(f"{prefix}{field.attname}", quoted(alias, field)) for field in fields_of(model)]
 
 
-BYLINE_FIELDS = ("id", "article_id", "author_id", "role", "order")
-AUTHOR_FIELDS = (
-    "name",
-    "slug",
-    "job_title",
-    "bio",
-    "photo",
-    "user_id",
-    "website",
-    "x_handle",
-    "bluesky_handle",
-)
-AUTHOR_PREFIX = "author__"
-
-
-def bylines():
-    """The byline in order, each row with its author's fields prefixed ``author__``."""
-    columns = [(name, f'byline."{name}"') for name in BYLINE_FIELDS] + [
-        (f"{AUTHOR_PREFIX}{name}", f'author."{name}"') for name in AUTHOR_FIELDS
-    ]
-    source = (
-        "articles_byline byline JOIN articles_author author ON author.id = byline.author_id "
-        f"WHERE byline.article_id = {ARTICLE_ID}"
-    )
-    return JSONRows(columns, source, 'byline."order", byline.id')
-
-
-def split_author(row):
-    """A byline row as ``(byline fields, author fields)``."""
-    byline = {name: value for name, value in row.items() if not name.startswith(AUTHOR_PREFIX)}
-    author = {
-        name.removeprefix(AUTHOR_PREFIX): value
-        for name, value in row.items()
-        if name.startswith(AUTHOR_PREFIX)
+def json_fields(model, prefix=""):
+    """The JSON keys of ``model``'s JSON fields: SQLite keeps them as text, to embed as JSON."""
+    return {
+        f"{prefix}{field.attname}"
+        for field in fields_of(model)
+        if isinstance(field, models.JSONField)
     }
-    return byline, author | {"id": byline["author_id"]}
+
+
+def table(model):
+    return model._meta.db_table
+
+
+def correlated(article, alias, field_name, model):
+    """``alias.<column of field_name> = <the outer article's id>``."""
+    column = model._meta.get_field(field_name).column
+    return f'{alias}."{column}" = "{table(article)}"."{article._meta.pk.column}"'
+
+
+def tags(article, tagged, tag):
+    """The article's tags (``tag`` rows through ``tagged``), in the order they were added."""
+    tag_fk = tagged._meta.get_field("tag").column
+    source = (
+        f'"{table(tag)}" tag JOIN "{table(tagged)}" tagged ON tagged."{tag_fk}" = tag.id '
+        f"WHERE {correlated(article, 'tagged', 'content_object', tagged)}"
+    )
+    return JSONRows(columns("tag", tag), source, "tagged.id")
+
+
+def captions(article, caption):
+    source = (
+        f'"{table(caption)}" caption WHERE {correlated(article, "caption", "article", caption)}'
+    )
+    return JSONRows(
+        columns("caption", caption),
+        source,
+        'caption."order", caption.id',
+        sqlite_json=json_fields(caption),
+    )
+
+
+def bylines(article, byline, author):
+    """The byline in order, each row with its author's fields prefixed ``author__``."""
+    author_fk = byline._meta.get_field("author").column
+    source = (
+        f'"{table(byline)}" byline JOIN "{table(author)}" author '
+        f'ON author.id = byline."{author_fk}" '
+        f"WHERE {correlated(article, 'byline', 'article', byline)}"
+    )
+    return JSONRows(
+        columns("byline", byline) + columns("author", author, AUTHOR_PREFIX),
+        source,
+        'byline."order", byline.id',
+        sqlite_json=json_fields(byline) | json_fields(author, AUTHOR_PREFIX),
+    )
 
 
 def rows(value):
     """The list of dicts a ``JSONRows`` column holds."""
     return json.loads(value) if value else []
+
+
+def instance(model, row, prefix=""):
+    """A ``model`` instance from a JSON row, as if a query had read it (``Model.from_db``)."""
+    fields = fields_of(model)
+    values = [field.to_python(row[f"{prefix}{field.attname}"]) for field in fields]
+    return model.from_db(router.db_for_read(model), [f.attname for f in fields], values)
+
+
+def objects(model, value):
+    return [instance(model, row) for row in rows(value)]
+
+
+def byline_objects(byline, author, value):
+    """Bylines with their authors, from the JSON of ``bylines()``."""
+    found = []
+    for row in rows(value):
+        entry = instance(byline, row)
+        entry.author = instance(author, row, AUTHOR_PREFIX)
+        found.append(entry)
+    return found

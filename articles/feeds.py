@@ -92,7 +92,7 @@ class ArticleFeed(Feed):
         return article.revised_at or article.publish_at
 
     def item_categories(self, article):
-        return [tag.name for tag in article.tags.all()]
+        return [tag.name for tag in article.tag_list]
 
     def item_enclosures(self, article):
         image = self.lead_image(article)

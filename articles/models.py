@@ -7,7 +7,7 @@ feed and sitemap asks that method.
 import logging
 import math
 import secrets
-from functools import partial
+from functools import cached_property, partial
 
 import reversion
 from django.conf import settings
@@ -35,7 +35,7 @@ from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 from taggit.models import Tag, TaggedItemBase
 
-from . import embedded, images
+from . import embedded, images, languages
 from .fields import IMAGE_EXTENSIONS, GeneratedName, HttpURLField
 from .publishing import missing_for_publication
 from .sanitizer import EDITOR_EXTENSIONS, sanitize_html, strip_control_characters
@@ -214,9 +214,9 @@ class ArticleQuerySet(models.QuerySet):
         """Articles with their section, and their tags, captions and byline as JSON in the
         same query, for ``Article.load_details()``."""
         return self.select_related("section").annotate(
-            embedded_tags=embedded.tags(),
-            embedded_captions=embedded.captions(),
-            embedded_bylines=embedded.bylines(),
+            embedded_tags=embedded.tags(Article, TaggedArticle, Tag),
+            embedded_captions=embedded.captions(Article, Caption),
+            embedded_bylines=embedded.bylines(Article, Byline, Author),
         )
 
     def related_to(self, article):
@@ -226,7 +226,7 @@ class ArticleQuerySet(models.QuerySet):
         The candidates are the newest ``RELATED_CANDIDATES`` articles sharing a tag and of the
         section, so that a tag or section with a large archive costs no more than a small one.
         """
-        tag_ids = [tag.pk for tag in article.tags.all()]
+        tag_ids = [tag.pk for tag in article.tag_list]
         sharing = (
             TaggedArticle.objects.filter(tag__in=tag_ids)
             .order_by("-content_object")
@@ -267,12 +267,13 @@ def listing_lookups():
     ]
 
 
+def related_links_lookup():
+    return Prefetch("related_links", queryset=RelatedLink.objects.select_related("target"))
+
+
 def detail_lookups():
     """The prefetches of an article page: a card's, and related links with their targets."""
-    return [
-        *listing_lookups(),
-        Prefetch("related_links", queryset=RelatedLink.objects.select_related("target")),
-    ]
+    return [*listing_lookups(), related_links_lookup()]
 
 
 def published_q(prefix=""):
@@ -368,6 +369,13 @@ class Article(models.Model):
         blank=True,
         help_text='Shown instead of the author names, e.g. "Jane Doe in Madrid". '
         "Author pages, feeds and structured data still use the byline.",
+    )
+    language = models.CharField(
+        max_length=languages.MAX_LENGTH,
+        blank=True,
+        validators=[languages.validate_language_tag],
+        help_text='The language of the text as a BCP 47 code, e.g. "de" or "pt-BR"; empty for '
+        "the site's own. Readers' browsers and search engines are told it.",
     )
     status = models.CharField(max_length=12, choices=Status, default=Status.DRAFT)
     publish_at = models.DateTimeField(
@@ -557,9 +565,14 @@ class Article(models.Model):
         self.headline = strip_control_characters(self.headline).strip()
         self.dek = strip_control_characters(self.dek).strip()
         self.body = sanitize_html(self.body)
+        self.language = languages.language_tag(self.language)
         if self.status == self.Status.PUBLISHED and self.publish_at is None:
             self.publish_at = timezone.now()
         self.publish_date = self.local_publish_at.date() if self.publish_at else None
+
+    def content_language(self):
+        """The language of the text as a BCP 47 tag: its own, else the site's."""
+        return self.language or languages.site_language()
 
     @property
     def local_publish_at(self):
@@ -597,39 +610,38 @@ class Article(models.Model):
         return self.state() == self.State.SCHEDULED
 
     def load_details(self):
-        """Fetch what the article page shows beyond the row (``detail_lookups()``), if not yet
-        fetched: the page does so only when its cached story has to be rendered again. Tags,
-        captions and byline fetched with the row (``with_embedded()``) cost no query."""
-        if hasattr(self, "embedded_tags"):
-            self._use_embedded()
-        prefetch_related_objects([self], *detail_lookups())
+        """Fetch what the article page shows beyond the row, if not yet fetched: the page does
+        so only when its cached story has to be rendered again. Tags, captions and byline
+        fetched with the row (``with_embedded()``) cost no query; related links (and
+        corrections, if any) are prefetched."""
+        lookups = detail_lookups() if self.embedded is None else [related_links_lookup()]
+        prefetch_related_objects([self], *lookups)
         if self.revised_at:  # corrections exist: one more query
             prefetch_related_objects([self], "corrections")
 
-    def _use_embedded(self):
-        """Put the embedded tags, captions and byline where a prefetch would have put them."""
-
-        def fetched(obj):
-            obj._state.adding, obj._state.db = False, self._state.db  # as if read by a query
-            return obj
-
-        bylines = []
-        for row in embedded.rows(self.embedded_bylines):
-            byline, author = embedded.split_author(row)
-            bylines.append(fetched(Byline(**byline, author=fetched(Author(**author)))))
-        found = {
-            "tags": (self.tags, [fetched(Tag(**row)) for row in embedded.rows(self.embedded_tags)]),
-            "captions": (
-                self.captions,
-                [fetched(Caption(**row)) for row in embedded.rows(self.embedded_captions)],
-            ),
-            "bylines": (self.bylines, bylines),
+    @cached_property
+    def embedded(self):
+        """The tags, captions and byline fetched with the row (``with_embedded()``), as objects;
+        None when the row was fetched without them."""
+        if not hasattr(self, "embedded_tags"):
+            return None
+        return {
+            "tags": embedded.objects(Tag, self.embedded_tags),
+            "captions": embedded.objects(Caption, self.embedded_captions),
+            "bylines": embedded.byline_objects(Byline, Author, self.embedded_bylines),
         }
-        cache = self.__dict__.setdefault("_prefetched_objects_cache", {})
-        for name, (manager, objects) in found.items():
-            queryset = manager.get_queryset()
-            queryset._result_cache, queryset._prefetch_done = objects, True
-            cache[name] = queryset
+
+    @property
+    def tag_list(self):
+        """The tags, from the row (``with_embedded()``) or the prefetch (``for_listing()``)."""
+        return self.embedded["tags"] if self.embedded is not None else list(self.tags.all())
+
+    @property
+    def caption_list(self):
+        """The captions in order, as ``tag_list``."""
+        if self.embedded is not None:
+            return self.embedded["captions"]
+        return list(self.captions.all())
 
     def word_count(self):
         return len(strip_tags(self.body).split())
@@ -722,7 +734,9 @@ class Article(models.Model):
 
     @property
     def byline_list(self):
-        """The byline in order; uses the prefetched rows of ``for_listing()``."""
+        """The byline in order, with the authors, as ``tag_list``."""
+        if self.embedded is not None:
+            return self.embedded["bylines"]
         return list(self.bylines.all())
 
     @property
@@ -743,7 +757,7 @@ class Article(models.Model):
     @property
     def lead_caption(self):
         """The first caption, which is the lead image of the article (or None)."""
-        captions = list(self.captions.all())
+        captions = self.caption_list
         return captions[0] if captions else None
 
 
@@ -955,7 +969,7 @@ class Caption(models.Model):
                 kwargs["update_fields"] = {*update_fields, "renditions"}
         super().save(*args, **kwargs)
         if stale:
-            transaction.on_commit(partial(images.delete_files, stale), using=self._state.db)
+            transaction.on_commit(partial(images.delete_files, stale), using=kwargs.get("using"))
 
     def update_renditions(self):
         """Make the renditions of the image for its focal point, unless ``renditions`` already
@@ -968,7 +982,7 @@ class Caption(models.Model):
         if current.get("source", "") == source and (not source or current.get("focal") == focal):
             return []
         # Store a new upload now, as save() would, so that renditions are named after it.
-        self._meta.get_field("image").pre_save(self, self._state.adding)
+        self._meta.get_field("image").pre_save(self, self.pk is None)
         source = self.image.name if self.image else ""
         try:
             self.renditions = images.make_renditions(source, focal=focal) if source else {}

@@ -182,7 +182,7 @@ def subjects(article, *, base_url):
     found = []
     if article.section:
         found.append(section_subject(article.section, base_url=base_url))
-    for tag in article.tags.all():
+    for tag in article.tag_list:
         found.append(
             {
                 "name": tag.name,
@@ -210,7 +210,7 @@ def tag_url(tag):
 def pictures(article, *, base_url):
     """Each captioned picture, the lead one first, with its caption, alt text, credit and
     renditions."""
-    for number, caption in enumerate(article.captions.all(), start=1):
+    for number, caption in enumerate(article.caption_list, start=1):
         yield without_empty(
             {
                 "name": "lead-image" if number == 1 else f"image-{number}",

@@ -75,8 +75,12 @@ class BoundedPaginator(Paginator):
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        ids = self.object_list.prefetch_related(None).values("pk")[bottom:top]
-        return self._get_page(self.object_list.filter(pk__in=Subquery(ids)), number, self)
+        articles = self.object_list.filter(pk__in=self.page_ids(bottom, top))
+        return self._get_page(articles, number, self)
+
+    def page_ids(self, bottom, top):
+        """The ids of the page's articles, as a subquery that reads them from the index."""
+        return Subquery(self.object_list.prefetch_related(None).values("pk")[bottom:top])
 
 
 class ArchivePaginator(BoundedPaginator):

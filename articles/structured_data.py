@@ -79,7 +79,7 @@ def news_article(article, request):
         "contributor": [person(byline, request) for byline in article.byline_contributors],
         "publisher": publisher(request),
         "articleSection": article.section.name if article.section else None,
-        "keywords": [tag.name for tag in article.tags.all()],
+        "keywords": [tag.name for tag in article.tag_list],
         "wordCount": article.word_count(),
         "correction": [
             {

@@ -5,7 +5,10 @@ from django.db import connection
 from django.test import TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 
+from articles.models import Article
+
 from .factories import (
+    image_file,
     make_article,
     make_author,
     make_caption,
@@ -117,3 +120,35 @@ class AdminChangelistQueryTests(QueryCountTestCase):
             make_caption(article)
             article.tags.add("busy")
         self.assertEqual(self.count_queries("/admin/articles/article/"), few)
+
+
+class EmbeddedRowsTests(TestCase):
+    """The tags, captions and byline fetched inside the article's query (``with_embedded()``)
+    are the objects a query of their own reads, field by field: every concrete field of each
+    model is embedded, whatever fields it gains."""
+
+    def test_embedded_objects_equal_the_rows_a_query_reads(self):
+        author = make_author(
+            name="Ann Lee",
+            job_title="Reporter",
+            bio="Covers the port.",
+            website="https://a.example",
+        )
+        article = make_article(authors=[author], tags=["Harbour", "Café"])
+        make_caption(article, image=image_file(), alt_text="Cranes", focal_x=0.25, order=1)
+        make_caption(article, text="Second", order=2)
+        embedded = Article.objects.with_embedded().get(pk=article.pk)
+
+        def fields(obj):
+            return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
+
+        with self.assertNumQueries(0):
+            tags, captions = embedded.tag_list, embedded.caption_list
+            bylines = embedded.byline_list
+            authors = [fields(byline.author) for byline in bylines]
+        by_tagging = article.tags.order_by("articles_taggedarticle_items")
+        self.assertEqual([fields(tag) for tag in tags], [fields(tag) for tag in by_tagging])
+        self.assertEqual([fields(c) for c in captions], [fields(c) for c in article.captions.all()])
+        self.assertEqual([fields(b) for b in bylines], [fields(b) for b in article.bylines.all()])
+        self.assertEqual(authors, [fields(author)])
+        self.assertTrue(captions[0].renditions["files"], "JSON fields come as JSON")

@@ -50,10 +50,10 @@ def body_blocks(html):
 def article_text(article):
     """The text file of ``article`` (with its bylines, captions and related links prefetched)."""
     header = [article.headline]
-    if names := [byline.author.name for byline in article.bylines.all()]:
+    if names := [byline.author.name for byline in article.byline_list]:
         header.append(and_list(names))  # "A, B and C", as the parser splits a byline
     blocks = ["\n".join(header)]
-    for caption in article.captions.all():
+    for caption in article.caption_list:
         if caption.text and caption.credit:
             blocks.append(f"{caption.text} /{caption.credit}")
         elif caption.text:

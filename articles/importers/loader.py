@@ -450,6 +450,7 @@ def _fill(article, parsed, source, checksum, status, run, by):
     article.headline = parsed.headline
     article.body = render_body(parsed.blocks) if parsed.body_html is None else parsed.body_html
     article.dek = parsed.dek or article.dek
+    article.language = parsed.language or article.language
     article.embargo_until = parsed.embargo_until or article.embargo_until
     article.source_checksum = checksum
     article.import_run = run

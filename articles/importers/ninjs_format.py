@@ -5,20 +5,33 @@ A file holds one item (an object) or a list of them. What is read, per item:
 
 - ``uri`` identifies the item (required); items of ``type`` other than text or composite
   (a bare picture, audio) are skipped;
-- the headline is ``headlines`` (role ``main`` first; 1.x ``headline``), the standfirst the
-  ``descriptions`` of role summary or abstract, or without a role (1.x ``description_text``);
-- the body is the HTML of ``bodies`` (role ``main`` first; 1.x ``body_html``), else its plain
-  text (1.x ``body_text``) as paragraphs between blank lines;
-- the authors are the ``people`` related as author, creator or writer, else the names ``by``
-  gives; ``subjects`` (and 1.x ``keywords``) are tags;
+- the headline is ``headlines`` (role ``main`` first), else 1.x ``headline``, ``headline_main``
+  or another ``headline_*``; the standfirst the ``descriptions`` of role summary or abstract, or
+  without a role, else 1.x ``description_text`` (or ``description_html``, its tags dropped);
+- the body is the first HTML of: ``bodies`` (role ``main`` first), 1.x ``body_html``,
+  ``body_xhtml``, ``body_richtext`` or another ``body_*`` holding markup; else the first plain
+  text of: ``bodies``, 1.x ``body_text``, ``body_main`` or another ``body_*``; else a
+  description of role ``text`` (a teaser some agencies send instead of a body). Plain text
+  becomes paragraphs at blank lines (at line breaks if it has no blank line). A body that is a
+  whole HTML document gives its ``<body>`` only, and a first heading (``<h1>``, or the first
+  paragraph of plain text) that repeats the headline is dropped. An item with none of these
+  is imported with an empty body and a warning;
+- the authors are the ``people`` (1.x ``person``) related as author, creator or writer, else
+  the names ``by`` (1.x ``byline``) gives: see ``by_names()``;
+- ``subjects`` (1.x ``subject``) related as ``section`` name the section (as the export writes
+  it), the other subjects with a name and ``keywords`` are tags; a subject with only a code
+  is dropped;
+- ``language`` is the article's (a BCP 47 tag; anything else is dropped with a warning);
 - ``pubstatus`` maps to the status (``STATUSES``; *usable* when absent, as the standard says),
   ``firstcreated`` (else ``versioncreated``) is the publication time, ``embargoed`` the embargo;
 - pictures are the ``associations`` of type picture or graphic (``featuremedia`` first): the
-  caption is their description or headline, the alt text a description of role ``alt`` (or
-  ``alt_text``), the credit ``by`` or the copyright, and ``image_urls`` their renditions' hrefs,
-  the original then the widest first.
+  caption is their description (1.x ``description_text``) or headline, the alt text a
+  description of role ``alt`` (or ``alt_text``), the credit ``by`` (1.x ``byline``) or the
+  copyright, and ``image_urls`` their renditions' hrefs, the original then the widest first.
 
-``ednote`` (a note for the receiving newsroom, never for readers) and ``language`` are not read.
+``ednote`` (a note for the receiving newsroom, never for readers) is never read; nor are
+``located``, ``title``, ``genres``, ``places``, ``organisations``, ``events``, ``urgency``,
+``usageterms`` and the item's own copyright, which have no place in an article.
 Each item is checked on its own: a field of the wrong type fails that item with a message that
 names the field; the file as a whole fails only if it is not JSON, or holds no items.
 """

@@ -112,6 +112,7 @@ class ParsedArticle:
     roles: tuple[str, ...] = ()  # each author's byline role, where the format gives them
     links: tuple[ParsedLink, ...] = ()  # related links given apart from the body, with addresses
     body_html: str | None = None  # the body as HTML, for formats that carry it (else blocks)
+    language: str = ""  # a BCP 47 tag (languages.language_tag), for formats that give one
 
     def __post_init__(self):
         _clean_fields(self, "headline", "authors", "dek", "section", "tags", "slug")
@@ -153,6 +154,7 @@ class ParsedArticle:
             "old_paths": list(self.old_paths),
             "roles": list(self.roles),
             "body_html": self.body_html,
+            "language": self.language,
         }
         data.update((key, value) for key, value in metadata.items() if value)
         return data
