@@ -461,6 +461,11 @@ class Article(models.Model):
                 fields=["section", "status", "-publish_at", "-id", "embargo_until"],
                 name="articles_section_listing_idx",
             ),
+            # The admin's list, every status, in the same order: whole and by section.
+            models.Index(fields=["-publish_at", "-id"], name="articles_newest_idx"),
+            models.Index(
+                fields=["section", "-publish_at", "-id"], name="articles_section_newest_idx"
+            ),
             # The page cache asks for the next embargo to end (caching.next_publication).
             models.Index(
                 fields=["embargo_until"],
@@ -474,8 +479,7 @@ class Article(models.Model):
                 name="articles_public_by_id_idx",
             ),
             # What changed after a moment (the API's ?since=, ninjs.changed_since_q): one index
-            # per time that makes a new version, the embargo's above.
-            models.Index(fields=["publish_at"], name="articles_publish_at_idx"),
+            # per time that makes a new version, the embargo's and publish_at's above.
             models.Index(fields=["updated_at"], name="articles_updated_at_idx"),
             models.Index(
                 fields=["revised_at"],
@@ -1075,6 +1079,13 @@ class RelatedLink(models.Model):
         if self.target is not None and self.target.is_published():
             return self.target.get_absolute_url()
         return self.url or None
+
+    @property
+    def hreflang(self):
+        """The language of the target article the link goes to, when it has one of its own."""
+        if self.target is not None and self.target.is_published():
+            return self.target.language
+        return ""
 
 
 class ImportRun(models.Model):

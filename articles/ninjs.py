@@ -13,12 +13,10 @@ picture's credit is its ``by``.
 import re
 from datetime import UTC, datetime
 
-from django.conf import settings
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
-from django.utils.translation import to_locale
 
 from . import conf, images
 from .links import absolute_on, object_uri
@@ -47,7 +45,7 @@ def article_to_ninjs(article, *, base_url):
         "versioncreated": timestamp(version_time(article)),
         "pubstatus": pubstatus(article),
         "embargoed": timestamp(article.embargo_until) if article.embargo_until else None,
-        "language": language(),
+        "language": article.content_language(),
         "copyrightnotice": copyright_notice(article),
         "slugline": article.slug,
         "headlines": [{"role": "main", "value": article.headline}],
@@ -134,11 +132,6 @@ def pubstatus(article):
     if article.status in (article.Status.UNPUBLISHED, article.Status.WITHDRAWN):
         return "canceled"
     return "withheld"
-
-
-def language():
-    """``LANGUAGE_CODE`` as a BCP 47 tag ("en-gb" becomes "en-GB")."""
-    return to_locale(settings.LANGUAGE_CODE).replace("_", "-")
 
 
 def copyright_notice(article):

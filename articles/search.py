@@ -292,7 +292,7 @@ class PostgreSQLSearch:
     does when asked for the newest matches of every entry.
     """
 
-    config = "english"
+    config = "newsroom"  # English stemming after unaccent (migration 0014)
     id_column = "articles_searchentry.article_id"
     headline_options = (
         f'StartSel="{MARK_START}", StopSel="{MARK_END}", MaxWords={SNIPPET_WORDS}, '

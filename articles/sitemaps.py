@@ -105,14 +105,27 @@ def news_sitemap(request):
     """Articles published in the last 48 hours, newest first, in Google News' format."""
     since = timezone.now() - NEWS_WINDOW
     articles = Article.objects.published_since(since)[:NEWS_MAX_ARTICLES]
+    site_language = news_language(get_language())
+    fields = ("headline", "publish_date", "slug", "publish_at", "language")
     return TemplateResponse(
         request,
         "articles/news_sitemap.xml",
         {
-            "articles": articles.only("headline", "publish_date", "slug", "publish_at"),
+            "articles": [
+                (article, news_language(article.language) if article.language else site_language)
+                for article in articles.only(*fields)
+            ],
             "site_url": site_url(request),
             "publication_name": conf.get("ARTICLES_SITE_NAME"),
-            "language": get_language().split("-")[0],
         },
         content_type="application/xml; charset=utf-8",
     )
+
+
+def news_language(tag):
+    """Google News' code of the language of ``tag`` (BCP 47): its language subtag, but zh-cn
+    or zh-tw for Chinese, which Google tells apart by those two."""
+    language, _, rest = tag.lower().partition("-")
+    if language == "zh":
+        return "zh-tw" if {"hant", "tw", "hk", "mo"} & set(rest.split("-")) else "zh-cn"
+    return language

@@ -70,6 +70,7 @@ def news_article(article, request):
         "mainEntityOfPage": {"@type": "WebPage", "@id": canonical},
         "headline": article.headline,
         "description": article.dek,
+        "inLanguage": article.content_language(),
         "image": image_objects(lead, request) if lead and lead.image else [],
         "datePublished": article.publish_at.isoformat() if article.publish_at else None,
         "dateModified": (

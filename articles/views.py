@@ -228,7 +228,13 @@ class ArticleDetailView(DetailView):
             .related_to(article)
             .select_related("section")
             .only(
-                "headline", "slug", "publish_date", "publish_at", "section__name", "section__slug"
+                "headline",
+                "slug",
+                "publish_date",
+                "publish_at",
+                "language",
+                "section__name",
+                "section__slug",
             )[:RELATED_ARTICLES],
         }
 

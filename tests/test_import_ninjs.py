@@ -129,7 +129,7 @@ class NinjsParserTests(SimpleTestCase):
         cases = {
             item(headlines="A headline"): "headlines: expected a list of objects, got a string",
             item(uri=7): "uri: expected a string, got a number",
-            item(headlines=[]): "headlines: no headline (nor headline)",
+            item(headlines=[]): "headlines: no headline (nor headline, headline_main)",
             item(pubstatus="gone"): "pubstatus: 'gone' is not one of usable, withheld, canceled",
             item(bodies=[{"value": 3}]): "bodies: value: expected a string, got a number",
             item(associations=[1]): "associations[1]: expected an object, got a number",

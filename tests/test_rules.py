@@ -1,8 +1,42 @@
 """Each parsing rule on its own, on the cases the format README describes."""
 
 from django.test import SimpleTestCase
+from hypothesis import given
+from hypothesis import strategies as st
 
 from articles.importers import rules
+
+# Capitalised words that are not labels, agencies or affiliations ("Emily Post" is read as an
+# affiliation after a name): the words of generated names.
+NAME_WORDS = st.from_regex(r"[A-Z][a-z]{2,9}", fullmatch=True).filter(
+    lambda word: word.casefold() not in rules.AGENCIES | rules._AFFILIATION_WORDS
+    and word.casefold() not in rules._NOT_NAME_WORDS
+)
+# Forms of capitalised names: plain, an initial, an apostrophe, a hyphen, Mc, joined particles.
+NAME_CORES = st.one_of(
+    NAME_WORDS,
+    st.from_regex(r"[A-Z]\.", fullmatch=True),
+    NAME_WORDS.map(lambda word: f"O'{word}"),
+    st.tuples(NAME_WORDS, NAME_WORDS).map("-".join),
+    NAME_WORDS.map(lambda word: f"Mc{word}"),
+    st.tuples(st.sampled_from(["al-", "el-", "d'", "dell'"]), NAME_WORDS).map("".join),
+)
+
+
+@st.composite
+def names(draw):
+    """A first name, then capitalised words each perhaps after particles ("van der")."""
+    words = [draw(NAME_WORDS)]
+    for _ in range(draw(st.integers(min_value=1, max_value=3))):
+        particles = draw(st.lists(st.sampled_from(sorted(rules.NAME_PARTICLES)), max_size=2))
+        words += [*particles, draw(NAME_CORES)]
+    return " ".join(words)
+
+
+# Lowercase words that are not name particles: a sentence's verbs and nouns.
+PROSE_WORDS = st.from_regex(r"[a-z]{2,10}", fullmatch=True).filter(
+    lambda word: word not in rules.NAME_PARTICLES
+)
 
 
 class LineTests(SimpleTestCase):
@@ -42,6 +76,39 @@ class BylineTests(SimpleTestCase):
             with self.subTest(line=line):
                 self.assertEqual(rules.split_byline(line), names)
 
+    def test_bylines_with_particles_initials_and_joined_names(self):
+        cases = {
+            "By Nidal al-Mughrabi and Mohammed Salem": ("Nidal al-Mughrabi", "Mohammed Salem"),
+            "Paulo Santalucia and Frances d'Emilio": ("Paulo Santalucia", "Frances d'Emilio"),
+            "Ursula von der Leyen": ("Ursula von der Leyen",),
+            "Jean-Claude van Damme and Paolo dell'Orto": ("Jean-Claude van Damme", "Paolo dell'Orto"),
+            "Luiz Inácio Lula da Silva": ("Luiz Inácio Lula da Silva",),
+            "María de los Ángeles García López": ("María de los Ángeles García López",),
+            "Pablo Ruiz y Picasso": ("Pablo Ruiz y Picasso",),
+            "Mohammed bin Salman, Ahmad ibn Fadlan and Abu Bakr al-Siddiq": (
+                "Mohammed bin Salman",
+                "Ahmad ibn Fadlan",
+                "Abu Bakr al-Siddiq",
+            ),
+            "Maria dos Santos & Ana das Neves": ("Maria dos Santos", "Ana das Neves"),
+            "Gerard ter Horst and Anne ten Brink": ("Gerard ter Horst", "Anne ten Brink"),
+            "Abdel Fattah el-Sisi": ("Abdel Fattah el-Sisi",),
+            "By J. R. R. Tolkien": ("J. R. R. Tolkien",),
+            "By J.R.R. Tolkien": ("J.R.R. Tolkien",),
+            "Ronan McCarthy and Angus MacLeod": ("Ronan McCarthy", "Angus MacLeod"),
+            "Conor O’Brien in Dublin": ("Conor O’Brien",),
+            "Émile Zola, Øystein Berg and Łukasz Nowak": ("Émile Zola", "Øystein Berg", "Łukasz Nowak"),
+            "Jane Doe, John Roe, and Ann Lee": ("Jane Doe", "John Roe", "Ann Lee"),
+            "BY NIDAL AL-MUGHRABI AND JOHN ROE IN GAZA": ("NIDAL AL-MUGHRABI", "JOHN ROE"),
+            "By Paulo Santalucia and Frances d'Emilio, Associated Press": (
+                "Paulo Santalucia",
+                "Frances d'Emilio",
+            ),
+        }
+        for line, names in cases.items():
+            with self.subTest(line=line):
+                self.assertEqual(rules.split_byline(line), names)
+
     def test_lines_that_are_not_bylines(self):
         for line in (
             "Russian President Vladimir Putin welcomes Turkish President Tayyip Erdogan.",
@@ -50,9 +117,38 @@ class BylineTests(SimpleTestCase):
             "Officials said",
             "",
             "A" * 200,
+            # Headings and subheadings, in sentence case and title case.
+            "Death toll rises in the north",
+            "Death Toll Rises In The North",
+            "What Happens Next",
+            "A New Dawn",
+            "Live Updates",
+            "In Pictures",
+            "Talks in Vienna",
+            "Mayor and council clash",
+            "De Gaulle and the war",
+            "Le Pen leads the polls",
+            "By the numbers",
+            # Particles and joined particles only make a name between capitalised words.
+            "Jane van",
+            "van Gogh",
+            "al-Mughrabi and Salem",
+            "Nidal al-mughrabi",
+            "Who is affected?",
+            "Nidal al-Mughrabi said.",
         ):
             with self.subTest(line=line):
                 self.assertIsNone(rules.split_byline(line))
+
+    @given(names(), names(), st.booleans())
+    def test_any_by_a_and_b_gives_two_authors(self, first, second, with_by):
+        line = f"{'By ' if with_by else ''}{first} and {second}"
+        self.assertEqual(rules.split_byline(line), (first, second))
+
+    @given(NAME_WORDS, st.lists(PROSE_WORDS, min_size=1, max_size=12), st.sampled_from(".!?"))
+    def test_a_sentence_is_never_a_byline(self, first, words, stop):
+        """A capitalised word and lowercase words that are not particles, closed by a stop."""
+        self.assertIsNone(rules.split_byline(f"{first} {' '.join(words)}{stop}"))
 
 
 class CaptionTests(SimpleTestCase):
@@ -108,6 +204,78 @@ class TeaserAndSubheadingTests(SimpleTestCase):
         self.assertFalse(rules.is_subheading("Compromising NATO principles", None))
         self.assertFalse(rules.is_subheading("Compromising NATO principles", "Another short line"))
         self.assertFalse(rules.is_subheading("Is NATO compromised?", body))
+
+    def test_long_headlines_make_a_teaser_run(self):
+        long_titles = [
+            "The hidden cost of cooling our cities as summers grow hotter and heatwaves last "
+            "longer every year across the continent",
+            "Meet the volunteers who spend their weekends rescuing neglected street trees in "
+            "the old town",
+        ]
+        self.assertFalse(rules.is_headline_like(long_titles[0]))
+        self.assertTrue(rules.is_paragraph(long_titles[0]))
+        self.assertTrue(rules.is_teaser_title(long_titles[0]))
+        self.assertTrue(rules.is_teaser_run(long_titles))
+        self.assertTrue(rules.is_teaser_run([long_titles[0], "Bridge tolls to rise"]))
+        self.assertFalse(rules.is_teaser_run([long_titles[0], "It rained all day."]))
+        self.assertFalse(rules.is_teaser_title(" ".join(["Word"] * 40)))
+        self.assertFalse(rules.is_teaser_title("He said the long-awaited plan would go ahead."))
+
+    def test_teaser_labels(self):
+        for line in (
+            "READ MORE:",
+            "Read more:",
+            "Read more",
+            "Related:",
+            "RELATED",
+            "Related stories",
+            "See also:",
+            "MORE:",
+            "More on this story",
+            "Read next »",
+            "You may also like",
+        ):
+            with self.subTest(line=line):
+                self.assertTrue(rules.is_teaser_label(line))
+                self.assertTrue(rules.is_furniture(line))
+        for line in (
+            "Related topics",  # a list of tags, not of stories
+            "More rain is forecast for Thursday.",
+            "Read more about it",
+            "Moreover",
+            "Related: Bridge tolls to rise",  # a labelled teaser on one line
+        ):
+            with self.subTest(line=line):
+                self.assertFalse(rules.is_teaser_label(line))
+
+    def test_questions_answered_in_an_explainer(self):
+        answer = "A surcharge on tickets bought between midnight and 5am."
+        self.assertTrue(rules.is_answered_question("Who will pay it?", answer))
+        self.assertFalse(rules.is_answered_question("Who will pay it?", None))
+        self.assertFalse(rules.is_answered_question("Who will pay it?", "Another short line"))
+        self.assertFalse(rules.is_answered_question("The case for", answer))
+        self.assertFalse(rules.is_answered_question("Explainer: Who pays?", answer))
+        self.assertTrue(rules.is_explainer(["What is the levy?", "Who will pay it?"]))
+        self.assertFalse(rules.is_explainer(["Will the new line cut traffic on the ring road?"]))
+
+    def test_stock_questions(self):
+        for line in (
+            "What happens next?",
+            "Why does it matter?",
+            "Who is affected?",
+            "What's next?",
+            "How did we get here?",
+        ):
+            with self.subTest(line=line):
+                self.assertTrue(rules.is_stock_question(line))
+        for line in (
+            "Which food has the worst environmental impact?",  # too long: another story
+            "What is Brexit?",  # a proper noun names the subject
+            "Can the pier survive?",
+            "What happens next",
+        ):
+            with self.subTest(line=line):
+                self.assertFalse(rules.is_stock_question(line))
 
     def test_read_more_labels_are_dropped_from_teaser_titles(self):
         self.assertEqual(rules.teaser_title("Read more: The long road home"), "The long road home")

@@ -37,8 +37,13 @@ names the field; the file as a whole fails only if it is not JSON, or holds no i
 """
 
 import json
+import re
 from datetime import UTC, datetime
+from html import unescape
 
+from django.utils.html import strip_tags
+
+from .. import languages
 from . import rules
 from .parser import (
     DRAFT,
@@ -72,11 +77,42 @@ BYLINE_ROLES = {
     "additional-reporting": "additional",
     "photographer": "photographer",
 }
+# What opens a later part of a by line ("A and B; additional reporting by C"), and the role of
+# the names after it: the first two are what the export writes (ninjs.by_statement).
+BY_PHRASES = {
+    "additional reporting by": "additional",
+    "photographs by": "photographer",
+    "photos by": "photographer",
+}
 SECTION_RELATIONS = {"section"}
 DEK_ROLES = {"summary", "abstract", "standfirst", "lead", ""}
+# Descriptions that are the text itself, or its beginning: a body when the item has no other.
+TEXT_DESCRIPTION_ROLES = {"text", "body"}
 ALT_ROLES = {"alt", "alttext", "alt-text", "alternative", "alternativetext"}
 ORIGINAL_RENDITIONS = {"original", "baseimage", "highres", "master"}
 SOURCE_MAX_LENGTH = 490  # Article.source, less the "ninjs:" prefix
+# ninjs 1.x names text fields by pattern (headline_*, description_*, body_*): the known names
+# first, in this order, then the others in the item's order.
+HEADLINE_FIELDS = ("headline", "headline_main")
+DEK_FIELDS = ("description_text", "description_html", "description_xhtml")
+HTML_BODY_FIELDS = ("body_html", "body_xhtml", "body_richtext")
+TEXT_BODY_FIELDS = ("body_text", "body_main")
+NO_BODY = (
+    "no body: imported with an empty body (the item has no bodies, body_html, body_xhtml, "
+    "body_text or other body_*, nor a description of role text)"
+)
+
+_MARKUP = re.compile(r"\s*<[a-zA-Z!]")  # text that starts with a tag, a comment or a doctype
+_BODY_OPEN = re.compile(r"<body\b[^>]*>", re.IGNORECASE)
+_BODY_CLOSE = re.compile(r"</body\s*>", re.IGNORECASE)
+_HEAD = re.compile(r"<head\b.*?</head\s*>", re.IGNORECASE | re.DOTALL)
+_DOCUMENT_TAGS = re.compile(r"<!doctype[^>]*>|</?(?:html|head|body)\b[^>]*>", re.IGNORECASE)
+_H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1\s*>", re.IGNORECASE | re.DOTALL)
+_PARENTHESES = re.compile(r"\s*\([^()]*\)")
+_VON = re.compile(r"von\s+", re.IGNORECASE)
+_BY = re.compile(r"by\s+", re.IGNORECASE)
+_UND = re.compile(r"\s+und\s+")
+_SEPARATOR = re.compile(r"[,;&|/]|\s(?:and|und)\s")
 
 
 def parse_ninjs(data):
@@ -114,26 +150,34 @@ def _item(index, item):
         kind = _string(item, "type") or "text"
         if kind not in IMPORTED_TYPES:
             return ParsedItem(ref, f"ninjs:{uri}", skipped=f"a {kind} item, not a story")
-        return ParsedItem(ref, f"ninjs:{uri}", article=_article(item))
+        warnings = []
+        article = _article(item, warnings)
+        return ParsedItem(ref, f"ninjs:{uri}", article=article, warnings=tuple(warnings))
     except ArticleFormatError as error:
         return ParsedItem(ref, error=str(error))
 
 
-def _article(item):
-    headline = rules.normalize_space(_text(item, "headlines", "main") or _string(item, "headline"))
+def _article(item, warnings):
+    """The article of ``item``; what it leaves out without failing is added to ``warnings``."""
+    headline = _headline(item)
     if not headline:
-        raise ArticleFormatError("headlines: no headline (nor headline)")
+        raise ArticleFormatError("headlines: no headline (nor headline, headline_main)")
     pubstatus = _string(item, "pubstatus") or "usable"
     if pubstatus not in STATUSES:
         raise ArticleFormatError(f"pubstatus: {pubstatus!r} is not one of {', '.join(STATUSES)}")
     html, text = _body(item)
-    authors = _authors(item)
+    if html is not None:
+        html = _without_headline(_document_body(html), headline)
+    paragraphs = _paragraphs(text, headline)
+    if not paragraphs and not (html and html.strip()):
+        warnings.append(NO_BODY)
+    authors = _authors(item, warnings)
     return ParsedArticle(
         headline=headline,
         authors=tuple(authors),
         roles=tuple(authors.values()),
         captions=_pictures(item),
-        blocks=tuple(Block(Block.PARAGRAPH, p) for p in _paragraphs(text)),
+        blocks=tuple(Block(Block.PARAGRAPH, p) for p in paragraphs),
         dropped=(),
         dek=_dek(item),
         section=_section(item),
@@ -145,50 +189,186 @@ def _article(item):
         slug=_string(item, "slugline"),
         old_paths=tuple(_web_paths(item)),
         links=_links(item),
+        language=_language(item, warnings),
     )
 
 
+def _headline(item):
+    """The main headline (2.x), else the 1.x headline, headline_main or another headline_*."""
+    headlines = _objects(item, "headlines")
+    ranked = sorted(headlines, key=lambda entry: _string(entry, "role", "headlines") != "main")
+    for entry in ranked:
+        if value := _plain(entry, "headlines"):
+            return value
+    for field in _pattern_fields(item, "headline", HEADLINE_FIELDS):
+        if value := rules.normalize_space(_string(item, field)):
+            return value
+    return ""
+
+
 def _body(item):
-    """``(html, None)`` for an HTML body, else ``(None, plain text)``."""
+    """``(html, None)`` for an HTML body, else ``(None, plain text)``: see the module's rules."""
     bodies = _objects(item, "bodies")
     ranked = sorted(bodies, key=lambda body: _string(body, "role", "bodies") not in ("main", ""))
+    fields = _pattern_fields(item, "body", HTML_BODY_FIELDS + TEXT_BODY_FIELDS)
     for body in ranked:
-        if "html" in _string(body, "contenttype", "bodies"):
+        if _is_html(body, "bodies"):
             return _string(body, "value", "bodies"), None
-    if html := _string(item, "body_html"):
-        return html, None
-    if ranked:
-        return None, _string(ranked[0], "value", "bodies")
-    return None, _string(item, "body_text")
+    for field in fields:
+        value = _string(item, field)
+        if value.strip() and (field in HTML_BODY_FIELDS or _MARKUP.match(value)):
+            return value, None
+    for body in ranked:
+        if _is_text(body, "bodies") and (value := _string(body, "value", "bodies")).strip():
+            return None, value
+    for field in fields:
+        if (value := _string(item, field)).strip():
+            return None, value
+    for description in _objects(item, "descriptions"):
+        role = _string(description, "role", "descriptions").casefold()
+        if role in TEXT_DESCRIPTION_ROLES:
+            value = _string(description, "value", "descriptions")
+            return (value, None) if _is_html(description, "descriptions") else (None, value)
+    return None, ""
 
 
-def _paragraphs(text):
+def _is_html(entry, field):
+    """An entry of ``bodies`` or ``descriptions`` whose content type is HTML or XHTML, or that
+    has no content type and starts with a tag."""
+    contenttype = _string(entry, "contenttype", field).casefold()
+    if contenttype:
+        return "html" in contenttype
+    return bool(_MARKUP.match(_string(entry, "value", field)))
+
+
+def _is_text(entry, field):
+    """An entry of ``bodies`` that is plain text (not HTML, nor XML such as NITF)."""
+    contenttype = _string(entry, "contenttype", field).casefold()
+    return contenttype.startswith("text/plain") if contenttype else not _is_html(entry, field)
+
+
+def _document_body(html):
+    """What a whole HTML document holds in its ``<body>``; other HTML as it is."""
+    if opening := _BODY_OPEN.search(html):
+        closings = list(_BODY_CLOSE.finditer(html, opening.end()))
+        html = html[opening.end() : closings[-1].start() if closings else len(html)]
+    elif "<head" in html.casefold():
+        html = _HEAD.sub("", html)
+    return _DOCUMENT_TAGS.sub("", html)
+
+
+def _without_headline(html, headline):
+    """``html`` without a leading ``<h1>`` that repeats the headline (in any case and
+    spacing): the page shows the headline above the body."""
+    heading = _H1.search(html)
+    if heading is None or _plain_text(html[: heading.start()]):
+        return html
+    if _same_text(_plain_text(heading[1]), headline):
+        return html[: heading.start()] + html[heading.end() :]
+    return html
+
+
+def _paragraphs(text, headline):
+    """Plain text as paragraphs: split at blank lines, else at line breaks; a first paragraph
+    that repeats the headline is dropped."""
     if not text:
         return []
-    paragraphs = (rules.normalize_space(part) for part in text.replace("\r\n", "\n").split("\n\n"))
-    return [paragraph for paragraph in paragraphs if paragraph]
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    parts = text.split("\n\n") if "\n\n" in text else text.split("\n")
+    paragraphs = [paragraph for part in parts if (paragraph := rules.normalize_space(part))]
+    if paragraphs and _same_text(paragraphs[0], headline):
+        paragraphs.pop(0)
+    return paragraphs
+
+
+def _same_text(text, other):
+    return rules.normalize_space(text).casefold() == rules.normalize_space(other).casefold()
 
 
 def _dek(item):
     for description in _objects(item, "descriptions"):
         if _string(description, "role", "descriptions").casefold() in DEK_ROLES:
-            return rules.normalize_space(_string(description, "value", "descriptions"))
-    return rules.normalize_space(_string(item, "description_text"))
+            return _plain(description, "descriptions")
+    for field in DEK_FIELDS:
+        value = _string(item, field)
+        if value := _plain_text(value) if "html" in field else rules.normalize_space(value):
+            return value
+    return ""
 
 
-def _authors(item):
-    """The names of the byline, in order, each with its byline role: the ``people`` related
-    to the item as authors or contributors, else the names ``by`` gives."""
+def _language(item, warnings):
+    value = _string(item, "language")
+    tag = languages.language_tag(value)
+    if value.strip() and not tag:
+        warnings.append(
+            f"language: {value[:40]!r} is not a language code (BCP 47): the site's language applies"
+        )
+    return tag
+
+
+def _authors(item, warnings):
+    """The names of the byline, in order, each with its byline role: the ``people`` (1.x
+    ``person``) related to the item as authors or contributors, else the names that ``by``
+    (1.x ``byline``) gives."""
     authors = {}
-    for person in _objects(item, "people"):
-        relation = _string(person, "rel", "people") or _string(person, "role", "people")
-        name = rules.normalize_space(_string(person, "name", "people"))
-        if name and (role := BYLINE_ROLES.get(_relation(relation))):
-            authors.setdefault(name, role)
-    if not authors and (by := rules.normalize_space(_string(item, "by"))):
-        names = rules.split_byline(by) or [by.removeprefix("By ").removeprefix("by ")]
-        authors = dict.fromkeys(names, "author")
+    for field in ("people", "person"):
+        for person in _objects(item, field):
+            relation = _string(person, "rel", field) or _string(person, "role", field)
+            name = rules.normalize_space(_string(person, "name", field))
+            if name and (role := BYLINE_ROLES.get(_relation(relation))):
+                authors.setdefault(name, role)
+    if authors:
+        return authors
+    by = rules.normalize_space(_string(item, "by") or _string(item, "byline"))
+    if by:
+        authors = by_names(by)
+        if not authors:
+            warnings.append(f"by: {by[:80]!r} not read as names: no author taken from it")
     return authors
+
+
+def by_names(by):
+    """The people a ``by`` line names, in order, each with its byline role (a dict); empty if
+    it names none that can be told apart.
+
+    Each part of the line (parts are separated by ";") is read by the text importer's byline
+    rule (``rules.split_byline``: "By A", "A and B", "A, B and C", "A in Paris", "A, Associated
+    Press"; places and affiliations dropped, name particles kept), after these steps:
+
+    - a part after the first that opens with "additional reporting by" or "photographs by" (as
+      the export writes them) gives its names that role; every other name is an author;
+    - a credit in parentheses is dropped ("Jane Doe (Reuters)");
+    - "Von" (German for "by") opens a byline as "By" does, unless a lower-case particle follows
+      ("Von der Leyen" is a name); "und" joins names as "and" does; a slash separates as a comma
+      does ("Karl Berg/TT");
+    - an agency alone ("Reuters", "dpa") is the author, as the credit of an agency's item;
+    - a part the rule does not read is one name as it stands, unless it holds a separator (a
+      comma, "and", "&", "/"), when it gives none.
+    """
+    names = {}
+    for number, part in enumerate(by.split(";")):
+        part, role = rules.normalize_space(part), "author"
+        for phrase, phrase_role in BY_PHRASES.items():
+            if number and part.casefold().startswith(phrase):
+                part, role = part[len(phrase) :].strip(), phrase_role
+                break
+        for name in split_by(part):
+            names.setdefault(name, role)
+    return names
+
+
+def split_by(text):
+    """The names one part of a ``by`` line gives (see ``by_names()``), or ``()``."""
+    text = rules.normalize_space(_PARENTHESES.sub("", text)) or rules.normalize_space(
+        text.strip("() ")
+    )
+    if (von := _VON.match(text)) and text[von.end() : von.end() + 1].isupper():
+        text = f"By {text[von.end() :]}"
+    text = _UND.sub(" and ", text.replace("/", ", "))
+    if names := rules.split_byline(text):
+        return tuple(names)
+    bare = _BY.sub("", text, count=1) if _BY.match(text) else text
+    return () if not bare or _SEPARATOR.search(bare) else (bare,)
 
 
 def _relation(value):
@@ -197,20 +377,21 @@ def _relation(value):
     return value.rstrip("/").rsplit("/", 1)[-1].rsplit(":", 1)[-1].casefold()
 
 
+def _subjects(item):
+    """``(name, relation)`` of the subjects (1.x ``subject``) that have a name."""
+    for field in ("subjects", "subject"):
+        for subject in _objects(item, field):
+            if name := rules.normalize_space(_string(subject, "name", field)):
+                yield name, _relation(_string(subject, "rel", field))
+
+
 def _section(item):
     """The name of the first subject related to the item as its section."""
-    for subject in _objects(item, "subjects"):
-        if _relation(_string(subject, "rel", "subjects")) in SECTION_RELATIONS:
-            return rules.normalize_space(_string(subject, "name", "subjects"))
-    return ""
+    return next((name for name, rel in _subjects(item) if rel in SECTION_RELATIONS), "")
 
 
 def _tags(item):
-    names = [
-        _string(subject, "name", "subjects")
-        for subject in _objects(item, "subjects")
-        if _relation(_string(subject, "rel", "subjects")) not in SECTION_RELATIONS
-    ]
+    names = [name for name, rel in _subjects(item) if rel not in SECTION_RELATIONS]
     keywords = item.get("keywords") or []
     if not isinstance(keywords, list) or not all(isinstance(k, str) for k in keywords):
         raise ArticleFormatError("keywords: expected a list of strings")
@@ -232,6 +413,7 @@ def _web_pages(holder, field):
         _string(r, "href", "renditions")
         for r in _renditions(holder, field)
         if "html" in _string(r, "contenttype", "renditions")
+        or "html" in _string(r, "mimetype", "renditions")  # the 1.x name
         or _string(r, "name", "renditions") == "web"
     ]
 
@@ -243,7 +425,7 @@ def _links(item):
     for story in _associations(item):
         if _string(story, "type", "associations") != "text":
             continue
-        title = rules.normalize_space(_text(story, "headlines", "main"))
+        title = _headline(story)
         pages = _web_pages(story, "associations: renditions")
         url = next((u for u in [*pages, _string(story, "uri", "associations")] if _is_web(u)), None)
         if title and url:
@@ -268,35 +450,31 @@ def _caption(picture):
     descriptions = _objects(picture, "descriptions")
     alt = next(
         (
-            _string(d, "value", field)
+            _plain(d, field)
             for d in descriptions
             if _string(d, "role", field).casefold() in ALT_ROLES
         ),
-        _string(picture, "alt_text", field),
+        rules.normalize_space(_string(picture, "alt_text", field)),
     )
     caption = next(
         (
-            _string(d, "value", field)
+            _plain(d, field)
             for d in descriptions
             if _string(d, "role", field).casefold() not in ALT_ROLES
         ),
         "",
     )
-    caption = (
-        caption
-        or _string(picture, "description_text", field)
-        or _text(picture, "headlines", "main")
-        or _string(picture, "headline", field)
-    )
+    caption = caption or _dek(picture) or _headline(picture)
     credit = (
         _string(picture, "by", field)
+        or _string(picture, "byline", field)  # the 1.x name
         or _string(picture, "copyrightholder", field)
         or _string(picture, "copyrightnotice", field)
     )
     return ParsedCaption(
-        text=rules.normalize_space(caption),
+        text=caption,
         credit=rules.normalize_space(credit) or None,
-        alt_text=rules.normalize_space(alt),
+        alt_text=alt,
         image_urls=_rendition_urls(picture),
     )
 
@@ -347,14 +525,21 @@ def _renditions(holder, field):
     return renditions
 
 
-def _text(item, field, role):
-    """The value of the entry of ``role`` in the list ``field`` of role/value objects, else of
-    the first entry."""
-    entries = _objects(item, field)
-    for entry in entries:
-        if _string(entry, "role", field) == role:
-            return _string(entry, "value", field)
-    return _string(entries[0], "value", field) if entries else ""
+def _pattern_fields(item, prefix, known):
+    """The names of the 1.x text fields of ``prefix`` that ``item`` has (``body_*``): those
+    of ``known`` in that order, then the others in the item's order."""
+    others = [name for name in item if name.startswith(f"{prefix}_") and name not in known]
+    return [name for name in known if name in item] + others
+
+
+def _plain(entry, field):
+    """The value of an entry of ``headlines`` or ``descriptions`` as plain text."""
+    value = _string(entry, "value", field)
+    return _plain_text(value) if _is_html(entry, field) else rules.normalize_space(value)
+
+
+def _plain_text(html):
+    return rules.normalize_space(unescape(strip_tags(html)))
 
 
 def _objects(item, field):

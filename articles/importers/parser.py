@@ -277,7 +277,12 @@ def _units(text):
         if line:
             block.append(rules.normalize_space(line))
         elif block:
-            split = _split_header if not units else _split_block
+            if not units:
+                split = _split_header
+            elif len(units) == 1:  # the headline stood alone: the byline may open this block
+                split = _split_after_headline
+            else:
+                split = _split_block
             units.extend(split(block, gap=blanks))
             block, blanks = [], 1
         else:
@@ -288,15 +293,20 @@ def _units(text):
 def _split_header(lines, *, gap):
     """The first block: headline, a byline candidate and captions each on their own line, then
     whatever body text follows them without a blank line."""
-    units = [_Unit(lines[0])]
-    rest = lines[1:]
+    return [_Unit(lines[0]), *_split_after_headline(lines[1:], gap=0)]
+
+
+def _split_after_headline(lines, *, gap):
+    """The lines after the headline, in its block or, when it stood alone, the next one: a
+    byline candidate and captions each on their own line, then the body text after them."""
+    units, rest = [], lines
     if rest and rules.is_byline(rest[0]):
-        units.append(_Unit(rest[0], header=True))
-        rest = rest[1:]
+        units.append(_Unit(rest[0], header=True, gap=gap))
+        rest, gap = rest[1:], 0
     while rest and rules.split_credit(rest[0]):
-        units.append(_Unit(rest[0]))
-        rest = rest[1:]
-    return units + (_split_block(rest, gap=0) if rest else [])
+        units.append(_Unit(rest[0], gap=gap))
+        rest, gap = rest[1:], 0
+    return units + (_split_block(rest, gap=gap) if rest else [])
 
 
 def _split_block(lines, *, gap):
@@ -317,6 +327,7 @@ def _body(units):
         (i for i, unit in enumerate(units) if _is_body_text(unit.text)), default=-1
     )
     blocks, dropped = [], []
+    questions = []  # where in ``blocks`` a lone question with its answer after it stands
     i = 0
     while i < len(units):
         text = units[i].text
@@ -327,22 +338,34 @@ def _body(units):
         elif caption is not None:
             blocks.append(caption)
             i += 1
+        elif rules.is_teaser_label(text) and i < last_paragraph:
+            # The label is dropped; the lines after it are teasers, even a single one.
+            dropped.append(text)
+            run = _headline_run(units, i + 1, last_paragraph)
+            blocks.extend(Block(Block.RELATED_LINK, rules.teaser_title(t)) for t in run)
+            i += 1 + len(run)
         elif rules.is_furniture(text) or i > last_paragraph:
             dropped.append(text)
             i += 1
-        elif rules.is_paragraph(text):
-            blocks.append(Block(Block.PARAGRAPH, text))
-            i += 1
         else:
-            run = _headline_run(units, i, last_paragraph)
+            run = _headline_run(units, i, last_paragraph) or [text]
             after = units[i + len(run)].text if i + len(run) < len(units) else None
-            if len(run) == 1 and rules.is_subheading(run[0], after):
-                blocks.append(Block(Block.SUBHEADING, run[0]))
-            elif len(run) == 1 and not rules.is_teaser(run[0]):
-                blocks.append(Block(Block.PARAGRAPH, run[0]))
-            else:
+            if rules.is_teaser_run(run):
                 blocks.extend(Block(Block.RELATED_LINK, rules.teaser_title(t)) for t in run)
+            elif rules.is_subheading(text, after):
+                blocks.append(Block(Block.SUBHEADING, text))
+            elif rules.is_answered_question(text, after):
+                questions.append(len(blocks))
+                kind = Block.SUBHEADING if rules.is_stock_question(text) else Block.RELATED_LINK
+                blocks.append(Block(kind, text))
+            elif rules.is_teaser(text):
+                blocks.append(Block(Block.RELATED_LINK, rules.teaser_title(text)))
+            else:
+                blocks.append(Block(Block.PARAGRAPH, text))
             i += len(run)
+    if rules.is_explainer([blocks[k].text for k in questions]):
+        for k in questions:
+            blocks[k] = Block(Block.SUBHEADING, blocks[k].text)
     return blocks, dropped
 
 
@@ -368,14 +391,14 @@ def _repeats_caption(blocks, text):
 
 
 def _headline_run(units, start, last_paragraph):
-    """The headline-like, non-furniture lines from ``start`` up to the next other unit or the
-    next double blank line."""
+    """The title-like (``rules.is_teaser_title()``), non-furniture lines from ``start`` up to
+    the next other unit or the next double blank line."""
     run = []
     for unit in units[start : last_paragraph + 1]:
         if (
             run
             and unit.gap >= SECTION_GAP
-            or rules.is_paragraph(unit.text)
+            or not rules.is_teaser_title(unit.text)
             or rules.is_furniture(unit.text)
             or _caption(unit.text, None)
         ):

@@ -5,9 +5,10 @@ between a teaser and a subheading is made here, explicitly:
 
 - a *paragraph* is body text: a line that ends a sentence, or that is too long for a headline;
 - a *teaser* (a related-story link) reads like a headline: short, and either a question, or
-  marked with a label (``In depth: …``), or one of a run of two or more such lines;
+  marked with a label (``In depth: …``), or one of a run of two or more such lines (long
+  headlines too), or a line after a label line (``READ MORE:``, ``Related``);
 - a *subheading* is a single short line with no closing punctuation that the body continues
-  after;
+  after, or, in an explainer (two or more questions each followed by their answer), a question;
 - *furniture* is what the page printed around the story: known labels anywhere, and everything
   after the story's last paragraph.
 """
@@ -28,14 +29,33 @@ _SPEECH = re.compile(r"[,!?][\"”’»]\s+\w")
 _BY = re.compile(r"^by\s+", re.IGNORECASE)
 # "in Madrid" or "in Paris, France": a one-word region after the comma, since "in Madrid,
 # John Roe" names a second person.
-_PLACE = re.compile(r"\s+in\s+[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)*(?:,\s*[A-Z][\w.'’-]*)?$")
-_NAME_SPLIT = re.compile(r"\s*[,|]\s*|\s+and\s+|\s*&\s*")
+_PLACE = re.compile(r"\s+(?:in|IN)\s+[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)*(?:,\s*[A-Z][\w.'’-]*)?$")
+# Commas, pipes, "and" and "&" (an Oxford comma too: "A, B, and C"; "AND" in a capitals byline).
+_NAME_SPLIT = re.compile(r"\s*[,|]\s*(?:and\s+|&\s*)?|\s+and\s+|\s*&\s*", re.IGNORECASE)
 _LABEL = re.compile(r"^(?P<label>[A-Z][\w'’ -]{1,30}):\s+(?P<title>\S.*)$")
-_NAME_WORD = re.compile(
-    r"^(?:[A-Z][\w'’.-]*|(?:de|da|dos|das|del|della|di|du|van|von|der|den|la|le|al|el|bin|ibn|ter)"
-    r"|[A-Z]\.)$",
-    re.UNICODE,
+# Lowercase particles that stand as words inside a name: "Ludwig van Beethoven", "Ursula von der
+# Leyen", "Luiz Inácio Lula da Silva", "Pablo Ruiz y Picasso", "Mohammed bin Salman".
+NAME_PARTICLES = frozenset(
+    "abu al ap av bin bint binti da das de degli dei del della delle der des di do dos du el ibn"
+    " la las le lo los op te ten ter van vom von y zu".split()
 )
+# Lowercase particles joined to the capitalised word after them: "al-Mughrabi", "el-Sisi",
+# "d'Emilio", "dell'Orto".
+_JOINED_PARTICLE = re.compile(
+    r"^(?:(?:a[dlnrstz]|ash|el|abd|abu|bin|ibn|ben|bint|ul|ud|ur)-"
+    r"|(?:d|l|dall|dell|dalla|della|degl|nell|sant)['’])(?=\w)"
+)
+_NAME_PUNCTUATION = "'’.-"
+# Capitalised words that a name never holds, but a title-case heading or label often does
+# ("Death Toll Rises In The North", "Live Updates").
+_NOT_NAME_WORDS = frozenset(
+    "the of in on at to for with from into by is are was were has have had would could should"
+    " does did not how why what who when where which after before over under amid against about"
+    " this that these those its their our your live updates breaking exclusive analysis opinion"
+    " explainer watch video photos pictures gallery latest".split()
+)
+NAME_MAX_WORDS = 7  # "María de los Ángeles García López" has six
+NAME_MAX_CAPITALISED = 5
 
 AGENCIES = frozenset(
     name.casefold()
@@ -122,6 +142,17 @@ _AFFILIATION_WORDS = frozenset(
     ]
 )
 
+# A line that is only a label over related-story links: the label is dropped and the line(s)
+# after it are teasers, even one.
+_TEASER_LABEL = re.compile(
+    r"^(?:read (?:more|next|also)|also read|see also|further reading"
+    r"|related(?: stories| articles| news| coverage| content| links| reading)?"
+    r"|more(?: on this(?: story| topic)?| stories| coverage)?"
+    r"|recommended(?: reading| stories| for you)?|you (?:may|might) also (?:like|be interested in))"
+    r"[\s:.!»›>→-]*$",
+    re.IGNORECASE,
+)
+
 _FURNITURE = re.compile(
     r"^(?:"
     r"search trends|trending(?: now| topics)?|most (?:read|popular|viewed)|recommended(?: for you)?"
@@ -155,6 +186,12 @@ _FURNITURE_LABELS = frozenset(
 
 HEADLINE_MAX_WORDS = 16
 HEADLINE_MAX_CHARS = 140
+# A teaser may be longer than a headline: news sites' link titles run to 200 characters.
+TEASER_MAX_WORDS = 32
+TEASER_MAX_CHARS = 240
+# "What happens next?", "Why does it matter?": short questions any story's section can ask.
+STOCK_QUESTION_MAX_WORDS = 5
+_QUESTION_WORDS = frozenset(["what", "why", "who", "whom", "whose", "how", "when", "where", "which"])
 BYLINE_MAX_CHARS = 120
 
 
@@ -182,14 +219,27 @@ def word_count(text):
     return len(text.split())
 
 
-def is_headline_like(text):
-    """Short, starting like a title, and not a finished statement (a question is allowed)."""
-    if not text or word_count(text) > HEADLINE_MAX_WORDS or len(text) > HEADLINE_MAX_CHARS:
-        return False
+def _reads_like_title(text):
+    """Starting like a title, and not a finished statement (a question is allowed)."""
     first = text.lstrip(_CLOSERS + "“‘«([")[:1]
     if not first or not (first.isupper() or first.isdigit()) or _SPEECH.search(text):
         return False
     return is_question(text) or not ends_sentence(text) and not text.endswith((",", ";", ":"))
+
+
+def is_headline_like(text):
+    """Short, starting like a title, and not a finished statement (a question is allowed)."""
+    if not text or word_count(text) > HEADLINE_MAX_WORDS or len(text) > HEADLINE_MAX_CHARS:
+        return False
+    return _reads_like_title(text)
+
+
+def is_teaser_title(text):
+    """A line that may be the title of another story: headline-like, or a long headline (up to
+    ``TEASER_MAX_WORDS``), which alone reads as a paragraph but in a run is a teaser."""
+    if not text or word_count(text) > TEASER_MAX_WORDS or len(text) > TEASER_MAX_CHARS:
+        return False
+    return _reads_like_title(text)
 
 
 def is_paragraph(text):
@@ -218,9 +268,14 @@ def teaser_title(text):
     return text
 
 
+def is_teaser_label(text):
+    """A line that only labels the related-story links after it (``READ MORE:``, ``Related``)."""
+    return bool(_TEASER_LABEL.match(text))
+
+
 def is_teaser_run(lines):
-    """Two or more consecutive headline-like lines read as links to other stories."""
-    return len(lines) >= 2 and all(is_headline_like(line) for line in lines)
+    """Two or more consecutive title-like lines (long ones too) read as links to other stories."""
+    return len(lines) >= 2 and all(is_teaser_title(line) for line in lines)
 
 
 def is_subheading(text, next_text):
@@ -234,9 +289,37 @@ def is_subheading(text, next_text):
     )
 
 
+def is_answered_question(text, next_text):
+    """A headline-like question, unlabelled, with body text after it: the heading of its answer
+    in an explainer (see ``is_explainer()``), else a teaser unless it is a stock question."""
+    return (
+        is_headline_like(text)
+        and is_question(text)
+        and split_label(text) is None
+        and next_text is not None
+        and is_paragraph(next_text)
+    )
+
+
+def is_explainer(questions):
+    """Two or more answered questions in one article make it an explainer (questions and
+    answers): each question is a subheading, not a link to another story."""
+    return len(questions) >= 2
+
+
+def is_stock_question(text):
+    """A short question with no proper noun that heads a section of any story ("What happens
+    next?", "Why does it matter?", "Who is affected?") rather than naming another story."""
+    words = text.rstrip(_CLOSERS).rstrip("?").split()
+    if not is_question(text) or not 1 <= len(words) <= STOCK_QUESTION_MAX_WORDS:
+        return False
+    first = re.split(r"['’]", words[0])[0].casefold()
+    return first in _QUESTION_WORDS and not any(word[:1].isupper() for word in words[1:])
+
+
 def is_furniture(text):
     """A leftover of the page (share prompts, labels, copyright and source lines…)."""
-    return bool(_FURNITURE.match(text))
+    return bool(_FURNITURE.match(text)) or is_teaser_label(text)
 
 
 def split_credit(text):
@@ -269,21 +352,50 @@ def _is_affiliation(text):
     return _is_agency(text) or bool(words & _AFFILIATION_WORDS) or bool(words & AGENCIES)
 
 
+def _name_word_kind(word):
+    """``"particle"`` for a lowercase particle (``van``), ``"name"`` for a capitalised word, an
+    initial or a particle joined to one (``O'Brien``, ``Jean-Luc``, ``J.``, ``al-Mughrabi``,
+    ``d'Emilio``), else ``None``."""
+    if word in NAME_PARTICLES:
+        return "particle"
+    core = _JOINED_PARTICLE.sub("", word, count=1)
+    if (
+        core[:1].isupper()
+        and all(char.isalpha() or char in _NAME_PUNCTUATION for char in core)
+        and word.strip(_NAME_PUNCTUATION).casefold() not in _NOT_NAME_WORDS
+    ):
+        return "name"
+    return None
+
+
 def _is_name(text):
+    """A person's name: capitalised words with particles between them, first and last words
+    capitalised; or an agency alone."""
     words = text.split()
-    if not 1 <= len(words) <= 5 or len(text) > 60:
+    if not 1 <= len(words) <= NAME_MAX_WORDS or len(text) > 60:
         return False
     if len(words) == 1:
         return _is_agency(text)
-    return all(_NAME_WORD.match(word) for word in words) and words[0][:1].isupper()
+    kinds = [_name_word_kind(word) for word in words]
+    # A bare capital opens a heading ("A New Dawn"), an initial has its stop ("J. Doe").
+    opens_name = len(words[0]) > 1 or words[0].endswith(".")
+    return (
+        None not in kinds
+        and kinds[0] == kinds[-1] == "name"
+        and kinds.count("name") <= NAME_MAX_CAPITALISED
+        and opens_name
+    )
 
 
 def split_byline(line):
-    """The names a byline line gives, in order, or ``None`` if the line is not a byline.
+    """The names a byline string gives, in order, or ``None`` if it is not a byline.
 
     Handles ``By Jane Doe``, ``Jane Doe and John Roe``, ``Jane Doe, John Roe and Ann Lee``,
     ``Jane Doe in Madrid`` (place dropped), ``Jane Doe, Associated Press`` (affiliation dropped)
-    and an agency alone (``Reuters``), which becomes the author when no person is named.
+    and an agency alone (``Reuters``), which becomes the author when no person is named. Names
+    may hold particles (``Nidal al-Mughrabi``, ``Frances d'Emilio``, ``Ursula von der Leyen``),
+    initials (``J. R. R. Tolkien``), apostrophes and hyphens. Public: the ninjs importer splits
+    its ``by`` strings with it.
     """
     text = normalize_space(line)
     if not text or len(text) > BYLINE_MAX_CHARS or ends_sentence(text) and text[-1] != ".":
