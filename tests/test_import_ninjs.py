@@ -1,8 +1,12 @@
 """Importing ninjs: the parser on its own (pure), then ``import_articles --format ninjs`` on the
-items written for these tests (tests/importers/ninjs/: one item, and a list)."""
+items written for these tests (tests/importers/ninjs/: one item, a list, items in the 1.x names
+of IPTC's 1.x schemas, and items shaped as agencies send 2.x), and the language an item gives,
+stored, shown and exported again."""
 
 import io
 import json
+import re
+import tempfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -12,7 +16,7 @@ from django.utils import timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from articles.importers.ninjs_format import parse_ninjs
+from articles.importers.ninjs_format import NO_BODY, by_names, parse_ninjs
 from articles.importers.parser import (
     DRAFT,
     PUBLISHED,
@@ -20,15 +24,18 @@ from articles.importers.parser import (
     ArticleFormatError,
     ParsedCaption,
 )
+from articles.languages import site_language
 from articles.models import Article, Author, ImportedFile, ImportRun
 from articles.publishing import CHECKS
 
-from .factories import write_picture
+from .factories import make_article, make_author, make_section, write_picture
 from .test_import_command import DeskEditTestCase, desk_version
 
 FIXTURES = Path(__file__).parent / "importers" / "ninjs"
 SINGLE = FIXTURES / "single.json"
 LIST = FIXTURES / "list.json"
+VERSION_1 = FIXTURES / "version-1.json"
+AGENCY = FIXTURES / "agency.json"
 QUAY_WALL = "ninjs:urn:newsroom-tests:wire:2024:quay-wall"
 HIDDEN = {  # uri: what must never show publicly
     "urn:newsroom-tests:wire:2024:island-vote": "SECRET-EMBARGO-TOKEN",

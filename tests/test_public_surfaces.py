@@ -43,6 +43,17 @@ class PublicSurfaceTestCase(TestCase):
         }
         for hidden in cls.hidden.values():
             make_related_link(cls.public, title="", url="", target=hidden)
+        # Names that only one hidden article carries: its own author, section and tag.
+        cls.alone = {
+            state: make_article(
+                headline=f"Lone {state} story",
+                section=make_section(slug=f"lone-{slug(state)}"),
+                authors=[make_author(name=f"Lone {state}", slug=f"lone-{slug(state)}")],
+                tags=[f"lone {state}"],
+                **fields,
+            )
+            for state, fields in HIDDEN_STATES.items()
+        }
 
     def public_urls(self):
         return [
@@ -54,7 +65,27 @@ class PublicSurfaceTestCase(TestCase):
         ]
 
 
+def slug(state):
+    return state.replace(" ", "-")
+
+
 class PublicSurfaceTests(PublicSurfaceTestCase):
+    def test_names_carried_only_by_hidden_articles_have_no_page_feed_or_api_view(self):
+        """An author, tag or section named only by an article that is not public: the author's
+        and tag's pages, all three feeds of each, and their API views answer 404 (a section's
+        page exists for the navigation, its feeds do not)."""
+        for state in HIDDEN_STATES:
+            name = f"lone-{slug(state)}"
+            scopes = [f"/authors/{name}/", f"/tags/{name}/"]
+            urls = [*scopes, f"/api/authors/{name}/", f"/api/tags/{name}/"]
+            for scope in [*scopes, f"/sections/{name}/"]:
+                urls += [f"{scope}feeds/{format}/" for format in ("rss", "atom", "json")]
+            for url in urls:
+                with self.subTest(state=state, url=url):
+                    response = self.client.get(url)
+                    self.assertEqual(response.status_code, 404)
+                    self.assertNotContains(response, f"Lone {state}", status_code=404)
+
     def test_hidden_articles_appear_on_no_public_page(self):
         for url in self.public_urls():
             response = self.client.get(url)
