@@ -35,7 +35,7 @@ from hypothesis import strategies as st
 
 from articles.importers import loader
 from articles.importers.parser import ArticleFormatError, Block, ParsedArticle, parse_article
-from articles.management.commands.import_articles import BATCH_SIZE
+from articles.importers.pipeline import BATCH_SIZE
 from articles.models import Article, Author, Byline
 
 from .factories import make_article, make_author, make_section, tomorrow
