@@ -505,7 +505,7 @@ class ArticleAdmin(NamedInputs, VersionAdmin):
         """The site's full-text search over the list as filtered, every status: the newest
         ``search.MAX_RESULTS`` matches, in the list's order. The autocomplete keeps Django's
         search of ``search_fields``, which finds words as they are typed."""
-        if not search_term or is_autocomplete(request):
+        if not search_term.strip() or is_autocomplete(request):
             return super().get_search_results(request, queryset, search_term)
         found = search.find(search_term, within=queryset).ids()
         return queryset.filter(pk__in=found), False

@@ -1,15 +1,17 @@
 """What keeps the admin's article list fast on an archive of a million articles.
 
 - ``ArticlePaginator`` counts the list only as far as the page asked for needs, as the public
-  lists do (``pagination.BoundedPaginator``): the page then says "5,000+ articles"
-  (``templates/admin/articles/article/``) and a deep page reads its ids from an index.
+  lists do (``pagination.BoundedPaginator``): the page then says "2,500+ articles"
+  (``templates/admin/articles/article/``), and a deep page reads its ids from the index of the
+  list's order (migration 0016).
 - The list's search is the site's full-text search (``articles.search``) over every status
   (``ArticleAdmin.get_search_results``), not ``icontains`` over every body.
 - ``AuthorListFilter`` and ``TagListFilter`` take a name the editor types and filter by the one
   author or tag it names, or offer the few that match it, instead of listing every one in the
   archive.
-- The date drill-down offers the years (and months) between the first and the last article of a
-  long list (``templatetags/article_admin.py``), instead of reading every article's date.
+- The date drill-down of a long list offers the archive's years (``templatetags/
+  article_admin.py``), instead of reading every listed article's date to find them.
+- A row is cheap to render (``row_checkbox``), and a page holds 50 of them.
 """
 
 from django.contrib import admin
@@ -29,7 +31,7 @@ class ArticlePaginator(BoundedPaginator):
 
     def page_ids(self, bottom, top):
         """A list counted whole (a search's matches, a filter's few) is read whole in its
-        order, then cut: asked for its first hundred, PostgreSQL walks the index of the whole
+        order, then cut: asked for a page of them, PostgreSQL walks the index of the whole
         list's order hoping to meet them early, and a search's thousand matches among the
         oldest of a million articles cost it 110 ms."""
         if self.more:

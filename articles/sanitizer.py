@@ -1,8 +1,16 @@
 """The body HTML allow-list, shared by the admin editor and every other writer of ``Article.body``.
 
 The allow-list is derived from the rich-text editor's own extension list, so what an editor can
-make is exactly what survives sanitizing; links lose ``target`` and get ``rel="noopener
-noreferrer"``, and only http, https and mailto URLs are kept.
+make survives sanitizing: subheadings (h2 to h6), lists, quotations, tables, code and code
+blocks among them, so that an imported article opened in the editor keeps them; links lose
+``target`` and get ``rel="noopener noreferrer"``, and only http, https and mailto URLs are kept.
+
+Imported bodies (``importers/wpbody.py``) also hold a few things the editor does not make, which
+are allowed by name (``IMPORTED``) and turn into plain content if an editor saves the article: a
+``<figure>`` with a ``<figcaption>`` around a table or quotation, the link card of an embed
+(``<p class="embed">``), and footnotes (``<ol class="footnotes">``, whose items and references
+carry ``id="fn-1"`` and ``id="fnref-1"``, the only ids kept, so that a body cannot name an
+element of the page around it).
 """
 
 import re
@@ -16,11 +24,17 @@ EDITOR_EXTENSIONS = {
     "Strike": True,
     "Subscript": True,
     "Superscript": True,
-    "Heading": {"levels": [2, 3, 4]},
+    "Heading": {"levels": [2, 3, 4, 5, 6]},
     "BulletList": True,
     "OrderedList": True,
     "ListItem": True,
     "Blockquote": True,
+    "Code": True,
+    "CodeBlock": True,
+    "Table": True,
+    "TableRow": True,
+    "TableHeader": True,
+    "TableCell": True,
     "HorizontalRule": True,
     "HardBreak": True,
     "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
@@ -28,8 +42,22 @@ EDITOR_EXTENSIONS = {
     "NoSpellCheck": False,
 }
 
+# What imported bodies hold beyond what the editor makes (see the module docstring).
+IMPORTED = {
+    "tags": {"figure", "figcaption"},
+    "classes": {"p": {"embed"}, "ol": {"footnotes"}},
+    "ids": {"sup", "li"},
+}
+_FOOTNOTE_ID = re.compile(r"^fn(?:ref)?-[1-9][0-9]{0,3}$")
+
 # C0 control characters other than tab, newline and carriage return: invalid in XML feeds.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _keep_footnote_ids(element, attribute, value):
+    if attribute == "id" and not _FOOTNOTE_ID.match(value):
+        return None
+    return value
 
 
 def _cleaner():
@@ -37,6 +65,13 @@ def _cleaner():
     allowlist["attributes"]["a"] = set(allowlist["attributes"]["a"]) - {"rel"}
     allowlist["link_rel"] = "noopener noreferrer"
     allowlist["url_schemes"] = {"http", "https", "mailto"}
+    allowlist["tags"] |= IMPORTED["tags"]
+    classes = allowlist.setdefault("allowed_classes", {})
+    for tag, values in IMPORTED["classes"].items():
+        classes[tag] = set(classes.get(tag, ())) | values
+    for tag in IMPORTED["ids"]:
+        allowlist["attributes"][tag] = {*allowlist["attributes"].get(tag, ()), "id"}
+    allowlist["attribute_filter"] = _keep_footnote_ids
     return nh3.Cleaner(**allowlist)
 
 

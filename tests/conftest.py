@@ -1,5 +1,8 @@
 import pytest
 from django.core.cache import caches
+from django.db import transaction
+
+from articles import caching
 
 TEST_CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"},
@@ -9,24 +12,40 @@ TEST_CACHES = {
 
 
 @pytest.fixture(autouse=True)
-def _isolated(request, settings, tmp_path):
+def _isolated(request, settings, tmp_path, monkeypatch):
     """Each test starts with empty caches, writes uploads (and hidden pictures) to folders of
     its own, and finds static files where they are (production's hashed manifest needs
     ``collectstatic`` first).
 
-    The page and fragment caches are off except in tests marked ``page_cache``: a ``TestCase``
-    never commits, and the caches learn of changes only when they commit."""
+    The page and fragment caches are on, as in production. A ``TestCase`` never commits, and
+    the caches learn of changes once they commit: here they learn at once, as if every write
+    committed. Tests marked ``page_cache`` handle commits themselves (they test them); tests
+    marked ``caches_off`` measure what a request costs when it renders (query counts, plans)."""
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.ARTICLES_PRIVATE_MEDIA_ROOT = tmp_path / "private-media"
     settings.STORAGES = settings.STORAGES | {
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
     }
     settings.CACHES = TEST_CACHES
-    if not request.node.get_closest_marker("page_cache"):
+    if request.node.get_closest_marker("caches_off"):
         settings.ARTICLES_PAGE_CACHE = None
         settings.ARTICLES_FRAGMENT_CACHE = "off"
+    elif not request.node.get_closest_marker("page_cache"):
+        monkeypatch.setattr(transaction, "on_commit", caches_learn_at_once(transaction.on_commit))
     for cache in caches.all():
         cache.clear()
     yield
     for cache in caches.all():
         cache.clear()
+
+
+def caches_learn_at_once(on_commit):
+    """``transaction.on_commit`` that runs the caches' invalidation at once, the rest as usual."""
+
+    def patched(func, using=None, robust=False):
+        if func is caching.content_changed:
+            func()
+        else:
+            on_commit(func, using, robust)
+
+    return patched

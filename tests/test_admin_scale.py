@@ -8,7 +8,6 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
-from taggit.models import Tag
 
 from articles import pagination
 from articles.admin import ArticleAdmin
@@ -106,7 +105,9 @@ class AdminSearchTests(AdminListTestCase):
     def test_search_finds_every_status_through_the_full_text_index(self):
         with CaptureQueriesContext(connection) as captured:
             found = self.listed(q="lighthouse")
-        self.assertEqual(found, {"Lighthouse keeper retires", "Lighthouse reopens", "Harbour dredged"})
+        self.assertEqual(
+            found, {"Lighthouse keeper retires", "Lighthouse reopens", "Harbour dredged"}
+        )
         sql = " ".join(query["sql"] for query in captured)
         self.assertIn("articles_searchentry", sql)
         self.assertNotRegex(sql, r"(?i)body.{0,20}LIKE")
@@ -157,7 +158,8 @@ class BoundedCountTests(AdminListTestCase):
         response = self.client.get(LIST)
         self.assertContains(response, "4+ articles")
         self.assertContains(response, "Select all 4+ articles")
-        self.assertContains(response, "4+ results")
+        self.assertNotContains(response, "+ results")  # said by a search only
+        self.assertContains(self.client.get(LIST, {"q": "headline"}), "4+ results")
         self.assertContains(response, "…")  # the page links stop at the last page counted
 
     def test_a_deep_page_counts_further_and_the_last_page_is_exact(self):
@@ -202,8 +204,7 @@ class TypedFilterTests(AdminListTestCase):
         chosen = self.client.get(LIST, {"author": "jane-doe"})
         self.assertContains(
             chosen,
-            '<li class="selected"><a href="?author=jane-doe" aria-current="true">Jane Doe</a>'
-            "</li>",
+            '<li class="selected"><a href="?author=jane-doe" aria-current="true">Jane Doe</a></li>',
             html=True,
         )
         self.assertContains(chosen, 'name="author" value="Jane Doe"')
@@ -277,9 +278,16 @@ class ListIndexTests(AdminListTestCase):
         self.assert_reads_an_index(Article.objects.all())
         self.assert_reads_an_index(Article.objects.filter(section=self.section))
 
+    def test_my_articles_are_found_from_the_indexes_of_creator_and_byline(self):
+        """The owner filter's "mine": an OR of the creator and a join on bylines read every
+        article (230 ms on 100,000 on SQLite)."""
+        text = plan(Article.objects.owned_by(self.editor).order_by().values("pk"))
+        self.assertNotIn("Seq Scan", text)
+        self.assertNotRegex(text, r"SCAN articles_(article|byline)\b")
+
     @mock.patch.object(pagination, "COUNTED_PAGES", 2)
     @mock.patch.object(ArticleAdmin, "list_per_page", 2)
-    def test_a_long_list_offers_the_years_between_its_first_and_last_article(self):
+    def test_a_long_list_offers_the_years_of_the_archive_from_two_index_lookups(self):
         newest = Article.objects.latest()
         oldest = Article.objects.exclude(pk=newest.pk).first()
         oldest.publish_at = oldest.publish_at.replace(year=newest.publish_at.year - 3)

@@ -704,6 +704,7 @@ class LeakTests(PublicSurfaceTestCase, ApiTestCase):
         self.assertNoHiddenArticle(self.client.get("/api/articles/?page_size=100").content.decode())
 
 
+@pytest.mark.caches_off
 class QueryCountTests(QueryCountTestCase, ApiTestCase):
     """Counted once the list's count is cached, as it is between changes."""
 

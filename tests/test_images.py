@@ -7,6 +7,7 @@ import zlib
 from html.parser import HTMLParser
 from unittest import mock
 
+import pytest
 import reversion
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -592,6 +593,7 @@ class TagReader(HTMLParser):
         return reader.tags
 
 
+@pytest.mark.caches_off
 class PictureTemplateTests(TestCase):
     def setUp(self):
         self.article = make_article(section=make_section(), authors=[make_author()])

@@ -30,6 +30,7 @@ from articles.publishing import CHECKS
 
 from .factories import make_article, make_author, make_section, write_picture
 from .test_import_command import DeskEditTestCase, desk_version
+from .test_workflow import article_form
 
 FIXTURES = Path(__file__).parent / "importers" / "ninjs"
 SINGLE = FIXTURES / "single.json"
@@ -466,3 +467,331 @@ class NinjsPropertyTests(SimpleTestCase):
             self.assertTrue(parsed.article or parsed.error or parsed.skipped)
             if parsed.article:
                 self.assertTrue(parsed.article.headline)
+
+
+class NinjsVersion1Tests(SimpleTestCase):
+    """Items in the names of IPTC's ninjs 1.x schemas: ``byline``, ``subject``, ``person``, the
+    ``headline_*``, ``description_*`` and ``body_*`` patterns, associations by name."""
+
+    def test_byline_subject_body_xhtml_and_a_picture_in_1x_names(self):
+        ferry = parse_ninjs(VERSION_1.read_bytes())[0]
+        article = ferry.article
+        self.assertEqual(ferry.warnings, ())
+        self.assertEqual(article.headline, "Fährleute legen Arbeit am Hafen nieder")
+        self.assertEqual(article.dek, "Bis Donnerstag fahren keine Fähren zu den Inseln.")
+        self.assertEqual(article.authors, ("Lena Graf", "Timo Brandt"))  # not the person about
+        self.assertEqual(article.section, "Region")
+        self.assertEqual(article.tags, ("Verkehr",))  # the subject with only a code is dropped
+        self.assertEqual(
+            article.body_html,
+            "<p>Die Fährleute im Hafen streiken seit dem frühen Morgen.</p><p>Bis Donnerstag "
+            "fahren keine Fähren zu den Inseln, teilte die Reederei mit.</p>",
+        )  # the XHTML, not the plain text beside it
+        self.assertEqual(article.language, "de")
+        self.assertEqual(
+            article.captions,
+            (
+                ParsedCaption(
+                    text="Ein leerer Anleger am Dienstagmorgen.",
+                    credit="Jonas Weber/dpa",
+                    image_urls=(
+                        "https://wire.example.net/media/ferry-pier.jpg",
+                        "https://wire.example.net/media/ferry-pier-small.jpg",
+                    ),
+                ),
+            ),
+        )
+
+    def test_headline_main_body_main_and_body_richtext_of_1_6_and_later(self):
+        lighthouse, tide_gauge = (item.article for item in parse_ninjs(VERSION_1.read_bytes())[1:])
+        self.assertEqual(lighthouse.headline, "Lighthouse keeper's cottage to become a museum")
+        self.assertEqual(lighthouse.authors, ("Priya Nair", "Tomás Ferreira"))
+        self.assertEqual(lighthouse.tags, ("Heritage",))
+        self.assertEqual(lighthouse.language, "en-GB")
+        self.assertTrue(lighthouse.body_html.startswith("<p>The cottage at the foot"))
+        self.assertEqual(tide_gauge.headline, "New tide gauge installed at the harbour mouth")
+        self.assertIsNone(tide_gauge.body_html)
+        self.assertEqual(
+            tide_gauge.paragraphs,
+            ("The gauge reports the water level every minute.", "Its readings are public."),
+        )
+        self.assertEqual(tide_gauge.authors, ("Harbour Wire",))  # a credit alone is the author
+        self.assertEqual(tide_gauge.language, "")
+
+    def test_each_text_field_of_1x_is_read_in_its_order(self):
+        cases = {
+            # 1.x field(s) of an item: (headline, dek, paragraphs, body_html)
+            json.dumps({"headline_extra": "Extra"}): ("Extra", "", (), None),
+            json.dumps({"headline": "A", "headline_main": "B"}): ("A", "", (), None),
+            json.dumps({"headline_main": "B", "description_html": "<p>Dek &amp; more</p>"}): (
+                "B",
+                "Dek & more",
+                (),
+                None,
+            ),
+            json.dumps({"headline_main": "B", "body_custom": "<p>Markup</p>"}): (
+                "B",
+                "",
+                (),
+                "<p>Markup</p>",
+            ),
+            json.dumps({"headline_main": "B", "body_text": "Plain", "body_main": "Other"}): (
+                "B",
+                "",
+                ("Plain",),
+                None,
+            ),
+        }
+        for fields, (headline, dek, paragraphs, body_html) in cases.items():
+            with self.subTest(fields):
+                (parsed,) = parse_ninjs(f'{{"uri": "urn:test:1", {fields[1:]}')
+                article = parsed.article
+                self.assertEqual(
+                    (article.headline, article.dek, article.paragraphs, article.body_html),
+                    (headline, dek, paragraphs, body_html),
+                )
+
+
+class NinjsAgencyItemTests(SimpleTestCase):
+    """ninjs 2.x as agencies send it: text in descriptions, whole HTML documents as bodies,
+    several people in ``by``, a language."""
+
+    def test_an_item_whose_only_text_is_a_description_of_role_text(self):
+        school = parse_ninjs(AGENCY.read_bytes())[0]
+        self.assertEqual(school.warnings, ())
+        self.assertEqual(
+            school.article.paragraphs,
+            ("Eleverna på ön får en egen färja från hösten.", "Den tar fyrtio passagerare."),
+        )
+        self.assertEqual(school.article.dek, "")  # the text is not also the standfirst
+        self.assertEqual(school.article.authors, ("Karin Lund",))
+        self.assertEqual(school.article.language, "sv")
+
+    def test_a_whole_html_document_gives_its_body_without_the_repeated_headline(self):
+        crane = parse_ninjs(AGENCY.read_bytes())[1].article
+        self.assertEqual(
+            crane.body_html,
+            "<article><section><p>The crane has stood on the east quay since 1912.</p>"
+            "<p>Volunteers will repaint it over the summer.</p></section></article>",
+        )
+        self.assertEqual(crane.authors, ("Ana Silva", "Ben Okafor", "Jan van der Berg"))
+        self.assertEqual((crane.section, crane.tags), ("City", ("Heritage",)))
+
+    def test_only_a_first_heading_equal_to_the_headline_is_dropped(self):
+        cases = {
+            "<h1>A headline</h1><p>Text.</p>": "<p>Text.</p>",
+            "<p>Text.</p><h1>A headline</h1>": "<p>Text.</p><h1>A headline</h1>",
+            "<h1>Another</h1><p>Text.</p>": "<h1>Another</h1><p>Text.</p>",
+            "<html><head><title>T</title></head><p>Text.</p></html>": "<p>Text.</p>",
+            "<body class='x'><h1 id='h'>a  HEADLINE</h1><p>Text.</p>": "<p>Text.</p>",
+        }
+        for html, expected in cases.items():
+            with self.subTest(html):
+                body = {"contenttype": "text/html", "value": html}
+                (parsed,) = parse_ninjs(item(bodies=[body]))
+                self.assertEqual(parsed.article.body_html, expected)
+
+    def test_plain_text_is_split_at_line_breaks_without_the_repeated_headline(self):
+        text = {"contenttype": "text/plain", "value": "A HEADLINE\nFirst.\nSecond."}
+        nitf = {"contenttype": "application/xml", "value": "<nitf>Not a body.</nitf>"}
+        (parsed,) = parse_ninjs(item(bodies=[nitf, text]))
+        self.assertEqual(parsed.article.paragraphs, ("First.", "Second."))
+        self.assertIsNone(parsed.article.body_html)
+
+    def test_an_item_with_no_body_gets_a_warning(self):
+        pier = parse_ninjs(AGENCY.read_bytes())[2]
+        self.assertEqual((pier.article.paragraphs, pier.article.body_html), ((), None))
+        self.assertEqual(pier.article.dek, "The pier reopens on Monday morning.")
+        self.assertEqual(
+            pier.warnings,
+            (
+                NO_BODY,
+                "by: 'The Harbour Desk, with wires' not read as names: no author taken from it",
+                "language: 'English (UK)' is not a language code (BCP 47): the site's "
+                "language applies",
+            ),
+        )
+        self.assertEqual((pier.article.authors, pier.article.language), ((), ""))
+        (empty,) = parse_ninjs(item(bodies=[{"value": "  "}], body_html="<p></p>"))
+        self.assertIn(NO_BODY, empty.warnings)
+
+    def test_the_language_is_a_bcp_47_tag_in_its_usual_case(self):
+        cases = {"de_DE": "de-DE", "ZH-hant-tw": "zh-Hant-TW", "es-419": "es-419", "": ""}
+        for value, stored in cases.items():
+            with self.subTest(value):
+                (parsed,) = parse_ninjs(item(language=value))
+                self.assertEqual(parsed.article.language, stored)
+                self.assertFalse(any("language" in w for w in parsed.warnings))
+
+
+# A by line as agencies write it, and the people it names, in order.
+BY_LINES = {
+    "Ana Silva": ("Ana Silva",),
+    "By Ana Silva and Tom Reyes": ("Ana Silva", "Tom Reyes"),
+    "Ana Silva, Tom Reyes and Li Wei": ("Ana Silva", "Tom Reyes", "Li Wei"),
+    "Ana Silva & Tom Reyes": ("Ana Silva", "Tom Reyes"),
+    "Von Lena Graf, dpa": ("Lena Graf",),
+    "Von Lena Graf und Timo Brandt, dpa": ("Lena Graf", "Timo Brandt"),
+    "Von der Leyen": ("Von der Leyen",),
+    "By Ana Silva in Paris": ("Ana Silva",),
+    "Ana Silva in Paris and Tom Reyes in Berlin": ("Ana Silva", "Tom Reyes"),
+    "Ana Silva (Reuters)": ("Ana Silva",),
+    "By Ana Silva, Associated Press": ("Ana Silva",),
+    "Karin Lund/TT": ("Karin Lund",),
+    "Jan van der Berg and Ana de la Cruz": ("Jan van der Berg", "Ana de la Cruz"),
+    "Reuters": ("Reuters",),
+    "(AP)": ("AP",),
+    "Ana Silva; Tom Reyes": ("Ana Silva", "Tom Reyes"),
+    "ana silva": ("ana silva",),
+    "The Harbour Desk, with wires": (),
+    "A" * 61: (),  # longer than a name
+}
+GIVEN_NAMES = ["Ana", "Tom", "Lena", "Kwame", "Priya", "Jonas", "Mei", "Zofia", "Tomás", "Li"]
+SURNAMES = [
+    "Silva",
+    "Reyes",
+    "Graf",
+    "Mensah",
+    "Nair",
+    "Berg",
+    "Lund",
+    "Okafor",
+    "Müller",
+    "O'Neill",
+]
+PARTICLES = ["", "van", "van der", "de", "de la", "von", "da", "dos", "ter", "bin"]
+NAMES = st.builds(
+    lambda given, particle, surname: " ".join(filter(None, [given, particle, surname])),
+    st.sampled_from(GIVEN_NAMES),
+    st.sampled_from(PARTICLES),
+    st.sampled_from(SURNAMES),
+)
+
+
+class ByLineTests(SimpleTestCase):
+    """``by`` names people with the text importer's byline rule (``rules.split_byline``)."""
+
+    def test_by_lines_name_their_people_without_agencies_and_places(self):
+        for by, people in BY_LINES.items():
+            with self.subTest(by):
+                self.assertEqual(tuple(by_names(by)), people)
+                self.assertEqual(set(by_names(by).values()) - {"author"}, set())
+
+    def test_later_parts_give_roles_as_the_export_writes_them(self):
+        self.assertEqual(
+            by_names("Ana Silva and Tom Reyes; additional reporting by Li Wei"),
+            {"Ana Silva": "author", "Tom Reyes": "author", "Li Wei": "additional"},
+        )
+        self.assertEqual(
+            by_names("Ana Silva; photographs by Bo Ivanova"),
+            {"Ana Silva": "author", "Bo Ivanova": "photographer"},
+        )
+
+    def test_people_come_before_by(self):
+        (parsed,) = parse_ninjs(
+            item(by="Tom Reyes and Li Wei", people=[{"name": "Ana Silva", "rel": "author"}])
+        )
+        self.assertEqual(parsed.article.authors, ("Ana Silva",))
+
+    @settings(max_examples=300, deadline=None)
+    @given(
+        st.lists(NAMES, min_size=1, max_size=4, unique=True),
+        st.sampled_from(["", "By ", "Von "]),
+        st.sampled_from(["", ", dpa", " (Reuters)", " in Paris", "/TT", ", Associated Press"]),
+    )
+    def test_names_listed_with_credits_come_back_whole(self, names, opening, credit):
+        """Never split inside a name with particles ("Ana van der Berg"), whatever surrounds it."""
+        listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+        self.assertEqual(list(by_names(f"{opening}{listed}{credit}")), names)
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.text(max_size=80))
+    def test_never_an_empty_name(self, by):
+        for name in by_names(by):
+            self.assertTrue(name.strip())
+            self.assertEqual(name, " ".join(name.split()))
+
+
+@override_settings(ARTICLES_PUBLISH_CHECKS=WIRE_CHECKS)
+class NinjsLanguageTests(DeskEditTestCase):
+    """The item's language is the article's: stored, shown to readers, exported again."""
+
+    def import_ninjs(self, *paths_and_options):
+        return self.run_command("--format", "ninjs", *paths_and_options)
+
+    def test_an_imported_language_is_stored_and_shown_on_the_page(self):
+        out, error = self.import_ninjs(VERSION_1)
+        self.assertIsNone(error, out)
+        ferry = Article.objects.get(source="ninjs:urn:newsroom-tests:wire:2024:ferry-strike")
+        self.assertEqual(ferry.language, "de")
+        self.assertEqual(ferry.content_language(), "de")
+        tide_gauge = Article.objects.get(source="ninjs:urn:newsroom-tests:wire:2024:tide-gauge")
+        self.assertEqual(tide_gauge.language, "")  # none given: the site's
+        self.assertEqual(tide_gauge.content_language(), site_language())
+
+        page = self.client.get(ferry.get_absolute_url()).content.decode()
+        story = re.search(r'<article class="story"[^>]*>', page)[0]
+        self.assertEqual(story, '<article class="story" lang="de">')
+        (news_article, _) = [
+            json.loads(data)
+            for data in re.findall(r'<script type="application/ld\+json">(.*?)</script>', page)
+        ]
+        self.assertEqual(news_article["inLanguage"], "de")
+        page = self.client.get(tide_gauge.get_absolute_url()).content.decode()
+        self.assertEqual(
+            re.search(r'<article class="story"[^>]*>', page)[0], '<article class="story">'
+        )
+
+        front = self.client.get("/").content.decode()
+        links = re.findall(rf'<a href="{ferry.get_absolute_url()}"[^>]*>', front)
+        self.assertIn(f'<a href="{ferry.get_absolute_url()}" hreflang="de">', links)
+
+    def test_the_editor_sees_and_may_change_the_language_under_filing(self):
+        article = make_article(language="de")
+        self.client.force_login(self.editor)
+        url = f"/admin/articles/article/{article.pk}/change/"
+        form = self.client.get(url).context["adminform"]
+        filing = {name: options["fields"] for name, options in form.fieldsets}["Filing"]
+        self.assertIn("language", filing)
+        self.assertEqual(form.form["language"].value(), "de")
+        self.assertEqual(self.edit_in_the_admin(article, language="pt_br").language, "pt-BR")
+        data = article_form(slug=article.slug, opened_version=article.edit_version)
+        response = self.client.post(url, data | {"language": "Portuguese"})
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("language", response.context["adminform"].form.errors)
+
+    def test_the_export_writes_the_language_and_its_import_reads_it_back(self):
+        section, author = make_section(name="World", slug="world"), make_author(name="Ana Silva")
+        make_article(headline="Hafen öffnet", language="de", section=section, authors=[author])
+        make_article(headline="Harbour opens", section=section, authors=[author])
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "export.json"
+            call_command(
+                "export_articles",
+                output=str(path),
+                site_url="https://a.example",
+                stderr=io.StringIO(),
+            )
+            items = json.loads(path.read_text(encoding="utf-8"))
+            self.assertEqual(
+                {i["headlines"][0]["value"]: i["language"] for i in items},
+                {"Hafen öffnet": "de", "Harbour opens": site_language()},
+            )
+            Article.objects.all().delete()
+            out, error = self.import_ninjs(path)
+        self.assertIsNone(error, out)
+        self.assertEqual(Article.objects.get(headline="Hafen öffnet").language, "de")
+        self.assertEqual(Article.objects.get(headline="Harbour opens").language, site_language())
+
+    def test_an_item_without_a_body_or_language_code_is_imported_with_warnings(self):
+        out, error = self.import_ninjs("--json", AGENCY)
+        self.assertIsNone(error, out)
+        lines = {line["file"].rsplit("#", 1)[1]: line for line in map(json.loads, out.splitlines())}
+        self.assertEqual(lines["item-3"]["action"], "created")
+        self.assertIn(NO_BODY, lines["item-3"]["warnings"])
+        pier = Article.objects.get(source="ninjs:urn:newsroom-tests:wire:2024:pier-notice")
+        self.assertEqual((pier.body, pier.language), ("", ""))
+        crane = Article.objects.get(source="ninjs:urn:newsroom-tests:wire:2024:dock-crane")
+        self.assertNotIn("<title>", crane.body)
+        self.assertEqual(crane.body.count("Oldest dock crane"), 0)
+        self.assertNotIn("warnings", lines["item-2"])

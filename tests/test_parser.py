@@ -8,11 +8,13 @@ import json
 from pathlib import Path
 
 from django.test import SimpleTestCase
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from articles.importers import rules
 from articles.importers.parser import ArticleFormatError, Block, decode, parse_article
+
+from .test_rules import names
 
 FIXTURES = Path(__file__).parent / "importers" / "fixtures"
 
@@ -58,6 +60,34 @@ class FixtureTests(SimpleTestCase):
         parsed = parse_article("Headline here\nBy Ann Lee\nA paragraph of body text.\n")
         self.assertEqual((parsed.headline, parsed.authors), ("Headline here", ("Ann Lee",)))
 
+    def test_a_stock_question_heads_its_answer_and_a_lone_story_question_is_a_teaser(self):
+        body = (
+            "Ferry fares rise\nAna Lopez\nFares rose on Monday.\n\n{question}\n\nA vote is due.\n"
+        )
+        parsed = parse_article(body.format(question="What happens next?"))
+        self.assertEqual(parsed.subheadings, ("What happens next?",))
+        parsed = parse_article(body.format(question="Will the island ferry survive the winter?"))
+        self.assertEqual(parsed.subheadings, ())
+        self.assertEqual(parsed.related_links[0].title, "Will the island ferry survive the winter?")
+
+    def test_a_teaser_label_with_no_title_after_it_is_dropped(self):
+        parsed = parse_article("Ferry fares rise\n\nFares rose.\n\nRead more:\n\nA vote is due.\n")
+        self.assertEqual(parsed.related_links, ())
+        self.assertEqual(parsed.dropped, ("Read more:",))
+        self.assertEqual(parsed.paragraphs, ("Fares rose.", "A vote is due."))
+
+    def test_a_lone_long_title_is_still_a_paragraph(self):
+        """Only a run of long titles is read as teasers; one alone may be a paragraph that lost
+        its full stop."""
+        long_line = (
+            "The council said the new levy would be reviewed after a year and that riders with "
+            "a student pass would not pay it"
+        )
+        parsed = parse_article(
+            f"Ferry fares rise\n\nFares rose.\n\n{long_line}\n\nA vote is due.\n"
+        )
+        self.assertEqual(parsed.paragraphs, ("Fares rose.", long_line, "A vote is due."))
+
 
 def all_text(parsed):
     """Every string the parse kept, in any field."""
@@ -79,6 +109,15 @@ class PropertyTests(SimpleTestCase):
     def test_any_text_parses_or_raises_the_documented_error(self, text):
         with contextlib.suppress(ArticleFormatError):
             self.assertTrue(parse_article(text).paragraphs)
+
+    @settings(max_examples=100, deadline=None)
+    @given(names(), names(), st.integers(min_value=0, max_value=1))
+    def test_a_byline_of_two_names_gives_two_authors(self, first, second, blank_lines):
+        """After the headline, in its block or in one of its own."""
+        byline = f"By {first} and {second}"
+        assume(len(byline) <= rules.BYLINE_MAX_CHARS)
+        text = f"Ferry fares rise\n{chr(10) * blank_lines}{byline}\nFares rose on Monday.\n"
+        self.assertEqual(parse_article(text).authors, (first, second))
 
     @settings(max_examples=200, deadline=None)
     @given(

@@ -1,5 +1,6 @@
 """Query budgets of the reader pages and the admin list: fixed, whatever the amount of content."""
 
+import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import TestCase, override_settings
@@ -15,6 +16,9 @@ from .factories import (
     make_related_link,
     make_section,
 )
+
+# What a page costs when it renders: no page or fragment cache in front.
+pytestmark = pytest.mark.caches_off
 
 
 def enrich(article, count):

@@ -3,6 +3,7 @@ deep page reads its ids from the index, and the list is not counted on every req
 
 from unittest import mock
 
+import pytest
 from django.db import connection
 from django.test import TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
@@ -30,6 +31,7 @@ def plan_sql(sql, params):
         return " ".join(str(cell) for row in cursor.fetchall() for cell in row)
 
 
+@pytest.mark.caches_off
 class ListIndexTests(TestCase):
     @classmethod
     def setUpTestData(cls):

@@ -9,6 +9,7 @@ import tempfile
 from pathlib import Path
 from unittest import mock
 
+import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test import SimpleTestCase, TestCase, override_settings
@@ -436,6 +437,7 @@ class SearchPageTests(SearchTestCase):
         self.assertContains(second, 'href="?q=lighthouse&amp;page=1"')
 
 
+@pytest.mark.caches_off
 class ResultBoundTests(TestCase):
     """A word found everywhere costs no more than a rare one: the newest ``MAX_RESULTS``
     public matches are counted and ranked, and the page says there are more."""
@@ -498,6 +500,7 @@ class SearchWindowTests(SimpleTestCase):
         self.assertEqual(list(self.windows(None, 0)), [None])
 
 
+@pytest.mark.caches_off
 class SearchQueryCountTests(TestCase):
     def count_queries(self, query):
         search_page(self.client, query)  # the section navigation is cached from here on

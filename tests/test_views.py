@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import TestCase, override_settings
@@ -302,6 +303,7 @@ class ChangedAddressTests(TestCase):
         self.assertEqual(self.client.get(old).status_code, 404)
 
 
+@pytest.mark.caches_off
 class CorrectionTests(TestCase):
     def test_corrections_show_and_move_the_update_time_but_typo_fixes_do_not(self):
         article = make_article(body="<p>The bridge opened in 1961.</p>")

@@ -98,21 +98,26 @@ DEK_FIELDS = ("description_text", "description_html", "description_xhtml")
 HTML_BODY_FIELDS = ("body_html", "body_xhtml", "body_richtext")
 TEXT_BODY_FIELDS = ("body_text", "body_main")
 NO_BODY = (
-    "no body: imported with an empty body (the item has no bodies, body_html, body_xhtml, "
-    "body_text or other body_*, nor a description of role text)"
+    "no body: imported with an empty body (no text in bodies, body_html, body_xhtml, body_text "
+    "or another body_*, nor a description of role text)"
 )
 
 _MARKUP = re.compile(r"\s*<[a-zA-Z!]")  # text that starts with a tag, a comment or a doctype
-_BODY_OPEN = re.compile(r"<body\b[^>]*>", re.IGNORECASE)
+# Tags are matched up to the next "<" at most, and each closing tag searched once from its
+# opening, so that a body full of unclosed tags costs linear time.
+_BODY_OPEN = re.compile(r"<body\b[^<>]*>", re.IGNORECASE)
 _BODY_CLOSE = re.compile(r"</body\s*>", re.IGNORECASE)
-_HEAD = re.compile(r"<head\b.*?</head\s*>", re.IGNORECASE | re.DOTALL)
-_DOCUMENT_TAGS = re.compile(r"<!doctype[^>]*>|</?(?:html|head|body)\b[^>]*>", re.IGNORECASE)
-_H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1\s*>", re.IGNORECASE | re.DOTALL)
+_HEAD_OPEN = re.compile(r"<head\b[^<>]*>", re.IGNORECASE)
+_HEAD_CLOSE = re.compile(r"</head\s*>", re.IGNORECASE)
+_DOCUMENT_TAGS = re.compile(r"<!doctype[^<>]*>|</?(?:html|head|body)\b[^<>]*>", re.IGNORECASE)
+_H1_OPEN = re.compile(r"<h1\b[^<>]*>", re.IGNORECASE)
+_H1_CLOSE = re.compile(r"</h1\s*>", re.IGNORECASE)
 _PARENTHESES = re.compile(r"\s*\([^()]*\)")
 _VON = re.compile(r"von\s+", re.IGNORECASE)
-_BY = re.compile(r"by\s+", re.IGNORECASE)
+_BY = re.compile(r"^by\s+", re.IGNORECASE)
 _UND = re.compile(r"\s+und\s+")
 _SEPARATOR = re.compile(r"[,;&|/]|\s(?:and|und)\s")
+FALLBACK_NAME_MAX_CHARS = 60  # a by line the byline rule cannot read: one name, if this short
 
 
 def parse_ninjs(data):
@@ -169,7 +174,7 @@ def _article(item, warnings):
     if html is not None:
         html = _without_headline(_document_body(html), headline)
     paragraphs = _paragraphs(text, headline)
-    if not paragraphs and not (html and html.strip()):
+    if not paragraphs and not _plain_text(html or ""):
         warnings.append(NO_BODY)
     authors = _authors(item, warnings)
     return ParsedArticle(
@@ -252,19 +257,20 @@ def _document_body(html):
     if opening := _BODY_OPEN.search(html):
         closings = list(_BODY_CLOSE.finditer(html, opening.end()))
         html = html[opening.end() : closings[-1].start() if closings else len(html)]
-    elif "<head" in html.casefold():
-        html = _HEAD.sub("", html)
+    elif (head := _HEAD_OPEN.search(html)) and (end := _HEAD_CLOSE.search(html, head.end())):
+        html = html[: head.start()] + html[end.end() :]
     return _DOCUMENT_TAGS.sub("", html)
 
 
 def _without_headline(html, headline):
     """``html`` without a leading ``<h1>`` that repeats the headline (in any case and
     spacing): the page shows the headline above the body."""
-    heading = _H1.search(html)
-    if heading is None or _plain_text(html[: heading.start()]):
+    opening = _H1_OPEN.search(html)
+    if opening is None or _plain_text(html[: opening.start()]):
         return html
-    if _same_text(_plain_text(heading[1]), headline):
-        return html[: heading.start()] + html[heading.end() :]
+    closing = _H1_CLOSE.search(html, opening.end())
+    if closing and _same_text(_plain_text(html[opening.end() : closing.start()]), headline):
+        return html[: opening.start()] + html[closing.end() :]
     return html
 
 
@@ -343,7 +349,8 @@ def by_names(by):
       does ("Karl Berg/TT");
     - an agency alone ("Reuters", "dpa") is the author, as the credit of an agency's item;
     - a part the rule does not read is one name as it stands, unless it holds a separator (a
-      comma, "and", "&", "/"), when it gives none.
+      comma, "and", "&", "/") or is longer than a name (``FALLBACK_NAME_MAX_CHARS``), when it
+      gives none.
     """
     names = {}
     for number, part in enumerate(by.split(";")):
@@ -359,16 +366,17 @@ def by_names(by):
 
 def split_by(text):
     """The names one part of a ``by`` line gives (see ``by_names()``), or ``()``."""
-    text = rules.normalize_space(_PARENTHESES.sub("", text)) or rules.normalize_space(
-        text.strip("() ")
-    )
+    text = rules.normalize_space(text)
+    text = rules.normalize_space(_PARENTHESES.sub("", text)) or text.strip("() ")
     if (von := _VON.match(text)) and text[von.end() : von.end() + 1].isupper():
         text = f"By {text[von.end() :]}"
     text = _UND.sub(" and ", text.replace("/", ", "))
     if names := rules.split_byline(text):
         return tuple(names)
-    bare = _BY.sub("", text, count=1) if _BY.match(text) else text
-    return () if not bare or _SEPARATOR.search(bare) else (bare,)
+    bare = _BY.sub("", text, count=1)
+    if not bare or len(bare) > FALLBACK_NAME_MAX_CHARS or _SEPARATOR.search(bare):
+        return ()
+    return (bare,)
 
 
 def _relation(value):

@@ -191,7 +191,9 @@ TEASER_MAX_WORDS = 32
 TEASER_MAX_CHARS = 240
 # "What happens next?", "Why does it matter?": short questions any story's section can ask.
 STOCK_QUESTION_MAX_WORDS = 5
-_QUESTION_WORDS = frozenset(["what", "why", "who", "whom", "whose", "how", "when", "where", "which"])
+_QUESTION_WORDS = frozenset(
+    ["what", "why", "who", "whom", "whose", "how", "when", "where", "which"]
+)
 BYLINE_MAX_CHARS = 120
 
 
@@ -348,7 +350,8 @@ def _is_agency(text):
 
 
 def _is_affiliation(text):
-    words = {word.strip(".").casefold() for word in text.split()}
+    # A particle is part of a name, never an agency ("Rhys ap Gruffydd" is not "AP").
+    words = {word.strip(".").casefold() for word in text.split() if word not in NAME_PARTICLES}
     return _is_agency(text) or bool(words & _AFFILIATION_WORDS) or bool(words & AGENCIES)
 
 

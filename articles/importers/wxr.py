@@ -3,11 +3,14 @@
 Each post (``wp:post_type`` ``post``) becomes an article:
 
 - the title is the headline, the excerpt the standfirst, ``wp:post_name`` the slug;
-- ``content:encoded`` is the body: WordPress's block comments (``<!-- wp:paragraph -->``) are
-  dropped, text between blank lines becomes paragraphs where it is not block HTML already (as
-  WordPress's ``wpautop`` shows it), and pictures (``[caption]`` shortcodes, ``<figure>``s with
-  an ``<img>``, bare ``<img>``s) become captions, after the featured picture (``_thumbnail_id``);
-  a picture's caption, alt text and credit come from its attachment where the page has none;
+- ``content:encoded`` is the body, as WordPress shows it (``wpbody``: blocks, shortcodes and
+  embeds, paragraphs by WordPress's ``wpautop`` rules, footnotes); its pictures (``[caption]``
+  shortcodes, ``<figure>``s with an ``<img>``, bare ``<img>``s, galleries) become captions,
+  after the featured picture (``_thumbnail_id``); a picture shown twice is one caption, with the
+  words any of its showings gave; a picture's caption, alt text and credit come from its
+  attachment where the page has none;
+- a post without a title gets the start of its text as its headline (or "Untitled"), with a
+  warning; a post is known by its ``wp:post_id``, else by its ``guid``;
 - the authors are the post's Co-Authors Plus terms in order, else ``dc:creator``, each login
   shown as its display name from the channel's ``wp:author`` list (or a guest author's);
 - the first category is the section (not WordPress's default "Uncategorized"); the others and
@@ -15,6 +18,9 @@ Each post (``wp:post_type`` ``post``) becomes an article:
 - the status maps to ours (``STATUSES``), with ``wp:post_date_gmt`` as the publication time of
   published and scheduled posts; a password-protected post is imported as a draft;
 - the post's address (``<link>``) is kept as an old path, to redirect to the new one.
+
+The export's namespace is the one the file declares for ``wp:`` (as WordPress's importer reads
+it), whatever its version (1.0 to 1.2, http or https).
 
 Pages, attachments (read as the pictures of posts), menu items and other types are not imported,
 nor are trashed posts and auto-drafts. The XML is parsed by defusedxml with DTDs forbidden, so
@@ -24,10 +30,9 @@ its parsed items are held until the file is done (``ARTICLES_IMPORT_MAX_EXPORT_B
 them).
 """
 
-import html
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from html.parser import HTMLParser
@@ -52,6 +57,7 @@ from .parser import (
     old_path,
     unique,
 )
+from .wpbody import Picture, read_body
 
 # WordPress's post statuses, as ours; a status not listed (a plugin's) is imported as a draft.
 STATUSES = {
@@ -71,32 +77,14 @@ NAMESPACES = {
     "http://purl.org/rss/1.0/modules/content/": "content",
     "http://purl.org/dc/elements/1.1/": "dc",
 }
-_WP_NAMESPACE = re.compile(r"^http://wordpress\.org/export/1\.[0-9]+/(excerpt/)?$")
-# Each match stops at the next opener: an unclosed one is not scanned to the end of the post
-# again and again (quadratic on a large hostile body).
-_COMMENT = re.compile(r"<!--(?:(?!<!--).)*?-->", re.DOTALL)
-_CAPTION_SHORTCODE = re.compile(
-    r"\[caption([^\]]*)\]((?:(?!\[caption).)*?)\[/caption\]", re.DOTALL | re.I
-)
-_CAPTION_ATTRIBUTE = re.compile(r"""\bcaption=(["'])(.*?)\1""", re.DOTALL)
-_LEADING_PICTURE = re.compile(
-    r"^\s*((?:<a\b[^>]*>\s*)?<img\b[^>]*>(?:\s*</a>)?)(.*)$", re.DOTALL | re.I
-)
-# Shortcodes of media WordPress renders itself; their output is not in the export.
-_MEDIA_SHORTCODE = re.compile(
-    r"\[(gallery|embed|video|audio|playlist)\b[^\]]*\](?:(?:(?!\[\1\b).)*?\[/\1\])?", re.DOTALL
-)
-_BLANK_LINES = re.compile(r"\n\s*\n")
-_BLOCK_START = re.compile(
-    r"^<(?:p|h[1-6]|ul|ol|li|dl|dd|dt|blockquote|figure|div|table|pre|hr|section|article|"
-    r"aside|header|footer|address|details|form|iframe|script|style|noscript)\b",
-    re.I,
-)
-_EMPTY_LINK = re.compile(r"<a\b[^>]*>\s*</a>", re.I)
-_EMPTY_PARAGRAPH = re.compile(r"<p\b[^>]*>(?:\s|&nbsp;|<br\s*/?>)*</p>", re.I)
-TABLE_CELLS = {"td", "th"}
-_ATTACHMENT_CLASS = re.compile(r"\bwp-image-(\d+)\b")
+# The export namespaces of every WXR version, if the file does not bind the wp: prefix itself.
+_WP_NAMESPACE = re.compile(r"^https?://wordpress\.org/export/[0-9]+\.[0-9]+/(excerpt/)?$")
+DECLARED_PREFIXES = {"wp", "excerpt"}
 _WP_DATETIME = "%Y-%m-%d %H:%M:%S"
+# A headline made from the text of an untitled post: its first words, up to this many characters.
+HEADLINE_FROM_TEXT_CHARS = 70
+UNTITLED = "Untitled"
+IDENTITY_MAX_LENGTH = 500  # Article.source
 
 
 @dataclass(frozen=True)
@@ -107,6 +95,8 @@ class Attachment:
     caption: str = ""
     alt_text: str = ""
     credit: str = ""
+    parent: str = ""  # the post it was uploaded to: [gallery] without ids shows those
+    order: int = 0  # its menu_order, by which such a gallery is ordered
 
 
 @dataclass(frozen=True)
@@ -136,10 +126,16 @@ def parse_wxr(data):
 
 def read_export(data):
     """The ``Export`` in ``data``; see ``parse_wxr`` for the errors."""
-    channel, authors, items, open_tags = {}, [], [], []
+    channel, authors, items, open_tags, declared = {}, [], [], [], {}
+    events = ("start", "end", "start-ns")
     try:
-        for event, element in iterparse(io.BytesIO(data), ("start", "end"), forbid_dtd=True):
-            name = qualified_name(element.tag)
+        for event, element in iterparse(io.BytesIO(data), events, forbid_dtd=True):
+            if event == "start-ns":
+                prefix, uri = element
+                if prefix in DECLARED_PREFIXES:
+                    declared[uri] = prefix
+                continue
+            name = qualified_name(element.tag, declared)
             if event == "start":
                 if not open_tags and name != "rss":
                     raise ArticleFormatError(
@@ -151,10 +147,12 @@ def read_export(data):
             if open_tags[-1:] != ["channel"]:
                 continue
             if name == "item":
-                items.append(_record(element))
+                items.append(_record(element, declared))
                 element.clear()
             elif name == "wp:author":
-                authors.append({qualified_name(c.tag): (c.text or "").strip() for c in element})
+                authors.append(
+                    {qualified_name(c.tag, declared): (c.text or "").strip() for c in element}
+                )
                 element.clear()
             elif len(element) == 0:
                 channel[name] = (element.text or "").strip()
@@ -176,31 +174,32 @@ def read_export(data):
     )
 
 
-def qualified_name(tag):
-    """``wp:post_id`` for ``{http://wordpress.org/export/1.2/}post_id``, whatever the WXR
-    version; a name without a known namespace stays as it is."""
+def qualified_name(tag, declared=None):
+    """``wp:post_id`` for ``{https://wordpress.org/export/1.2/}post_id``: by the namespaces
+    the file ``declared`` for the ``wp`` and ``excerpt`` prefixes (uri: prefix), else those of
+    any WXR version; a name without a known namespace stays as it is."""
     if not tag.startswith("{"):
         return tag
     uri, local = tag[1:].split("}", 1)
-    if prefix := NAMESPACES.get(uri):
+    if prefix := (NAMESPACES.get(uri) or (declared or {}).get(uri)):
         return f"{prefix}:{local}"
     if match := _WP_NAMESPACE.match(uri):
         return f"{'excerpt' if match[1] else 'wp'}:{local}"
     return tag
 
 
-def _record(element):
+def _record(element, declared):
     """An item's fields: text of each simple element, ``categories`` as (domain, nicename,
     name) triples in order, ``meta`` as a dict of its postmeta (the first of each key)."""
     record = {"categories": [], "meta": {}}
     for child in element:
-        name = qualified_name(child.tag)
+        name = qualified_name(child.tag, declared)
         if name == "category":
             record["categories"].append(
                 (child.get("domain", ""), child.get("nicename", ""), _plain(child.text or ""))
             )
         elif name == "wp:postmeta":
-            meta = {qualified_name(c.tag): c.text or "" for c in child}
+            meta = {qualified_name(c.tag, declared): c.text or "" for c in child}
             if key := meta.get("wp:meta_key", "").strip():
                 record["meta"].setdefault(key, meta.get("wp:meta_value", ""))
         elif len(child) == 0:
@@ -240,6 +239,8 @@ def _attachments(items):
             credit=_plain(meta.get("_media_credit", ""))
             or serialized_string(meta.get("_wp_attachment_metadata", ""), "credit")
             or serialized_string(meta.get("_wp_attachment_metadata", ""), "copyright"),
+            parent=record.get("wp:post_parent", "").strip(),
+            order=_integer(record.get("wp:menu_order", "")),
         )
     return found
 
@@ -253,11 +254,15 @@ def _item(index, record, export):
         return ParsedItem(ref, skipped=f"a {post_type}: only posts are imported")
     if status in SKIPPED_STATUSES:
         return ParsedItem(ref, skipped=f"a post {SKIPPED_STATUSES[status]}")
-    if not post_id:
-        return ParsedItem(ref, error="no <wp:post_id>: the post cannot be told apart from others")
     if not export.site:
         return ParsedItem(ref, error="the channel has no <wp:base_blog_url> or <link>")
-    identity = f"wxr:{export.site}/?p={post_id}"
+    identity = _identity(record, export.site)
+    if not identity:
+        return ParsedItem(
+            ref, error="no <wp:post_id> or <guid>: the post cannot be told apart from others"
+        )
+    if len(identity) > IDENTITY_MAX_LENGTH:
+        return ParsedItem(ref, error=f"<guid> too long (over {IDENTITY_MAX_LENGTH} characters)")
     try:
         article, warnings = _article(record, export)
     except ArticleFormatError as error:
@@ -265,12 +270,19 @@ def _item(index, record, export):
     return ParsedItem(ref, identity, article=article, warnings=tuple(warnings))
 
 
+def _identity(record, site):
+    """What identifies a post across runs: the site and its post id, else its ``guid``
+    (WordPress's permanent id of a post, often ``https://site/?p=12``)."""
+    if post_id := record.get("wp:post_id", "").strip():
+        return f"wxr:{site}/?p={post_id}"
+    if guid := " ".join(record.get("guid", "").split()):
+        return f"wxr:{site} guid:{guid}"
+    return ""
+
+
 def _article(record, export):
     """The article of a post record, and warnings about what it left out or changed."""
     warnings = []
-    headline = _plain(record.get("title", ""))
-    if not headline:
-        raise ArticleFormatError("no title (<title> is empty)")
     wp_status = record.get("wp:status", "").strip()
     status = STATUSES.get(wp_status)
     if status is None:
@@ -282,8 +294,23 @@ def _article(record, export):
         if record.get("wp:post_password", "").strip():
             status = DRAFT
             warnings.append("password-protected in WordPress: imported as a draft")
-    body, pictures, dropped = read_body(record.get("content:encoded", ""))
-    captions = _captions(record, pictures, export.attachments)
+    body = read_body(
+        record.get("content:encoded", ""),
+        footnotes=record["meta"].get("footnotes", ""),
+        encoded_code=bool(record["meta"].get("_syntaxhighlighter_encoded", "").strip()),
+        gallery=lambda shortcode: _gallery(shortcode, record, export.attachments),
+    )
+    warnings += body.warnings
+    headline = _plain(record.get("title", ""))
+    if not headline:
+        headline = headline_from_text(body.html)
+        warnings.append(
+            f"no title: the headline is made from the start of the text ({headline!r})"
+            if headline
+            else f"no title and no text: the headline is {UNTITLED!r}"
+        )
+        headline = headline or UNTITLED
+    captions = _captions(record, body.pictures, export.attachments)
     categories = [
         name
         for domain, nicename, name in record["categories"]
@@ -299,7 +326,7 @@ def _article(record, export):
         authors=_authors(record, export.authors),
         captions=captions,
         blocks=(),
-        dropped=tuple(dropped),
+        dropped=body.dropped,
         dek=_plain(record.get("excerpt:encoded", "")),
         section=categories[0] if categories else "",
         tags=tuple(unique(tags)),
@@ -307,9 +334,43 @@ def _article(record, export):
         published_at=published_at,
         slug=unquote(record.get("wp:post_name", "").strip()),
         old_paths=(old,) if old else (),
-        body_html=body,
+        body_html=body.html,
     )
     return article, warnings
+
+
+def headline_from_text(body_html):
+    """A headline for an untitled post: the first words of its text, cut at a word before
+    ``HEADLINE_FROM_TEXT_CHARS`` characters (with an ellipsis), or ``""`` without text."""
+    first = next((line for line in body_html.split("\n") if _plain(line)), "")
+    text = _plain(first)
+    if len(text) <= HEADLINE_FROM_TEXT_CHARS:
+        return text
+    cut = text[: HEADLINE_FROM_TEXT_CHARS + 1].rsplit(" ", 1)[0].rstrip(" ,;:–—-")
+    return (cut or text[:HEADLINE_FROM_TEXT_CHARS]) + "…"
+
+
+def _gallery(shortcode, record, attachments):
+    """The attachment ids of a ``[gallery]``'s pictures: its ``ids`` (or ``include``), else
+    the pictures uploaded to the post, in their order (WordPress's default)."""
+    listed = shortcode.attrs.get("ids") or shortcode.attrs.get("include") or ""
+    if ids := [i.strip() for i in listed.split(",") if i.strip()]:
+        return ids
+    post_id = record.get("wp:post_id", "").strip()
+    excluded = {i.strip() for i in shortcode.attrs.get("exclude", "").split(",")}
+    children = [
+        (attachment.order, int(key) if key.isdigit() else 0, key)
+        for key, attachment in attachments.items()
+        if post_id and attachment.parent == post_id and key not in excluded
+    ]
+    return [key for *_, key in sorted(children)]
+
+
+def _integer(text):
+    try:
+        return int(text.strip())
+    except ValueError:
+        return 0
 
 
 def _published_at(record):
@@ -342,143 +403,40 @@ def _authors(record, names):
 
 
 def _captions(record, pictures, attachments):
-    """The featured picture, then the body's, without repeats; each filled in from its
-    attachment where the page gave no caption, alt text or credit."""
+    """The featured picture, then the body's, each once, where it first showed; a picture
+    shown twice keeps the caption and alt text of whichever showing gave them. Each is filled
+    in from its attachment where no showing gave a caption, alt text or credit."""
     featured = record["meta"].get("_thumbnail_id", "").strip()
     if featured in attachments:
         pictures = [Picture(attachment_id=featured), *pictures]
-    captions, seen = [], set()
+    found, keys = [], {}  # [Picture, Attachment, urls]; index by attachment id and url
     for picture in pictures:
         attachment = attachments.get(picture.attachment_id) or Attachment(url="")
         urls = tuple(unique(url for url in (attachment.url, picture.src) if url))
-        if not urls or picture.attachment_id in seen or urls[0] in seen:
+        if not urls:
             continue
-        seen.update({urls[0], picture.attachment_id} - {""})
-        captions.append(
-            ParsedCaption(
-                text=picture.caption or attachment.caption,
-                credit=attachment.credit or None,
-                alt_text=picture.alt_text or attachment.alt_text,
-                image_urls=urls,
+        index = keys.get(picture.attachment_id) if picture.attachment_id else None
+        index = keys.get(urls[0], index)
+        if index is None:
+            index = len(found)
+            found.append([picture, attachment, urls])
+        else:
+            first = found[index][0]
+            found[index][0] = replace(
+                first,
+                caption=first.caption or picture.caption,
+                alt_text=first.alt_text or picture.alt_text,
             )
+        keys.update({key: index for key in (urls[0], picture.attachment_id) if key})
+    return tuple(
+        ParsedCaption(
+            text=picture.caption or attachment.caption,
+            credit=attachment.credit or None,
+            alt_text=picture.alt_text or attachment.alt_text,
+            image_urls=urls,
         )
-    return tuple(captions)
-
-
-@dataclass(frozen=True)
-class Picture:
-    """A picture the body showed (or the featured one): its ``<img>`` and caption, and the
-    attachment it names (``wp-image-123``), if any."""
-
-    src: str = ""
-    alt_text: str = ""
-    caption: str = ""
-    attachment_id: str = ""
-
-
-def read_body(content):
-    """``(html, pictures, dropped)`` of a post's ``content:encoded``: the body HTML without
-    block comments and pictures, paragraphs made from blank lines; the pictures in order; and
-    the media shortcodes dropped (their output is not in the export)."""
-    content = _COMMENT.sub("", content.replace("\r\n", "\n"))
-    content = _CAPTION_SHORTCODE.sub(_caption_figure, content)
-    dropped = [match.group(0) for match in _MEDIA_SHORTCODE.finditer(content)]
-    content = _MEDIA_SHORTCODE.sub("", content)
-    reader = _BodyReader()
-    reader.feed(autop(content))
-    reader.close()
-    body = _EMPTY_PARAGRAPH.sub("", _EMPTY_LINK.sub("", "".join(reader.out)))
-    return _BLANK_LINES.sub("\n", body).strip(), reader.pictures, dropped
-
-
-def autop(content):
-    """Paragraphs from blank-line-separated text, as WordPress shows it: each block that does
-    not start with block HTML becomes a ``<p>``, its single line breaks ``<br>``s."""
-    blocks = []
-    for block in _BLANK_LINES.split(content):
-        block = block.strip()
-        if not block:
-            continue
-        if _BLOCK_START.match(block):
-            blocks.append(block)
-        else:
-            blocks.append("<p>" + block.replace("\n", "<br>\n") + "</p>")
-    return "\n".join(blocks)
-
-
-def _caption_figure(match):
-    """A ``[caption]`` shortcode as the ``<figure>`` WordPress renders for it."""
-    attributes, inner = match.group(1), match.group(2)
-    picture = _LEADING_PICTURE.match(inner)
-    image, text = (picture.group(1), picture.group(2)) if picture else ("", inner)
-    if not text.strip() and (attribute := _CAPTION_ATTRIBUTE.search(attributes)):
-        text = attribute.group(2)
-    return f"<figure>{image}<figcaption>{text}</figcaption></figure>"
-
-
-class _BodyReader(HTMLParser):
-    """Writes body HTML back without comments and pictures, collecting the pictures.
-
-    A ``<figure>`` holding an ``<img>`` is a picture (its ``<figcaption>`` the caption); a
-    figure without one (a table, a quotation, an embed) keeps its content in the body. An
-    ``<img>`` outside a figure is a picture on its own.
-    """
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.out, self.pictures = [], []
-        self._figures = []  # per open figure: [output before it, picture fields or None]
-        self._caption = None  # the text of the figcaption being read
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "figure":
-            self._figures.append([self.out, None])
-            self.out = []
-        elif tag == "img":
-            attrs = dict(attrs)
-            found = _ATTACHMENT_CLASS.search(attrs.get("class") or "")
-            picture = {
-                "src": (attrs.get("src") or "").strip(),
-                "alt_text": _plain(attrs.get("alt") or ""),
-                "attachment_id": found.group(1) if found else "",
-            }
-            if self._figures and self._figures[-1][1] is None:
-                self._figures[-1][1] = picture
-            else:
-                self.pictures.append(Picture(**picture))
-        elif tag == "figcaption":
-            self._caption = []
-            self.out.append("<p>")
-        else:
-            self.out.append(self.get_starttag_text())
-
-    def handle_startendtag(self, tag, attrs):
-        if tag == "img":
-            self.handle_starttag(tag, attrs)
-        else:
-            self.out.append(self.get_starttag_text())
-
-    def handle_endtag(self, tag):
-        if tag == "figure" and self._figures:
-            before, picture = self._figures.pop()
-            if picture is None:
-                before.extend(self.out)
-            else:
-                caption = rules.normalize_space("".join(self._caption or ()))
-                self.pictures.append(Picture(caption=caption, **picture))
-            self.out, self._caption = before, None
-        elif tag == "figcaption":
-            self.out.append("</p>")
-        elif tag in TABLE_CELLS:
-            # The editor has no tables, so the sanitizer drops their tags: keep cells apart.
-            self.out.append(f"</{tag}>\n")
-        elif tag != "img":
-            self.out.append(f"</{tag}>")
-
-    def handle_data(self, data):
-        if self._caption is not None:
-            self._caption.append(data)
-        self.out.append(html.escape(data, quote=False))
+        for picture, attachment, urls in found
+    )
 
 
 class _TextReader(HTMLParser):

@@ -25,10 +25,12 @@ def article_date_hierarchy(cl):
     field = cl.date_hierarchy
     if not cl.paginator.more or any(name.startswith(f"{field}__") for name in cl.params):
         return date_hierarchy(cl)
-    span = cl.root_queryset.aggregate(first=Min(field), last=Max(field))
-    if span["first"] is None:
+    # One query each: SQLite reads a whole index for MIN() and MAX() asked together.
+    first = cl.root_queryset.aggregate(first=Min(field))["first"]
+    last = cl.root_queryset.aggregate(last=Max(field))["last"]
+    if first is None:
         return date_hierarchy(cl)
-    first, last = (timezone.localtime(span[end]) for end in ("first", "last"))
+    first, last = timezone.localtime(first), timezone.localtime(last)
     if first.year == last.year:
         return date_hierarchy(cl)  # Django offers that year's months
     return {
