@@ -9,8 +9,8 @@
 - ``AuthorListFilter`` and ``TagListFilter`` take a name the editor types and filter by the one
   author or tag it names, or offer the few that match it, instead of listing every one in the
   archive.
-- The date drill-down of a long list offers the archive's years (``templatetags/
-  article_admin.py``), instead of reading every listed article's date to find them.
+- The date drill-down offers the archive's years (``templatetags/article_admin.py``), instead
+  of reading every listed article's date to find those it has.
 - A row is cheap to render (``row_checkbox``), and a page holds 50 of them.
 """
 

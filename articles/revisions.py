@@ -32,6 +32,7 @@ FIELDS = (
     ("body", "Body"),
     ("section_id", "Section"),
     ("byline_override", "Byline override"),
+    ("language", "Language"),
     ("status", "Status"),
     ("publish_at", "Publication time"),
     ("embargo_until", "Embargo until"),
@@ -103,6 +104,7 @@ def describe(fields, *, bylines, captions, links, tags, corrections):
         if section
         else "",
         "Byline override": fields["byline_override"] or "",
+        "Language": fields["language"] or "",
         "Status": Article.Status(fields["status"]).label if fields["status"] else "",
         "Publication time": _time(fields["publish_at"]),
         "Embargo until": _time(fields["embargo_until"]),

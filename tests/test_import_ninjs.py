@@ -443,7 +443,9 @@ NINJS_FIELDS = [
     "uri", "type", "pubstatus", "headlines", "headline", "descriptions", "description_text",
     "bodies", "body_html", "body_text", "by", "people", "subjects", "keywords", "associations",
     "renditions", "firstcreated", "versioncreated", "embargoed", "role", "value", "contenttype",
-    "name", "rel", "href", "width", "alt_text", "copyrightholder",
+    "name", "rel", "href", "width", "alt_text", "copyrightholder", "byline", "subject", "person",
+    "headline_main", "body_main", "body_xhtml", "body_richtext", "description_html", "language",
+    "mimetype",
 ]  # fmt: skip
 JSON_VALUES = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),

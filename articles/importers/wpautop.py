@@ -26,7 +26,7 @@ _BLOCK_CLOSING = re.compile(r"(</" + ALL_BLOCKS + r">)")
 _HR = re.compile(r"(<hr\s*?/?>)")
 _DOUBLE_BR = re.compile(r"<br\s*/?>\s*<br\s*/?>")
 _PRE_OPENING = re.compile(r"<pre", re.I)
-_PRE_CLOSING = re.compile(r"</pre>", re.I)
+_PRE_CLOSING = re.compile(r"(</pre>)", re.I)
 _WRAPPED_BLOCK_TAG = re.compile(r"<p>\s*(</?" + ALL_BLOCKS + r"[^>]*>)\s*</p>")
 _OPENED_BLOCK_TAG = re.compile(r"<p>\s*(</?" + ALL_BLOCKS + r"[^>]*>)")
 _CLOSED_BLOCK_TAG = re.compile(r"(</?" + ALL_BLOCKS + r"[^>]*>)\s*</p>")
@@ -92,18 +92,17 @@ def _set_pre_aside(text):
     """``text`` with each ``<pre>`` element replaced by a placeholder, and the placeholders."""
     if not _PRE_OPENING.search(text):
         return text, {}
-    parts = _PRE_CLOSING.split(text)
-    last = parts.pop()
+    parts = _PRE_CLOSING.split(text)  # text, closing tag, text, …, text
     out, pre_tags = [], {}
-    for part in parts:
+    for part, closing in zip(parts[:-1:2], parts[1::2], strict=True):
         found = _PRE_OPENING.search(part)
         if found is None:  # malformed HTML: a closing tag without its opening one
             out.append(part)
             continue
         name = f"<pre wp-pre-tag-{len(pre_tags)}></pre>"
-        pre_tags[name] = part[found.start() :] + "</pre>"
+        pre_tags[name] = part[found.start() :] + closing
         out.append(part[: found.start()] + name)
-    return "".join(out) + last, pre_tags
+    return "".join(out) + parts[-1], pre_tags
 
 
 def _collapse_around_inner_elements(text):

@@ -17,13 +17,14 @@ def bounded_count(paginator):
 
 @register.inclusion_tag("admin/date_hierarchy.html")
 def article_date_hierarchy(cl):
-    """Django's date drill-down, except for the years of a list longer than its count goes
-    (``paginator.more``): Django reads the date of every article listed to find the distinct
-    years (800 ms on 100,000 articles on SQLite), here they are those from the archive's first
-    article to its last, two index lookups whatever the filters (a year may then hold none of
-    a filtered list). A list counted whole, short or drilled down, is Django's."""
+    """Django's date drill-down, except for its first level: the years offered are the
+    archive's, from its first article to its last, two index lookups whatever the list (a year
+    may then hold none of a filtered list's articles). Django reads the date of every article
+    listed to find the years it has: 800 ms on 100,000 articles on SQLite, and on a search, two
+    more queries over its thousand matches. Drilled into a year, the months and days are
+    Django's (they read a year's articles at most)."""
     field = cl.date_hierarchy
-    if not cl.paginator.more or any(name.startswith(f"{field}__") for name in cl.params):
+    if any(name.startswith(f"{field}__") for name in cl.params):
         return date_hierarchy(cl)
     # One query each: SQLite reads a whole index for MIN() and MAX() asked together.
     first = cl.root_queryset.aggregate(first=Min(field))["first"]
