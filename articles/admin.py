@@ -411,6 +411,8 @@ class ArticleAdmin(NamedInputs, VersionAdmin):
         TagListFilter,
     )
     list_select_related = ("section",)
+    # Sorted only as an index orders: a million headlines or sections took 0.5-1.1 s to sort.
+    sortable_by = ("state", "publish_at")
     # A row costs about half a millisecond to render: at a hundred a page, a search of a
     # million articles took 160-190 ms (make bench-archive).
     list_per_page = 50

@@ -1,6 +1,11 @@
 """Cached pages: any change of what readers see makes every cached page stale, once the change
 commits (``caching.content_changed``). Search: an article's search entry is rewritten when
-anything it holds changes. Text: control characters never reach the database."""
+anything it holds changes. Text: control characters never reach the database. Pictures: a
+caption's renditions follow it (deleted with it, made again when a restore brings it back).
+
+Every receiver of the app's models is here."""
+
+from functools import partial
 
 from django.db import models, transaction
 from django.db.models.signals import post_delete, post_save, pre_save
@@ -8,7 +13,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 from taggit.models import Tag
 
-from . import caching, search
+from . import caching, images, search
 from .models import (
     Article,
     Author,
@@ -121,3 +126,21 @@ def renamed(article_ids):
     entries are rewritten, and they count as changed (the read API's ``?since=``)."""
     search.reindex(article_ids)
     Article.objects.filter(pk__in=article_ids).update(updated_at=timezone.now())
+
+
+@receiver(post_delete, sender=Caption)
+def delete_caption_renditions(instance, using, **kwargs):
+    """A deleted caption's renditions go once the deletion commits. Its uploaded image stays:
+    a revision may bring the caption back (and ``remake_restored_renditions()`` with it)."""
+    if names := images.file_names(instance.renditions):
+        transaction.on_commit(partial(images.delete_files, names), using=using)
+
+
+@receiver(post_save, sender=Caption)
+def remake_restored_renditions(instance, raw, using, **kwargs):
+    """Reverting a revision (and ``loaddata``) writes captions raw, past ``save()``: make again
+    renditions whose files were deleted since, or that were never made."""
+    if raw and instance.image and not images.files_exist(instance.renditions):
+        instance.renditions = {}
+        instance.update_renditions()
+        Caption.objects.using(using).filter(pk=instance.pk).update(renditions=instance.renditions)

@@ -2,12 +2,16 @@
 wxr`` on the Harbour Gazette export written for these tests (tests/importers/wxr/gazette.xml)."""
 
 import contextlib
+import html
 import io
 import json
+import re
 import shutil
 import tempfile
 import time
+from collections import Counter
 from datetime import UTC, datetime
+from html.parser import HTMLParser
 from pathlib import Path
 from unittest import mock
 
@@ -921,3 +925,413 @@ class WxrLoaderQueryTests(TestCase):
                 load_articles(self.items(size, f"batch{size}"))
         self.assertEqual(ArticleRedirect.objects.count(), 36)
         self.assertEqual(Section.objects.count(), 1)
+
+
+# A WordPress export written by the tests, as WordPress's export code writes one: the WXR 1.2
+# namespace with https (as WordPress 6 declares it), CDATA text, postmeta, attachments.
+SURVEY = "https://survey.example.net"
+WXR_12 = "https://wordpress.org/export/1.2/"
+UPLOADS = f"{SURVEY}/wp-content/uploads/2024/05/"
+# The posts' content, as WordPress's classic and block editors save it ({uploads}: the uploads).
+SURVEY_FIXTURES = Path(__file__).parent / "importers" / "wxr" / "survey"
+
+
+def cdata(text):
+    return "<![CDATA[" + text.replace("]]>", "]]]]><![CDATA[>") + "]]>"
+
+
+def wxr_item(post_id, title, content="", **fields):
+    """One ``<item>``: a post unless ``post_type`` says otherwise; ``post_id=None`` leaves the
+    id out; ``meta`` is its postmeta, ``categories`` (domain, nicename, name) triples."""
+    fields = {
+        "post_type": "post",
+        "status": "publish",
+        "date": "2024-05-06 09:00:00",
+        "excerpt": "",
+        "creator": "anilsen",
+        "categories": (("category", "dredging", "Dredging"),),
+        "meta": {},
+        "guid": f"{SURVEY}/?p={post_id}",
+        "slug": "",
+        "parent": 0,
+        "menu_order": 0,
+        "attachment_url": "",
+    } | fields
+    lines = [
+        f"<title>{html.escape(title)}</title>",
+        f"<link>{SURVEY}/?p={post_id}</link>",
+        "<pubDate>Mon, 06 May 2024 09:00:00 +0000</pubDate>",
+        f"<dc:creator>{cdata(fields['creator'])}</dc:creator>",
+        f'<guid isPermaLink="false">{html.escape(fields["guid"])}</guid>',
+        "<description></description>",
+        f"<content:encoded>{cdata(content)}</content:encoded>",
+        f"<excerpt:encoded>{cdata(fields['excerpt'])}</excerpt:encoded>",
+    ]
+    if post_id is not None:
+        lines.append(f"<wp:post_id>{post_id}</wp:post_id>")
+    lines += [
+        f"<wp:post_date>{cdata(fields['date'])}</wp:post_date>",
+        f"<wp:post_date_gmt>{cdata(fields['date'])}</wp:post_date_gmt>",
+        "<wp:comment_status><![CDATA[open]]></wp:comment_status>",
+        "<wp:ping_status><![CDATA[open]]></wp:ping_status>",
+        f"<wp:post_name>{cdata(fields['slug'])}</wp:post_name>",
+        f"<wp:status>{cdata(fields['status'])}</wp:status>",
+        f"<wp:post_parent>{fields['parent']}</wp:post_parent>",
+        f"<wp:menu_order>{fields['menu_order']}</wp:menu_order>",
+        f"<wp:post_type>{cdata(fields['post_type'])}</wp:post_type>",
+        "<wp:post_password><![CDATA[]]></wp:post_password>",
+        "<wp:is_sticky>0</wp:is_sticky>",
+    ]
+    if fields["attachment_url"]:
+        lines.append(f"<wp:attachment_url>{cdata(fields['attachment_url'])}</wp:attachment_url>")
+    for domain, nicename, name in fields["categories"]:
+        lines.append(f'<category domain="{domain}" nicename="{nicename}">{cdata(name)}</category>')
+    for key, value in fields["meta"].items():
+        lines.append(
+            f"<wp:postmeta><wp:meta_key>{cdata(key)}</wp:meta_key>"
+            f"<wp:meta_value>{cdata(value)}</wp:meta_value></wp:postmeta>"
+        )
+    return "\t<item>\n\t\t" + "\n\t\t".join(lines) + "\n\t</item>\n"
+
+
+def wxr_attachment(post_id, name, alt_text, *, parent=0, menu_order=0, caption=""):
+    return wxr_item(
+        post_id,
+        name,
+        post_type="attachment",
+        status="inherit",
+        excerpt=caption,
+        parent=parent,
+        menu_order=menu_order,
+        attachment_url=UPLOADS + name,
+        categories=(),
+        meta={"_wp_attachment_image_alt": alt_text},
+    )
+
+
+def wxr_document(items, *, namespace=WXR_12, version="1.2"):
+    """A WordPress export of ``items`` (``wxr_item`` strings) declaring ``namespace``."""
+    return (
+        '<?xml version="1.0" encoding="UTF-8" ?>\n'
+        '<rss version="2.0"\n'
+        f'\txmlns:excerpt="{namespace}excerpt/"\n'
+        '\txmlns:content="http://purl.org/rss/1.0/modules/content/"\n'
+        '\txmlns:wfw="http://wellformedweb.org/CommentAPI/"\n'
+        '\txmlns:dc="http://purl.org/dc/elements/1.1/"\n'
+        f'\txmlns:wp="{namespace}"\n>\n<channel>\n'
+        f"\t<title>Harbour Survey</title>\n\t<link>{SURVEY}</link>\n"
+        "\t<description>Dredging the harbour</description>\n\t<language>en-GB</language>\n"
+        f"\t<wp:wxr_version>{version}</wp:wxr_version>\n"
+        f"\t<wp:base_site_url>{SURVEY}</wp:base_site_url>\n"
+        f"\t<wp:base_blog_url>{SURVEY}</wp:base_blog_url>\n"
+        "\t<wp:author><wp:author_id>2</wp:author_id><wp:author_login><![CDATA[anilsen]]>"
+        "</wp:author_login><wp:author_display_name><![CDATA[Astrid Nilsen]]>"
+        "</wp:author_display_name></wp:author>\n"
+        "\t<generator>https://wordpress.org/?v=6.5</generator>\n"
+        + "".join(items)
+        + "</channel>\n</rss>\n"
+    )
+
+
+CLASSIC_POST = (
+    (SURVEY_FIXTURES / "classic.txt").read_text(encoding="utf-8").replace("{uploads}", UPLOADS)
+)
+
+BLOCK_POST = (
+    (SURVEY_FIXTURES / "blocks.html").read_text(encoding="utf-8").replace("{uploads}", UPLOADS)
+)
+
+FOOTNOTES = json.dumps(
+    [
+        {"content": "Admiralty chart 1234, <em>2019 edition</em>.", "id": "7c1"},
+        {"content": "Samples taken on 2 May.", "id": "9d2"},
+    ]
+)
+
+
+def survey_export():
+    """The generated export: a classic post, a block post, an untitled post, a post without a
+    post id, and their pictures' attachments."""
+    ready = {"excerpt": "What the harbour board plans.", "creator": "anilsen"}
+    return wxr_document(
+        [
+            wxr_attachment(301, "berth.jpg", "The north berth"),
+            wxr_attachment(302, "dredger.jpg", "A dredger at anchor", parent=201, menu_order=2),
+            wxr_attachment(303, "survey.png", "A grid of depth readings", parent=201),
+            wxr_item(
+                201,
+                "Dredging plan, in full",
+                CLASSIC_POST,
+                slug="dredging-plan",
+                meta={"_thumbnail_id": "301", "_syntaxhighlighter_encoded": "1"},
+                **ready,
+            ),
+            wxr_item(
+                202,
+                "What the survey found",
+                BLOCK_POST,
+                slug="survey-found",
+                meta={"footnotes": FOOTNOTES},
+                **ready,
+            ),
+            wxr_item(
+                203,
+                "",
+                "Ferry timetables change from Monday while the dredger works the channel, "
+                "the operator said.\n\nCrossings will run every 30 minutes.",
+                **ready,
+            ),
+            wxr_item(
+                None,
+                "Night shipping resumes",
+                "Ships may enter at night again.",
+                guid=f"{SURVEY}/?p=204",
+                **ready,
+            ),
+        ]
+    )
+
+
+class WxrFormatTests(SimpleTestCase):
+    """The format as WordPress writes it: its namespaces, ids, pictures and untitled posts."""
+
+    def parse(self, items, **options):
+        return {item.ref: item for item in parse_wxr(wxr_document(items, **options).encode())}
+
+    def test_every_export_namespace_is_read(self):
+        """WordPress 6 declares https://wordpress.org/export/1.2/; older sites http and 1.0 or
+        1.1; a file may bind the wp prefix to a namespace of its own (the importer reads the
+        prefix the file declares)."""
+        post = wxr_item(5, "Tide tables", "Text.", excerpt="High water at noon.")
+        namespaces = [
+            f"{scheme}://wordpress.org/export/{version}/"
+            for scheme in ("http", "https")
+            for version in ("1.0", "1.1", "1.2")
+        ]
+        for namespace in [*namespaces, "urn:example:wordpress-export:"]:
+            with self.subTest(namespace):
+                item = self.parse([post], namespace=namespace)["post-5"]
+                self.assertEqual(item.identity, f"wxr:{SURVEY}/?p=5")
+                self.assertEqual(item.article.dek, "High water at noon.")
+                self.assertEqual(item.article.authors, ("Astrid Nilsen",))
+
+    def test_a_file_without_a_wxr_version_is_refused(self):
+        data = wxr_document([]).replace("<wp:wxr_version>1.2</wp:wxr_version>", "").encode()
+        with self.assertRaisesMessage(ArticleFormatError, "has no <wp:wxr_version>"):
+            parse_wxr(data)
+
+    def test_a_post_without_an_id_is_known_by_its_guid(self):
+        items = self.parse(
+            [
+                wxr_item(None, "Night shipping resumes", "Text.", guid=f"{SURVEY}/?p=204"),
+                wxr_item(None, "Lost", "Text.", guid=" "),
+            ]
+        )
+        self.assertEqual(items["item-1"].identity, f"wxr:{SURVEY} guid:{SURVEY}/?p=204")
+        self.assertEqual(items["item-1"].article.headline, "Night shipping resumes")
+        self.assertEqual(
+            items["item-2"].error,
+            "no <wp:post_id> or <guid>: the post cannot be told apart from others",
+        )
+
+    def test_a_picture_shown_twice_keeps_the_caption_either_showing_gave(self):
+        items = self.parse(
+            [
+                wxr_attachment(301, "berth.jpg", "The north berth"),
+                wxr_item(
+                    5,
+                    "Berths",
+                    f'<img class="wp-image-301" src="{UPLOADS}berth-300x200.jpg" alt="">\n\n'
+                    f'<figure><img src="{UPLOADS}berth.jpg" alt="Low tide at the berth">'
+                    "<figcaption>The north berth at low tide.</figcaption></figure>",
+                    meta={"_thumbnail_id": "301"},
+                ),
+            ]
+        )
+        (caption,) = items["post-5"].article.captions
+        self.assertEqual(caption.text, "The north berth at low tide.")
+        self.assertEqual(caption.alt_text, "Low tide at the berth")
+        self.assertEqual(caption.image_urls, (UPLOADS + "berth.jpg",))
+
+    def test_a_gallery_without_ids_shows_the_posts_pictures_in_their_order(self):
+        items = self.parse(
+            [
+                wxr_attachment(302, "dredger.jpg", "Dredger", parent=5, menu_order=2),
+                wxr_attachment(303, "survey.png", "Survey", parent=5, menu_order=1),
+                wxr_attachment(304, "other.png", "Other", parent=6),
+                wxr_item(5, "Gallery", "Pictures:\n\n[gallery]"),
+            ]
+        )
+        article = items["post-5"].article
+        self.assertEqual([caption.alt_text for caption in article.captions], ["Survey", "Dredger"])
+        self.assertEqual(article.body_html, "<p>Pictures:</p>")
+
+    def test_untitled_posts(self):
+        items = self.parse([wxr_item(5, "", "<p>&nbsp;</p>"), wxr_item(6, " ", "Short text.")])
+        self.assertEqual(items["post-5"].article.headline, "Untitled")
+        self.assertEqual(
+            items["post-5"].warnings, ("no title and no text: the headline is 'Untitled'",)
+        )
+        self.assertEqual(items["post-6"].article.headline, "Short text.")
+
+
+# What a story body may hold at its top level, and where a line break has no business.
+TOP_LEVEL = {"p", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "blockquote", "pre", "table", "hr"}
+TOP_LEVEL |= {"figure"}
+NO_BREAK_IN = {"ul", "ol", "table", "thead", "tbody", "tr"}
+RAW_SHORTCODE = re.compile(r"\[/?[a-z][\w-]*(?:\s[^\]]*)?/?\]")
+STORY_BODY = re.compile(r'<div class="story__body">(.*?)</div>', re.S)
+
+
+class StoryBody(HTMLParser):
+    """A public page's story body, read as a reader's browser gets it: its structure problems,
+    its elements, its text outside code, and its code's text."""
+
+    def __init__(self, page):
+        super().__init__(convert_charrefs=True)
+        (self.html,) = STORY_BODY.findall(page)
+        self.stack, self.problems, self.tags = [], [], Counter()
+        self.text, self.code = [], []
+        self.feed(self.html)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        self.tags[tag] += 1
+        parent = self.stack[-1][0] if self.stack else None
+        if parent is None and tag not in TOP_LEVEL:
+            self.problems.append(f"<{tag}> outside a block")
+        if tag == "br":
+            if parent in NO_BREAK_IN:
+                self.problems.append(f"<br> directly inside <{parent}>")
+            return
+        if tag not in ("img", "hr"):
+            self.stack.append([tag, ""])
+
+    def handle_endtag(self, tag):
+        name, text = self.stack.pop()
+        if name != tag:
+            self.problems.append(f"</{tag}> closes <{name}>")
+        if name == "p" and not text.strip():
+            self.problems.append("empty paragraph")
+        if self.stack:
+            self.stack[-1][1] += text
+
+    def handle_data(self, data):
+        if not self.stack:
+            if data.strip():
+                self.problems.append(f"text outside a block: {data.strip()[:40]!r}")
+            return
+        self.stack[-1][1] += data
+        in_code = any(name in ("pre", "code") for name, _ in self.stack)
+        (self.code if in_code else self.text).append(data)
+
+
+class GeneratedExportTests(ImportCommandTestCase):
+    """A WordPress export generated here, with every block and classic construct the importer
+    supports, imported by the command and read on each article's public page."""
+
+    def test_every_construct_reads_as_clean_blocks_on_the_public_page(self):
+        media = self.folder / "media"
+        write_picture(media / "wp-content/uploads/2024/05/berth.jpg", size=(1200, 800))
+        write_picture(media / "wp-content/uploads/2024/05/dredger.jpg", size=(900, 600))
+        write_picture(media / "2024/05/survey.png", format="PNG")  # found by its name
+        out, error = self.run_command(
+            "--format", "wxr", self.write("survey.xml", survey_export()), "--media", media
+        )
+        self.assertIsNone(error, out)
+        self.assertIn("Imported: 4 created, 0 updated, 0 unchanged, 0 failed", out)
+        for warning in (
+            "survey.xml#post-201: shortcode [pullquote] removed (kept its text)",
+            "survey.xml#post-201: shortcode [contact-form-7] removed (kept its text)",
+            "survey.xml#post-201: gallery of 2 pictures: its pictures are the article's captions",
+            "survey.xml#post-202: gallery of 2 pictures",
+            "survey.xml#post-202: shortcode [note] removed (kept its text)",
+            "survey.xml#post-203: no title: the headline is made from the start of the text",
+        ):
+            self.assertIn(warning, out)
+        articles = Article.objects.filter(source__startswith=f"wxr:{SURVEY}")
+        self.assertEqual(articles.published().count(), 4)  # each met the pre-publish checks
+
+        pages = {}
+        for article in articles:
+            response = self.client.get(article.get_absolute_url())
+            self.assertEqual(response.status_code, 200)
+            body = StoryBody(response.content.decode())
+            with self.subTest(article.headline):
+                self.assertEqual(body.problems, [])
+                self.assertIsNone(RAW_SHORTCODE.search(" ".join(body.text)))
+                self.assertNotIn("&amp;lt;", body.html)  # code escaped once, never twice
+                self.assertNotIn("<iframe", body.html)
+                self.assertNotIn("<script", body.html)
+            pages[article.source] = (article, body)
+
+        classic, classic_body = pages[f"wxr:{SURVEY}/?p=201"]
+        blocks, blocks_body = pages[f"wxr:{SURVEY}/?p=202"]
+        untitled, untitled_body = pages[f"wxr:{SURVEY}/?p=203"]
+        by_guid, by_guid_body = pages[f"wxr:{SURVEY} guid:{SURVEY}/?p=204"]
+        text = " ".join(classic_body.text)
+        code = "".join(classic_body.code)
+        block_text = " ".join(blocks_body.text)
+        block_code = "".join(blocks_body.code)
+        captions = {a.source: list(a.captions.order_by("order")) for a in (classic, blocks)}
+
+        constructs = {
+            "paragraph with a line break": "said.<br>\nWork runs" in classic_body.html,
+            "h1 read as h2": "<h2>The plan</h2>" in classic_body.html
+            and "<h1" not in classic_body.html,
+            "h2 to h6": all(classic_body.tags[f"h{n}"] for n in range(2, 7)),
+            "list": "<li>Outer channel</li>" in classic_body.html,
+            "nested list": "<li>\n<p>Inner basin</p>\n<ul>\n<li>North berth</li>"
+            in classic_body.html,
+            "ordered list": "<ol>\n<li>Survey</li>" in classic_body.html,
+            "table": classic_body.tags["th"] == 3 and classic_body.tags["td"] == 6,
+            "pre keeps its lines": "depth(berth) < 12\n    -> dredge\n\n    -> survey again"
+            in code,
+            "[sourcecode] stored encoded": '<?xml version="1.0"?>\n<berth name="North"' in code
+            and '<code>&lt;?xml version="1.0"?&gt;' in classic_body.html,
+            "[python] with brackets": "return berths[berth] if berth in berths" in code,
+            "blockquote": "<blockquote>\n<p>The channel has not been" in classic_body.html,
+            "YouTube address alone on a line": 'href="https://www.youtube.com/watch?v='
+            "HarbourDredge" in classic_body.html,
+            "X address alone on a line": "https://x.com/harbourboard/status/" in text,
+            "[embed]": '<p class="embed"><a href="https://vimeo.com/76979871"' in classic_body.html,
+            "[gist]": 'href="https://gist.github.com/harbour/0123abcdef"' in classic_body.html,
+            "unknown shortcode keeps its text": "The channel will be 14 m deep." in text,
+            "unknown self-closing shortcode": "contact-form" not in classic_body.html,
+            "[gallery] pictures as captions": [c.alt_text for c in captions[classic.source]]
+            == ["The north berth", "A dredger at anchor", "A grid of depth readings"]
+            and all(c.image for c in captions[classic.source]),
+            "picture shown twice keeps its caption": captions[classic.source][0].text
+            == "The north berth at low tide.",
+            "footnote references": '<sup id="fnref-1"><a href="#fn-1"' in blocks_body.html,
+            "footnote list": '<li id="fn-2">Samples taken on 2 May. <a href="#fnref-2"'
+            in blocks_body.html,
+            "block heading": "<h3>What was measured</h3>" in blocks_body.html,
+            "block nested list": "<li>\n<p>Depth at 40 points</p>\n<ol>" in blocks_body.html,
+            "block table with caption": "<figcaption>Depths at two points</figcaption>"
+            in blocks_body.html,
+            "block code": "<?php echo survey_depth( 'A1' ); ?>\nif ( $depth < 12 )" in block_code,
+            "block preformatted": "A1      9.4 m\n\nB7" in block_code,
+            "block quote with cite": "<p>Harbour board</p>" in blocks_body.html,
+            "block embed": 'href="https://youtu.be/SurveyBoat"' in blocks_body.html
+            and "The survey boat at work" in block_text,
+            "block image and gallery": [c.alt_text for c in captions[blocks.source]]
+            == ["A grid of depth readings", "A dredger at anchor"]
+            and captions[blocks.source][0].text == "The survey grid.",
+            "shortcode block": "Readings are provisional." in block_text,
+            "frame as a link card": 'href="https://player.vimeo.com/video/76979871"'
+            in blocks_body.html,
+            "separator": blocks_body.tags["hr"] == 1,
+            "untitled post": untitled.headline
+            == "Ferry timetables change from Monday while the dredger works the…"
+            and untitled_body.tags["p"] == 2,
+            "post without a post id": by_guid.headline == "Night shipping resumes"
+            and "Ships may enter at night again." in by_guid_body.text,
+        }
+        self.assertEqual([name for name, found in constructs.items() if not found], [])
+        self.assertEqual(len(constructs), 34)
+
+        out, _ = self.run_command(
+            "--format", "wxr", self.write("survey.xml", survey_export()), "--media", media
+        )
+        self.assertIn("0 created, 0 updated, 4 unchanged", out)

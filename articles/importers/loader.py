@@ -5,10 +5,18 @@ addresses, pictures).
 Keyed on the source: a source seen before with the same checksum is left alone ("unchanged"),
 with another checksum its article is rewritten in place ("updated"), unless the article was
 changed here since its last import ("conflict": left alone, unless ``overwrite``; see
-``import_action``). ``load_article`` writes one parse in one transaction, so a file that fails
+``import_action``), or unless it is a WordPress post whose article came from another export
+file ("conflict", whatever ``overwrite`` says: see ``claimant``). ``load_article`` writes one parse in one transaction, so a file that fails
 leaves nothing behind. ``load_articles`` gives the same outcome for many parses in a handful of
 queries: new articles are inserted in bulk, and if the bulk write fails, every parse is loaded
 again on its own so that only the bad one fails.
+
+On an update the source is the truth for what it carries: headline, body, byline, captions
+and links; the tags, exactly (with the run's ``tags``), when the parse carries them (``tags``
+not None: WordPress posts always, ninjs items with ``subjects`` or ``keywords``; text files
+never, so an update only adds the run's); a section or standfirst it names; and the
+publication time of a published article, past or future (``_redated``; its old address then
+redirects, see ``Article.save``). What the parse leaves empty or None is left as it is.
 
 A parse's status applies to a new article. An update never makes an article more public than
 an editor left it; it takes a published article down (unpublished) when its source no longer
@@ -25,13 +33,13 @@ import html
 import itertools
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.images import get_image_dimensions
 from django.db import DatabaseError, connection, transaction
-from django.db.models import F, Q
+from django.db.models import F, OuterRef, Q, Subquery
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.text import slugify
@@ -80,6 +88,10 @@ class ImportItem:
     checksum: str
     # Picture files on this machine for the parse's captions, by the caption's position.
     images: dict[int, Path] = field(default_factory=dict)
+    # Where the item was read (``export.xml#post-12``), for a format whose identity is only what
+    # the file claims (WordPress: the site's address, which two exports can share); empty for
+    # the others. An article last imported from a file of another name is then a conflict.
+    origin: str = ""
 
 
 BODY_TAGS = {Block.PARAGRAPH: "p", Block.SUBHEADING: "h2"}
@@ -150,15 +162,21 @@ def authors_named(names):
     return authors
 
 
-def import_action(article: Article | None, checksum: str, *, overwrite: bool = False) -> str:
+def import_action(
+    article: Article | None, checksum: str, *, overwrite: bool = False, claimed_by: str = ""
+) -> str:
     """What importing a source with ``checksum`` does to its ``article`` (None: a new source),
     as an ``ImportedFile.Action``: the loaders act on it, and a dry run predicts with it.
 
-    A source whose checksum is the one last imported is unchanged, whatever happened to the
-    article since. A changed source updates its article, unless the article was changed here
-    since its last import: that is a conflict, and the article is left as the desk left it,
-    unless ``overwrite``.
+    An item that another export file holds the claim to (``claimed_by``, see ``claimant``) is a
+    conflict, even with ``overwrite``: it is another post, not a newer version of it. A source
+    whose checksum is the one last imported is unchanged, whatever happened to the article
+    since. A changed source updates its article, unless the article was changed here since its
+    last import: that is a conflict, and the article is left as the desk left it, unless
+    ``overwrite``.
     """
+    if claimed_by:
+        return ImportedFile.Action.CONFLICT
     if article is None:
         return ImportedFile.Action.CREATED
     if article.source_checksum == checksum:
@@ -166,6 +184,51 @@ def import_action(article: Article | None, checksum: str, *, overwrite: bool = F
     if article.changed_since_import() and not overwrite:
         return ImportedFile.Action.CONFLICT
     return ImportedFile.Action.UPDATED
+
+
+def claimant(item: ImportItem, article: Article | None, claims: dict[str, str]) -> str:
+    """The ``FILE#ref`` of the other export file that holds the claim to ``item``'s article, or
+    "" if none does. The claim is the file the article was last written from
+    (``imported_from``, see ``with_provenance``), else the first file of this run that read
+    its source (``claims``, by source).
+
+    Files are compared by name, so the same export read from another folder or under another
+    path keeps its claim. Only items with an ``origin`` (WordPress posts) are checked.
+    """
+    if not item.origin:
+        return ""
+    other = (article and article.imported_from) or claims.get(item.source, "")
+    return other if other and _file_name(other) != _file_name(item.origin) else ""
+
+
+def with_provenance(queryset):
+    """``queryset``'s articles with ``imported_from``: the ``FILE#ref`` that the last import
+    that created or updated each article read (None if no import run recorded one)."""
+    written = ImportedFile.objects.filter(
+        article=OuterRef("pk"),
+        action__in=[ImportedFile.Action.CREATED, ImportedFile.Action.UPDATED],
+    )
+    return queryset.annotate(imported_from=Subquery(written.order_by("-pk").values("path")[:1]))
+
+
+def _file_name(origin):
+    """The name of the file of ``export.xml#post-12`` (or of ``exports/export.xml#post-12``)."""
+    return PurePath(origin.rpartition("#")[0]).name
+
+
+def _claimed(item, other):
+    """The error of a conflict with the export ``other`` that claims ``item``'s article."""
+    ref = item.origin.rpartition("#")[2]
+    return (
+        f"{ref} of {_file_name(item.origin)} claims the article imported from {other}: not "
+        "merged (a newer export of a site keeps the file name of the one it follows)"
+    )
+
+
+def _claim(claims, item):
+    """Record that ``item``'s file claims its source, unless a file claimed it first."""
+    if item.origin:
+        claims.setdefault(item.source, item.origin)
 
 
 def publication_needs(
@@ -235,6 +298,8 @@ def load_article(
     by=None,
     images=None,
     overwrite: bool = False,
+    origin: str = "",
+    claims=None,
 ) -> ImportResult:
     """Create or update the article of ``source``; raises ``ValidationError`` on invalid data.
 
@@ -246,21 +311,29 @@ def load_article(
     publishing needs their permission, and ``PermissionDenied`` is raised before anything is
     written. ``images`` maps a caption's position to a picture file to attach. An article
     changed here since its last import is left alone (a conflict), unless ``overwrite``.
+    ``origin`` is where a WordPress post was read (``ImportItem.origin``): an article that
+    another export file claims is left alone (a conflict, whatever ``overwrite`` says), and
+    ``claims`` (the run's, by source) records this file's claim.
     A new article that would be public without what publishing needs is kept as a draft, with
     a warning; an update that would leave a published article lacking it raises
     ``ValidationError`` (``publication_needs``).
     """
     _check_permission(parsed.status or status, by)
-    item = ImportItem(parsed, source, checksum, images or {})
+    item = ImportItem(parsed, source, checksum, images or {}, origin)
+    claims = {} if claims is None else claims
     with transaction.atomic(), _stored_files() as stored:
-        article = Article.objects.select_for_update().filter(source=source).first()
-        action = import_action(article, checksum, overwrite=overwrite)
+        article = with_provenance(Article.objects.select_for_update()).filter(source=source).first()
+        other = claimant(item, article, claims)
+        action = import_action(article, checksum, overwrite=overwrite, claimed_by=other)
+        if other:
+            return ImportResult(action, article, error=_claimed(item, other))
         if action in (ImportedFile.Action.UNCHANGED, ImportedFile.Action.CONFLICT):
             return ImportResult(action, article)
         if article is None:
             article, kept = _fill_new(item, status, section, run, by)
             (noted,) = _place([(parsed, article)], section)
             warnings = _insert([(item, article)], tags, by, stored)
+            _claim(claims, item)
             return ImportResult(
                 ImportedFile.Action.CREATED, article, warnings=kept + noted + warnings[0]
             )
@@ -272,6 +345,7 @@ def load_article(
         _fill(article, parsed, source, checksum, status, run, by)
         (noted,) = _place([(parsed, article)], section)
         warnings = _update(article, item, tags, stored, by, captions)
+    _claim(claims, item)
     return ImportResult(ImportedFile.Action.UPDATED, article, warnings=noted + warnings)
 
 
@@ -312,7 +386,10 @@ def _update(article, item, tags, stored, by, existing):
     warnings = _save_pictured(pictured, item, stored)
     RelatedLink.objects.filter(article=article).delete()
     RelatedLink.objects.bulk_create(_links(article, parsed))
-    if names := [*parsed.tags, *tags]:
+    names = [*(parsed.tags or ()), *tags]
+    if parsed.tags is not None:  # the source's tags are the article's
+        article.tags.set(list(tags_named(names).values()))
+    elif names:  # a format without tags: the article keeps its own, and gets the run's
         article.tags.add(*tags_named(names).values())
     _keep_old_paths([(article, parsed)])
     search.reindex([article.pk])  # the bulk writes above send no signals
@@ -428,7 +505,8 @@ def _any_name_q(names):
 def _fill(article, parsed, source, checksum, status, run, by):
     """``article`` (or a new one with the parse's status, else ``status``) with the parsed
     content; validated. A new article takes the parse's dates; an existing one is taken down if
-    its source is no longer public (``PermissionDenied`` if ``by`` may not unpublish)."""
+    its source is no longer public (``PermissionDenied`` if ``by`` may not unpublish), and a
+    published one takes the publication time its source moved it to."""
     if article is None:
         article = Article(
             source=source,
@@ -445,8 +523,9 @@ def _fill(article, parsed, source, checksum, status, run, by):
                 "source no longer publishes."
             )
         article.status = Article.Status.UNPUBLISHED
-    elif _rescheduled(article, parsed):
+    elif _redated(article, parsed):
         article.publish_at = parsed.published_at
+        _free_slug(article)
     article.headline = parsed.headline
     article.body = render_body(parsed.blocks) if parsed.body_html is None else parsed.body_html
     article.dek = parsed.dek or article.dek
@@ -472,15 +551,25 @@ def _taken_down(article, parsed):
     )
 
 
-def _rescheduled(article, parsed):
-    """The source moved the publication of an article it publishes to a new time still to
-    come: the article follows (and, if already public, waits for it again)."""
+def _redated(article, parsed):
+    """The source moved the publication of a published article (one it does not take down) to
+    another time, past or future: the article follows. Its address changes with the date and
+    the old one redirects (``Article.save``); moved to a time still to come, an article
+    already public waits for it again. A draft keeps its time: publishing it sets it."""
     return (
-        parsed.status == Article.Status.PUBLISHED == article.status
+        article.status == Article.Status.PUBLISHED
         and parsed.published_at is not None
-        and parsed.published_at > timezone.now()
         and parsed.published_at != article.publish_at
     )
+
+
+def _free_slug(article):
+    """A slug for ``article`` that is free on its (new) publication day: its own if no other
+    article of that day has it, else the next numbered one (``unique_slug``)."""
+    day = article.local_publish_at.date()
+    others = Article.objects.filter(publish_date=day).exclude(pk=article.pk)
+    if others.filter(slug=article.slug).exists():
+        article.slug = unique_slug(Article, article.slug, publish_date=day)
 
 
 def load_articles(
@@ -492,22 +581,29 @@ def load_articles(
     run=None,
     by=None,
     overwrite=False,
+    claims=None,
 ):
     """``load_article`` for each of ``items``, in bulk; one ``ImportResult`` per item, in order.
 
     A parse that is invalid, or that would publish when ``by`` may not, gets a failed result;
-    the others are still written.
+    the others are still written. ``claims`` is the run's record of the export file that
+    first read each source (``claimant``), kept across its batches: of two exports of one run
+    that claim a post, the second's is a conflict.
     """
     _check_permission(status, by)
+    claims = {} if claims is None else claims
     options = (status, section, tags, run, by, overwrite)
+    attempt = dict(claims)  # the claims of a bulk write that may be rolled back
     try:
         with transaction.atomic(), _stored_files() as stored:
-            return _load_in_bulk(items, *options, stored)
+            results = _load_in_bulk(items, *options, attempt, stored)
     except (DatabaseError, ValidationError):
-        return [_load_alone(item, *options) for item in items]
+        return [_load_alone(item, *options, claims) for item in items]
+    claims.update(attempt)
+    return results
 
 
-def _load_alone(item, status, section, tags, run, by, overwrite):
+def _load_alone(item, status, section, tags, run, by, overwrite, claims):
     try:
         return load_article(
             item.parsed,
@@ -520,6 +616,8 @@ def _load_alone(item, status, section, tags, run, by, overwrite):
             by=by,
             images=item.images,
             overwrite=overwrite,
+            origin=item.origin,
+            claims=claims,
         )
     except (ValidationError, DatabaseError, PermissionDenied) as error:
         return ImportResult(ImportedFile.Action.FAILED, None, error=_message(error))
@@ -535,19 +633,25 @@ def _message(error):
     return f"database refused the article: {error}"
 
 
-def _load_in_bulk(items, status, section, tags, run, by, overwrite, stored):
+def _load_in_bulk(items, status, section, tags, run, by, overwrite, claims, stored):
+    sources = [item.source for item in items]
     existing = {
         article.source: article
-        for article in Article.objects.filter(source__in=[item.source for item in items])
+        for article in with_provenance(Article.objects.filter(source__in=sources))
     }
     results, new = [None] * len(items), []
     for index, item in enumerate(items):
         article = existing.get(item.source)
-        action = import_action(article, item.checksum, overwrite=overwrite)
-        if action == ImportedFile.Action.CREATED:
+        other = claimant(item, article, claims)
+        action = import_action(article, item.checksum, overwrite=overwrite, claimed_by=other)
+        if other:
+            results[index] = ImportResult(action, article, error=_claimed(item, other))
+        elif action == ImportedFile.Action.CREATED:
             new.append(index)
+            _claim(claims, item)
         elif action == ImportedFile.Action.UPDATED:
-            results[index] = _load_alone(item, status, section, tags, run, by, overwrite)
+            options = (status, section, tags, run, by, overwrite, claims)
+            results[index] = _load_alone(item, *options)
         else:
             results[index] = ImportResult(action, article)
     filled = []
@@ -567,17 +671,30 @@ def _load_in_bulk(items, status, section, tags, run, by, overwrite, stored):
             results[index] = ImportResult(
                 ImportedFile.Action.CREATED, article, warnings=kept + noted + warned
             )
-    return results
+    # A post that another file of the batch claimed first is a conflict with the article made.
+    created = {article.source: article for _, _, article, _ in filled}
+    return [
+        replace(result, article=created.get(item.source))
+        if result.article is None and result.action == ImportedFile.Action.CONFLICT
+        else result
+        for item, result in zip(items, results, strict=True)
+    ]
 
 
-def predict_articles(items, *, status=Article.Status.DRAFT, section=None, overwrite=False):
+def predict_articles(
+    items, *, status=Article.Status.DRAFT, section=None, overwrite=False, claims=None
+):
     """What ``load_articles`` would do with ``items``, writing nothing: one ``ImportResult`` per
-    item, in order, by the loaders' own rules (``import_action``, ``publication_needs``), from
-    at most two queries. Only what those rules decide is predicted: not the warnings of
-    pictures or sections, nor invalid data that the database would refuse."""
+    item, in order, by the loaders' own rules (``claimant``, ``import_action``,
+    ``publication_needs``), from at most two queries. Only what those rules decide is
+    predicted: not the warnings of pictures or sections, nor invalid data that the database
+    would refuse. ``claims`` is the run's, as for ``load_articles``."""
+    claims = {} if claims is None else claims
     existing = {
         article.source: article
-        for article in Article.objects.filter(source__in=[item.source for item in items]).only(
+        for article in with_provenance(
+            Article.objects.filter(source__in=[item.source for item in items])
+        ).only(
             "source",
             "source_checksum",
             "edit_version",
@@ -587,10 +704,16 @@ def predict_articles(items, *, status=Article.Status.DRAFT, section=None, overwr
             "section",
         )
     }
-    actions = [
-        import_action(existing.get(item.source), item.checksum, overwrite=overwrite)
-        for item in items
-    ]
+    actions, others = [], []
+    for item in items:
+        article = existing.get(item.source)
+        other = claimant(item, article, claims)
+        actions.append(
+            import_action(article, item.checksum, overwrite=overwrite, claimed_by=other)
+        )
+        others.append(other)
+        if not other:
+            _claim(claims, item)
     updated = [
         existing[item.source].pk
         for item, action in zip(items, actions, strict=True)
@@ -602,9 +725,11 @@ def predict_articles(items, *, status=Article.Status.DRAFT, section=None, overwr
         for caption in Caption.objects.filter(article__in=updated).only(*fields):
             captions.setdefault(caption.article_id, []).append(caption)
     results = []
-    for item, action in zip(items, actions, strict=True):
+    for item, action, other in zip(items, actions, others, strict=True):
         article = existing.get(item.source)
-        if action == ImportedFile.Action.CREATED:
+        if other:
+            results.append(ImportResult(action, article, error=_claimed(item, other)))
+        elif action == ImportedFile.Action.CREATED:
             needs = publication_needs(
                 item.parsed, status=status, section=section, images=item.images
             )
@@ -664,13 +789,13 @@ def _insert(new, tags, by, stored):
 
 def _tag_new(new, tags):
     """Tag new articles with their parse's tags and ``tags``, in one lookup and one insert."""
-    names = [*tags, *(name for item, _ in new for name in item.parsed.tags)]
+    names = [*tags, *(name for item, _ in new for name in item.parsed.tags or ())]
     if not names:
         return
     found = tags_named(names)
     rows = {}
     for item, article in new:
-        for name in [*tags, *item.parsed.tags]:
+        for name in [*tags, *(item.parsed.tags or ())]:
             tag = found[name.casefold()]
             rows[article.pk, tag.pk] = TaggedArticle(content_object=article, tag=tag)
     TaggedArticle.objects.bulk_create(rows.values())

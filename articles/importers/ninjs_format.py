@@ -20,7 +20,7 @@ A file holds one item (an object) or a list of them. What is read, per item:
   the names ``by`` (1.x ``byline``) gives: see ``by_names()``;
 - ``subjects`` (1.x ``subject``) related as ``section`` name the section (as the export writes
   it), the other subjects with a name and ``keywords`` are tags; a subject with only a code
-  is dropped;
+  is dropped; an item with neither field carries no tags (an update keeps the article's);
 - ``language`` is the article's (a BCP 47 tag; anything else is dropped with a warning);
 - ``pubstatus`` maps to the status (``STATUSES``; *usable* when absent, as the standard says),
   ``firstcreated`` (else ``versioncreated``) is the publication time, ``embargoed`` the embargo;
@@ -186,7 +186,7 @@ def _article(item, warnings):
         dropped=(),
         dek=_dek(item),
         section=_section(item),
-        tags=tuple(_tags(item)),
+        tags=_tags(item),
         status=STATUSES[pubstatus],
         published_at=_datetime(item, "firstcreated") or _datetime(item, "versioncreated"),
         embargo_until=_datetime(item, "embargoed"),
@@ -399,11 +399,15 @@ def _section(item):
 
 
 def _tags(item):
+    """The tags of the subjects and keywords; None if the item has neither field: it says
+    nothing of tags (an update keeps the article's), where an empty list says "none"."""
+    if all(item.get(field) is None for field in ("subjects", "subject", "keywords")):
+        return None
     names = [name for name, rel in _subjects(item) if rel not in SECTION_RELATIONS]
     keywords = item.get("keywords") or []
     if not isinstance(keywords, list) or not all(isinstance(k, str) for k in keywords):
         raise ArticleFormatError("keywords: expected a list of strings")
-    return unique(name for name in map(rules.normalize_space, [*names, *keywords]) if name)
+    return tuple(unique(n for n in map(rules.normalize_space, [*names, *keywords]) if n))
 
 
 def _web_paths(item):

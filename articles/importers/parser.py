@@ -103,7 +103,8 @@ class ParsedArticle:
     encoding: str = "utf-8"
     dek: str = ""
     section: str = ""  # a section name, created if no section has it
-    tags: tuple[str, ...] = ()
+    # None: the format carries no tags (an update leaves the article's); () means "no tags".
+    tags: tuple[str, ...] | None = None
     status: str | None = None  # one of DRAFT, IN_REVIEW, PUBLISHED, UNPUBLISHED
     published_at: datetime | None = None  # aware; in the future for a scheduled article
     embargo_until: datetime | None = None
@@ -146,7 +147,7 @@ class ParsedArticle:
         metadata = {
             "dek": self.dek,
             "section": self.section,
-            "tags": list(self.tags),
+            "tags": list(self.tags or ()),
             "status": self.status,
             "published_at": self.published_at and self.published_at.isoformat(),
             "embargo_until": self.embargo_until and self.embargo_until.isoformat(),

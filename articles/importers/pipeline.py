@@ -32,6 +32,10 @@ BATCH_SIZE = 250
 TEXT = "text"
 # The formats whose files hold many items: how to parse one, and the files a folder offers.
 ITEM_FORMATS = {"wxr": (parse_wxr, ".xml"), "ninjs": (parse_ninjs, ".json")}
+# The formats whose items are known by what their file says (a WordPress export names its site):
+# an item whose article came from a file of another name is a conflict (``loader.claimant``).
+# A ninjs uri is the item's own, whatever file brings it.
+CLAIMED_BY_FILE = {"wxr"}
 FORMATS = (TEXT, *ITEM_FORMATS)
 SKIPPED = "skipped"
 # The ImportRun counter of each action.
@@ -165,6 +169,7 @@ class Pipeline:
         self.done = 0
         self.counts = dict.fromkeys(ImportedFile.Action.values, 0)
         self.failures, self.conflicts, self.skipped = [], [], Counter()
+        self.claims = {}  # source: the export file that first read it in this run
         self.run = None
         if not options.dry_run:
             self.run = ImportRun.objects.create(command=command_line, user=options.user)
@@ -211,11 +216,19 @@ class Pipeline:
         and record each; returns them, in order."""
         options = self.options
         parsed = [result for result in results if result.parsed is not None]
-        items = [ImportItem(r.parsed, r.key, r.checksum, r.images) for r in parsed]
+        claimed = options.format in CLAIMED_BY_FILE
+        items = [
+            ImportItem(r.parsed, r.key, r.checksum, r.images, r.file if claimed else "")
+            for r in parsed
+        ]
         status = options.status or Article.Status.DRAFT
         if options.dry_run:
             loaded = predict_articles(
-                items, status=status, section=options.section, overwrite=options.overwrite
+                items,
+                status=status,
+                section=options.section,
+                overwrite=options.overwrite,
+                claims=self.claims,
             )
         else:
             loaded = load_articles(
@@ -226,11 +239,14 @@ class Pipeline:
                 run=self.run,
                 by=options.user,
                 overwrite=options.overwrite,
+                claims=self.claims,
             )
         for result, outcome in zip(parsed, loaded, strict=True):
             result.action, result.article = outcome.action, outcome.article
             result.warnings += outcome.warnings
-            if outcome.error:
+            if outcome.action == ImportedFile.Action.CONFLICT:
+                result.error = outcome.error  # why, if not a change made here
+            elif outcome.error:
                 result.error = f"invalid article: {outcome.error}"
         if not options.dry_run:
             ImportedFile.objects.bulk_create(

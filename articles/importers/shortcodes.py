@@ -151,7 +151,7 @@ def expand(text, context, names=None):
         if names is not None and name not in names:
             continue
         if tag["closer"]:
-            if names is None and _is_shortcode(tag, closed=True):
+            if names is None and not tag["escape"] and _is_shortcode(tag, closed=True):
                 out.append(text[position : tag.start()])  # a closing tag without its opening
                 context.removed[name] += 1
                 position = tag.end()

@@ -15,36 +15,42 @@ only and would put ``<br />``s into an upper-case one.
 
 import re
 
+# Every pattern is ASCII (re.ASCII), as PHP's are: a no-break space is text, not white space.
+
 # Every element wpautop treats as a block (WordPress's $allblocks).
 ALL_BLOCKS = (
     r"(?:table|thead|tfoot|caption|col|colgroup|tbody|tr|td|th|div|dl|dd|dt|ul|ol|li|pre|"
     r"form|map|area|blockquote|address|math|style|p|h[1-6]|hr|fieldset|legend|section|"
     r"article|aside|hgroup|header|footer|nav|figure|figcaption|details|menu|summary)"
 )
-_BLOCK_OPENING = re.compile(r"(<" + ALL_BLOCKS + r"[\s/>])")
-_BLOCK_CLOSING = re.compile(r"(</" + ALL_BLOCKS + r">)")
-_HR = re.compile(r"(<hr\s*?/?>)")
-_DOUBLE_BR = re.compile(r"<br\s*/?>\s*<br\s*/?>")
-_PRE_OPENING = re.compile(r"<pre", re.I)
-_PRE_CLOSING = re.compile(r"(</pre>)", re.I)
-_WRAPPED_BLOCK_TAG = re.compile(r"<p>\s*(</?" + ALL_BLOCKS + r"[^>]*>)\s*</p>")
-_OPENED_BLOCK_TAG = re.compile(r"<p>\s*(</?" + ALL_BLOCKS + r"[^>]*>)")
-_CLOSED_BLOCK_TAG = re.compile(r"(</?" + ALL_BLOCKS + r"[^>]*>)\s*</p>")
-_BR_AFTER_BLOCK_TAG = re.compile(r"(</?" + ALL_BLOCKS + r"[^>]*>)\s*<br />")
-_BR_BEFORE_BLOCK_TAG = re.compile(r"<br />(\s*</?(?:p|li|div|dl|dd|dt|th|pre|td|ul|ol)[^>]*>)")
-_UNCLOSED_IN_CONTAINER = re.compile(r"<p>([^<]+)</(div|address|form)>")
-_WRAPPED_LIST_ITEM = re.compile(r"<p>(<li.+?)</p>")
-_WRAPPED_BLOCKQUOTE = re.compile(r"<p><blockquote([^>]*)>", re.I)
-_RAW_ELEMENT = re.compile(r"<(script|style|svg).*?</\1>", re.S)
-_NEWLINE_NOT_AFTER_BR = re.compile(r"(?<!<br />)\s*\n")
-_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
-_WHITESPACE_PARAGRAPH = re.compile(r"<p>\s*</p>")
+_BLOCK_OPENING = re.compile(r"(<" + ALL_BLOCKS + r"[\s/>])", re.ASCII)
+_BLOCK_CLOSING = re.compile(r"(</" + ALL_BLOCKS + r">)", re.ASCII)
+_HR = re.compile(r"(<hr\s*?/?>)", re.ASCII)
+_DOUBLE_BR = re.compile(r"<br\s*/?>\s*<br\s*/?>", re.ASCII)
+_PRE_OPENING = re.compile(r"<pre", re.I | re.ASCII)
+_PRE_CLOSING = re.compile(r"(</pre>)", re.I | re.ASCII)
+_WRAPPED_BLOCK_TAG = re.compile(r"<p>\s*(</?" + ALL_BLOCKS + r"[^>]*>)\s*</p>", re.ASCII)
+_OPENED_BLOCK_TAG = re.compile(r"<p>\s*(</?" + ALL_BLOCKS + r"[^>]*>)", re.ASCII)
+_CLOSED_BLOCK_TAG = re.compile(r"(</?" + ALL_BLOCKS + r"[^>]*>)\s*</p>", re.ASCII)
+_BR_AFTER_BLOCK_TAG = re.compile(r"(</?" + ALL_BLOCKS + r"[^>]*>)\s*<br />", re.ASCII)
+_BR_BEFORE_BLOCK_TAG = re.compile(
+    r"<br />(\s*</?(?:p|li|div|dl|dd|dt|th|pre|td|ul|ol)[^>]*>)", re.ASCII
+)
+_UNCLOSED_IN_CONTAINER = re.compile(r"<p>([^<]+)</(div|address|form)>", re.ASCII)
+_WRAPPED_LIST_ITEM = re.compile(r"<p>(<li.+?)</p>", re.ASCII)
+_WRAPPED_BLOCKQUOTE = re.compile(r"<p><blockquote([^>]*)>", re.I | re.ASCII)
+_RAW_ELEMENT = re.compile(r"<(script|style|svg).*?</\1>", re.S | re.ASCII)
+_NEWLINE_NOT_AFTER_BR = re.compile(r"(?<!<br />)\s*\n", re.ASCII)
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n", re.ASCII)
+_WHITESPACE_PARAGRAPH = re.compile(r"<p>\s*</p>", re.ASCII)
 
 # WordPress's get_html_split_regex(): an element, a comment or a CDATA section (an unclosed
 # one runs to the end), so that newlines inside tags are told from newlines in the text.
 _COMMENT = r"!(?:-(?!->)[^\-]*+)*+(?:-->)?"
 _CDATA = r"!\[CDATA\[[^\]]*+(?:\](?!\]>)[^\]]*+)*+(?:\]\]>)?"
-_HTML_SPLIT = re.compile(r"(<(?:(?=!--)" + _COMMENT + r"|(?=!\[CDATA\[)" + _CDATA + r"|[^>]*>?))")
+_HTML_SPLIT = re.compile(
+    r"(<(?:(?=!--)" + _COMMENT + r"|(?=!\[CDATA\[)" + _CDATA + r"|[^>]*>?))", re.ASCII
+)
 _NEWLINE_PLACEHOLDER = " <!-- wpnl --> "
 _PRESERVED_NEWLINE = "<WPPreserveNewline />"
 
@@ -52,7 +58,7 @@ _PRESERVED_NEWLINE = "<WPPreserveNewline />"
 def wpautop(text, br=True):
     """``text`` with paragraphs made from its blank lines and, with ``br``, ``<br />`` for
     each single line break inside a paragraph."""
-    if not text.strip():
+    if not text.strip(" \t\n\r\0\x0b"):  # PHP's trim(): a no-break space is text
         return ""
     text, pre_tags = _set_pre_aside(text + "\n")
     text = _DOUBLE_BR.sub("\n\n", text)
@@ -62,7 +68,7 @@ def wpautop(text, br=True):
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = replace_in_html_tags(text, {"\n": _NEWLINE_PLACEHOLDER})
     text = _collapse_around_inner_elements(text)
-    text = re.sub(r"\n\n+", "\n\n", text)
+    text = re.sub(r"\n\n+", "\n\n", text, flags=re.ASCII)
     pieces = [piece for piece in _PARAGRAPH_BREAK.split(text) if piece]
     text = "".join(f"<p>{piece.strip(chr(10))}</p>\n" for piece in pieces)
     text = _WHITESPACE_PARAGRAPH.sub("", text)
@@ -80,7 +86,7 @@ def wpautop(text, br=True):
         text = text.replace(_PRESERVED_NEWLINE, "\n")
     text = _BR_AFTER_BLOCK_TAG.sub(r"\1", text)
     text = _BR_BEFORE_BLOCK_TAG.sub(r"\1", text)
-    text = re.sub(r"\n</p>$", "</p>", text)
+    text = re.sub(r"\n</p>$", "</p>", text, flags=re.ASCII)
     for name, original in pre_tags.items():
         text = text.replace(name, original)
     if "<!-- wpnl -->" in text:
@@ -109,19 +115,19 @@ def _collapse_around_inner_elements(text):
     """No paragraph or line break around ``<option>``s, an ``<object>``'s ``<param>``s, a
     video's ``<source>``s and ``<track>``s, or a ``<figcaption>``."""
     if "<option" in text:
-        text = re.sub(r"\s*<option", "<option", text)
-        text = re.sub(r"</option>\s*", "</option>", text)
+        text = re.sub(r"\s*<option", "<option", text, flags=re.ASCII)
+        text = re.sub(r"</option>\s*", "</option>", text, flags=re.ASCII)
     if "</object>" in text:
-        text = re.sub(r"(<object[^>]*>)\s*", r"\1", text)
-        text = re.sub(r"\s*</object>", "</object>", text)
-        text = re.sub(r"\s*(</?(?:param|embed)[^>]*>)\s*", r"\1", text)
+        text = re.sub(r"(<object[^>]*>)\s*", r"\1", text, flags=re.ASCII)
+        text = re.sub(r"\s*</object>", "</object>", text, flags=re.ASCII)
+        text = re.sub(r"\s*(</?(?:param|embed)[^>]*>)\s*", r"\1", text, flags=re.ASCII)
     if "<source" in text or "<track" in text:
-        text = re.sub(r"([<\[](?:audio|video)[^>\]]*[>\]])\s*", r"\1", text)
-        text = re.sub(r"\s*([<\[]/(?:audio|video)[>\]])", r"\1", text)
-        text = re.sub(r"\s*(<(?:source|track)[^>]*>)\s*", r"\1", text)
+        text = re.sub(r"([<\[](?:audio|video)[^>\]]*[>\]])\s*", r"\1", text, flags=re.ASCII)
+        text = re.sub(r"\s*([<\[]/(?:audio|video)[>\]])", r"\1", text, flags=re.ASCII)
+        text = re.sub(r"\s*(<(?:source|track)[^>]*>)\s*", r"\1", text, flags=re.ASCII)
     if "<figcaption" in text:
-        text = re.sub(r"\s*(<figcaption[^>]*>)", r"\1", text)
-        text = re.sub(r"</figcaption>\s*", "</figcaption>", text)
+        text = re.sub(r"\s*(<figcaption[^>]*>)", r"\1", text, flags=re.ASCII)
+        text = re.sub(r"</figcaption>\s*", "</figcaption>", text, flags=re.ASCII)
     return text
 
 

@@ -38,8 +38,9 @@ _BLOCK_DELIMITER = re.compile(
 )  # WordPress writes "<" in attributes as \u003c: a scan for one stops at the next tag
 _FIGCAPTION = re.compile(r"<figcaption\b[^>]*>(.*?)</figcaption>", re.I | re.S)
 _ATTACHMENT_CLASS = re.compile(r"\bwp-image-(\d+)\b")
-_NEWLINE_RUN = re.compile(r"[ \t\n\r\f]*\n[ \t\n\r\f]*")
+_SPACES = re.compile(r"[ \t\n\r\f]+")
 _BR = re.compile(r"<br> ?")
+_DOUBLE_BR = re.compile(r"<br>\n(?: ?<br>\n)+")
 _EDGE = re.compile(r"^(?:[ \t\n\r\f]|<br>)+|(?:[ \t\n\r\f]|<br>)+$")
 _TAGS = re.compile(r"<[^>]*>")
 _DIGITS = re.compile(r"^[1-9][0-9]{0,3}$")
@@ -176,7 +177,8 @@ def parse_blocks(text):
         stack[-1].children.append(node)
         if not match["void"]:
             stack.append(node)
-    stack[-1].children.append(text[position:])
+    if text[position:]:
+        stack[-1].children.append(text[position:])
     return root.children
 
 
@@ -381,7 +383,8 @@ class Tidy:
         return blocks
 
     def _paragraph(self, run, blocks, attributes):
-        if run and (text := self.inline(run)):
+        # Two line breaks in a row end a paragraph, as WordPress reads them.
+        for text in self.inline(run, paragraphs=True) if run else ():
             blocks.append(f"<p{attributes}>{text}</p>")
 
     def block(self, node):
@@ -539,12 +542,17 @@ class Tidy:
 
     # Inline content
 
-    def inline(self, nodes):
-        """Inline HTML of ``nodes``, white space tidied, or ``""`` if it holds no text."""
-        fragment = "".join(self._inline(nodes))
-        fragment = _BR.sub("<br>\n", _NEWLINE_RUN.sub(" ", fragment))
-        fragment = _EDGE.sub("", fragment)
-        return fragment if _has_text(fragment) else ""
+    def inline(self, nodes, paragraphs=False):
+        """Inline HTML of ``nodes``, white space tidied, or ``""`` if it holds no text; with
+        ``paragraphs``, the paragraphs that its double line breaks separate (elsewhere one
+        line break stands for two)."""
+        fragment = _BR.sub("<br>\n", _SPACES.sub(" ", "".join(self._inline(nodes))))
+        pieces = _DOUBLE_BR.split(fragment)
+        if not paragraphs:
+            pieces = ["<br>\n".join(pieces)]
+        pieces = [_EDGE.sub("", piece) for piece in pieces]
+        found = [piece for piece in pieces if _has_text(piece)]
+        return found if paragraphs else "".join(found)
 
     def _inline(self, nodes):
         out = []

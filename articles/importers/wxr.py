@@ -14,7 +14,7 @@ Each post (``wp:post_type`` ``post``) becomes an article:
 - the authors are the post's Co-Authors Plus terms in order, else ``dc:creator``, each login
   shown as its display name from the channel's ``wp:author`` list (or a guest author's);
 - the first category is the section (not WordPress's default "Uncategorized"); the others and
-  the post's tags are tags;
+  the post's tags are tags, all of them (a post with none has none: an update removes them);
 - the status maps to ours (``STATUSES``), with ``wp:post_date_gmt`` as the publication time of
   published and scheduled posts; a password-protected post is imported as a draft;
 - the post's address (``<link>``) is kept as an old path, to redirect to the new one.

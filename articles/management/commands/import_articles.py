@@ -16,7 +16,9 @@ leaves its caption without an image, with a warning.
 
 --overwrite imports a changed source over an article changed here since its last import (in
 the admin, by an action, a restore): without it such an article is kept as it is, and the file
-is reported as a conflict.
+is reported as a conflict. It does not import a WordPress post over the article of another
+export file (see Guarantees): import a newer export of a site under the file name of the one it
+follows (exports/site.xml, in any folder).
 
 --user USERNAME makes the import act for that account: new articles are theirs, and publishing
 (--status published, or an item that is published) is refused unless the account may publish
@@ -26,9 +28,19 @@ Guarantees:
 - Idempotent: a file (or item) imported before with the same content changes nothing; a changed
   one updates its article in place instead of duplicating it. Text files are keyed on their
   resolved path, WordPress posts on the site's address and post id, ninjs items on their uri.
+- An update makes the article what the source says, for what the source carries: headline,
+  body, byline, captions, links; the tags, exactly (plus --tag), for WordPress posts and ninjs
+  items with subjects or keywords (a tag removed at the source goes; text files carry none, and
+  an update keeps the article's); a section or standfirst the source names (an empty one keeps
+  the article's); the publication time of a published article, past or future (its old address
+  then answers 301). The status follows only downwards (see below).
+- Never a merge of two posts: a WordPress post whose article was imported from an export file
+  of another name (two exports claiming one site address and post id; or, within a run, a post
+  another file read first) is a conflict, with a reason naming that file, and nothing of the
+  article is touched, even with --overwrite: it is another source, not a newer one.
 - The desk's changes win: a changed file whose article was changed here since its last import
   is a conflict, and nothing of the article is touched, unless --overwrite. --dry-run predicts
-  conflicts with the loader's own rule (``import_action``).
+  conflicts with the loader's own rules (``claimant``, ``import_action``).
 - Nothing is made public that the pre-publish checks (ARTICLES_PUBLISH_CHECKS) would refuse: a
   new article that --status published, or its item's own status, would publish or schedule
   without what they ask for is imported as a draft, with a warning naming what it lacks ("kept
@@ -43,7 +55,8 @@ Guarantees:
 - Every bad input gets a one-line reason naming the file (and item), as does every conflict.
   The exit code is 1 when any failed; else 3 when any was a conflict (nothing failed, but an
   editor's change and a newer source disagree, and the operator decides: keep the article, or
-  run again with --overwrite; a conflict is reported again on every run until then); else 0.
+  run again with --overwrite; or two exports claim one post; a conflict is reported again on
+  every run until then); else 0.
   (2 is argparse's, for a bad command line.)
 - Every run except --dry-run is recorded as an ImportRun, browsable in the admin.
 
@@ -150,9 +163,9 @@ class Command(BaseCommand):
             raise CommandError(f"{len(pipeline.failures)} of {total} {what} failed.", returncode=1)
         if pipeline.conflicts:
             raise CommandError(
-                f"{len(pipeline.conflicts)} of {total} {what} were conflicts: their articles, "
-                "changed here since their last import, were kept (--overwrite imports over "
-                "them).",
+                f"{len(pipeline.conflicts)} of {total} {what} were conflicts: their articles "
+                "were kept (--overwrite imports over those changed here since their last "
+                "import, never over another export's).",
                 returncode=CONFLICT_EXIT_CODE,
             )
 
@@ -177,6 +190,8 @@ class Command(BaseCommand):
             line["encoding"] = result.encoding
         if result.warnings:
             line["warnings"] = result.warnings
+        if result.action == ImportedFile.Action.CONFLICT and result.error:
+            line["reason"] = result.error
         line["article"] = result.parsed.as_dict()
         return line
 
@@ -194,10 +209,11 @@ class Command(BaseCommand):
         for failure in pipeline.failures:
             self.stdout.write(f"  {failure.file}: {failure.error}")
         for conflict in pipeline.conflicts:
-            self.stdout.write(
-                f"  {conflict.file}: conflict: article {conflict.article.pk} was changed "
-                "here since its last import and is kept; --overwrite imports the file over it"
+            reason = conflict.error or (
+                f"article {conflict.article.pk} was changed here since its last import and is "
+                "kept; --overwrite imports the file over it"
             )
+            self.stdout.write(f"  {conflict.file}: conflict: {reason}")
 
     @staticmethod
     def command_line(options):

@@ -1,18 +1,15 @@
-"""Articles, their ordered bylines, captions and related links, and the sections that file them.
+"""Articles, the sections that file them, their tags and related links.
 
-What "published" means is defined once, in ``ArticleQuerySet.published()``; every public view,
-feed and sitemap asks that method.
+What "published" means is defined once (``models/states.py``), asked through
+``ArticleQuerySet.published()`` by every public view, feed and sitemap.
 """
 
-import logging
 import math
 import secrets
 from functools import cached_property, partial
 
-import reversion
 from django.conf import settings
 from django.core import signing
-from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import (
     Count,
@@ -26,8 +23,6 @@ from django.db.models import (
     prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce, Greatest
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -35,30 +30,19 @@ from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 from taggit.models import Tag, TaggedItemBase
 
-from . import embedded, images, languages
-from .fields import IMAGE_EXTENSIONS, GeneratedName, HttpURLField
-from .publishing import missing_for_publication
-from .sanitizer import EDITOR_EXTENSIONS, sanitize_html, strip_control_characters
-from .validators import http_url_q, validate_image_file, validate_image_size
+from .. import embedded, languages
+from ..fields import HttpURLField
+from ..publishing import missing_for_publication
+from ..sanitizer import EDITOR_EXTENSIONS, sanitize_html, strip_control_characters
+from .media import Caption
+from .people import Author, Byline
+from .states import State, Status, published_q, state_q
+from .validation import http_url_constraint
+from .workflow import Transition
 
 PREVIEW_SIGNER = signing.TimestampSigner(salt="articles.preview")
 WORDS_PER_MINUTE = 230
 RELATED_CANDIDATES = 200
-IMAGE_VALIDATORS = [
-    FileExtensionValidator(IMAGE_EXTENSIONS),
-    validate_image_size,
-    validate_image_file,
-]
-FOCAL_VALIDATORS = [MinValueValidator(0.0), MaxValueValidator(1.0)]
-
-logger = logging.getLogger(__name__)
-
-
-def http_url_constraint(field, model):
-    """A database check that ``field`` is empty or an http(s) URL, whatever wrote the row."""
-    return models.CheckConstraint(
-        condition=http_url_q(field), name=f"articles_{model}_{field}_http_only"
-    )
 
 
 class SectionQuerySet(models.QuerySet):
@@ -88,47 +72,6 @@ class Section(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:section_detail", kwargs={"slug": self.slug})
-
-
-class AuthorQuerySet(models.QuerySet):
-    def public(self):
-        """Authors a public article names: only they have a page, feeds, an API view and a
-        sitemap entry (an author named only by drafts, an import's wire reporter, is not shown)."""
-        public = Byline.objects.filter(published_q("article__"), author=OuterRef("pk"))
-        return self.filter(Exists(public))
-
-
-class Author(models.Model):
-    name = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=200, unique=True)
-    job_title = models.CharField(max_length=200, blank=True)
-    bio = models.TextField("short bio", blank=True, help_text="Two or three plain sentences.")
-    photo = models.ImageField(
-        upload_to=GeneratedName("authors"), blank=True, validators=IMAGE_VALIDATORS
-    )
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="author_profile",
-        help_text="The staff account of this author, if they have one.",
-    )
-    website = HttpURLField(blank=True)
-    x_handle = models.CharField("X handle", max_length=50, blank=True)
-    bluesky_handle = models.CharField(max_length=100, blank=True)
-
-    objects = AuthorQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["name"]
-        constraints = [http_url_constraint("website", "author")]
-
-    def __str__(self):
-        return self.name
-
-    def get_absolute_url(self):
-        return reverse("articles:author_detail", kwargs={"slug": self.slug})
 
 
 class TaggedArticle(TaggedItemBase):
@@ -276,31 +219,6 @@ def detail_lookups():
     return [*listing_lookups(), related_links_lookup()]
 
 
-def published_q(prefix=""):
-    """The published rule as a ``Q``, for use inside other queries (``Exists``, joins): status
-    published, publication time reached, and no embargo still running."""
-    now = timezone.now()
-    return Q(**{f"{prefix}status": Article.Status.PUBLISHED, f"{prefix}publish_at__lte": now}) & (
-        Q(**{f"{prefix}embargo_until__isnull": True}) | Q(**{f"{prefix}embargo_until__lte": now})
-    )
-
-
-def state_q(state):
-    """The rule of each editorial state as a ``Q``; ``Article.state()`` is the same for one
-    article in memory. Embargoed wins over scheduled: an embargo still running holds the
-    article whatever its publication time."""
-    now = timezone.now()
-    published = Q(status=Article.Status.PUBLISHED)
-    embargoed = published & Q(embargo_until__gt=now)
-    if state == Article.State.LIVE:
-        return published_q()
-    if state == Article.State.EMBARGOED:
-        return embargoed
-    if state == Article.State.SCHEDULED:
-        return published & Q(publish_at__gt=now) & ~Q(embargo_until__gt=now)
-    return Q(status=state)
-
-
 def public_tags():
     """Tags a public article carries: only they have a page, feeds, an API view and a sitemap
     entry, as ``AuthorQuerySet.public()`` for authors (taggit's ``Tag`` has no manager of ours)."""
@@ -326,24 +244,8 @@ def new_preview_token():
 
 
 class Article(models.Model):
-    class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        IN_REVIEW = "review", "In review"
-        PUBLISHED = "published", "Published"
-        UNPUBLISHED = "unpublished", "Unpublished"
-        WITHDRAWN = "withdrawn", "Withdrawn (legal)"
-
-    class State(models.TextChoices):
-        """What an article is for readers and the desk: a status, with published split by
-        whether readers see it yet."""
-
-        DRAFT = "draft", "Draft"
-        IN_REVIEW = "review", "In review"
-        SCHEDULED = "scheduled", "Scheduled"
-        EMBARGOED = "embargoed", "Embargoed"
-        LIVE = "live", "Live"
-        UNPUBLISHED = "unpublished", "Unpublished"
-        WITHDRAWN = "withdrawn", "Withdrawn (legal)"
+    Status = Status
+    State = State
 
     headline = models.CharField(max_length=255)
     slug = models.SlugField(
@@ -792,7 +694,7 @@ class WithdrawnArticle(Exception):
 def pictures_follow_status(article_id):
     """Move an article's pictures out of public media on a withdrawal, back on reinstatement
     (as its status is when this runs: two quick moves may run in either order)."""
-    from . import takedown  # takedown moves the files of captions: it imports this module
+    from .. import takedown  # takedown moves the files of captions: it imports this module
 
     takedown.sync_pictures(article_id)
 
@@ -807,248 +709,14 @@ class ArticleRedirect(models.Model):
         return f"{self.old_path} → {self.article}"
 
 
-class Correction(models.Model):
-    """A dated, typed note of a substantive change, shown with the article."""
-
-    class Kind(models.TextChoices):
-        CORRECTION = "correction", "Correction"
-        CLARIFICATION = "clarification", "Clarification"
-        UPDATE = "update", "Update"
-        EDITORS_NOTE = "editors_note", "Editor's note"
-
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
-    kind = models.CharField(max_length=14, choices=Kind, default=Kind.CORRECTION)
-    text = models.TextField(help_text="What was wrong or what changed, in a sentence or two.")
-    published_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["published_at", "id"]
-
-    def __str__(self):
-        return f"{self.get_kind_display()} of {self.published_at:%Y-%m-%d}"
-
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        self.article.note_revision()
-
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        self.article.note_revision()
-        return result
-
-
-class Transition(models.Model):
-    """A change of an article's status: who made it, when, from which status to which."""
-
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="transitions")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    from_status = models.CharField(max_length=12, choices=Article.Status, blank=True)
-    to_status = models.CharField(max_length=12, choices=Article.Status)
-    at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["-at", "-id"]
-        get_latest_by = "at"
-
-    def __str__(self):
-        before = self.get_from_status_display() or "new"
-        return f"{before} → {self.get_to_status_display()}"
-
-    @classmethod
-    def latest_withdrawals(cls, articles):
-        """{article id: its latest move to withdrawn (with its user)} of ``articles``."""
-        moves = cls.objects.filter(article__in=articles, to_status=Article.Status.WITHDRAWN)
-        return {move.article_id: move for move in moves.select_related("user").order_by("at")}
-
-    @classmethod
-    def record(cls, article, previous, *, by=None):
-        """Record ``article``'s move from ``previous`` to its current status, if it moved."""
-        if previous != article.status:
-            cls.objects.create(
-                article=article, user=by, from_status=previous or "", to_status=article.status
-            )
-
-
-class Byline(models.Model):
-    """One author's place in an article's byline."""
-
-    class Role(models.TextChoices):
-        AUTHOR = "author", "Author"
-        ADDITIONAL_REPORTING = "additional", "Additional reporting"
-        PHOTOGRAPHER = "photographer", "Photographer"
-
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bylines")
-    author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="bylines")
-    role = models.CharField(max_length=12, choices=Role, default=Role.AUTHOR)
-    order = models.PositiveSmallIntegerField(default=0)
-
-    class Meta:
-        ordering = ["order", "id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["article", "author", "role"], name="articles_byline_unique_author_role"
-            )
-        ]
-        # An author's articles from the index alone (the author page).
-        indexes = [models.Index(fields=["author", "article"], name="articles_byline_author_idx")]
-
-    def __str__(self):
-        if self.is_author:
-            return self.author.name
-        return f"{self.author.name} ({self.get_role_display().lower()})"
-
-    @property
-    def is_author(self):
-        return self.role == self.Role.AUTHOR
-
-
-class Caption(models.Model):
-    """A captioned image; the first one (lowest order) is the article's lead image.
-
-    Saving a new image or focal point makes its renditions (``articles.images``): sizes and
-    crops described in ``renditions``, so that pages, feeds and structured data show them
-    without a query; the files of the ones they replace are deleted once the change commits.
-    """
-
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="captions")
-    image = models.ImageField(
-        upload_to=GeneratedName("captions"),
-        blank=True,
-        width_field="image_width",
-        height_field="image_height",
-        validators=IMAGE_VALIDATORS,
-        help_text="Optional: imported captions may arrive before their image.",
-    )
-    image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    focal_x = models.FloatField(
-        "focal point across",
-        default=0.5,
-        validators=FOCAL_VALIDATORS,
-        help_text="Where the subject of the picture is, from 0 (left edge) to 1 (right edge); "
-        "0.5 is the middle. Crops for story lists and social networks keep it in view.",
-    )
-    focal_y = models.FloatField(
-        "focal point down",
-        default=0.5,
-        validators=FOCAL_VALIDATORS,
-        help_text="Where the subject of the picture is, from 0 (top) to 1 (bottom); 0.5 is "
-        "the middle.",
-    )
-    renditions = models.JSONField(
-        default=dict,
-        blank=True,
-        editable=False,
-        help_text="The sizes and crops made from the image (see articles/images.py).",
-    )
-    text = models.TextField(blank=True)
-    credit = models.CharField(max_length=255, blank=True, help_text="e.g. Reuters/Jane Doe")
-    alt_text = models.CharField(
-        max_length=255, blank=True, help_text="What the image shows, for readers who cannot see it."
-    )
-    order = models.PositiveSmallIntegerField(default=0)
-
-    class Meta:
-        ordering = ["order", "id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(focal_x__gte=0, focal_x__lte=1, focal_y__gte=0, focal_y__lte=1),
-                name="articles_caption_focal_point_in_image",
-            )
-        ]
-
-    def __str__(self):
-        return self.text[:80] or self.alt_text or f"Caption {self.pk}"
-
-    def save(self, *args, **kwargs):
-        self.text = strip_control_characters(self.text).strip()
-        self.credit = strip_control_characters(self.credit).strip()
-        update_fields = kwargs.get("update_fields")
-        stale = []
-        if update_fields is None or {"image", "focal_x", "focal_y"} & set(update_fields):
-            stale = self.update_renditions()
-            if update_fields is not None:
-                kwargs["update_fields"] = {*update_fields, "renditions"}
-        super().save(*args, **kwargs)
-        if stale:
-            transaction.on_commit(partial(images.delete_files, stale), using=kwargs.get("using"))
-
-    def update_renditions(self):
-        """Make the renditions of the image for its focal point, unless ``renditions`` already
-        describes them; returns the names of the files replaced, to delete after the commit.
-
-        An image that cannot be read gets none (pages show the original), and a warning."""
-        source = self.image.name if self.image else ""
-        focal = [float(self.focal_x), float(self.focal_y)]
-        current = self.renditions or {}
-        if current.get("source", "") == source and (not source or current.get("focal") == focal):
-            return []
-        # Store a new upload now, as save() would, so that renditions are named after it.
-        self._meta.get_field("image").pre_save(self, self.pk is None)
-        source = self.image.name if self.image else ""
-        try:
-            self.renditions = images.make_renditions(source, focal=focal) if source else {}
-        except images.UnusableImage as error:
-            logger.warning("No renditions of %s for caption %s: %s", source, self.pk, error)
-            self.renditions = {}
-        kept = set(images.file_names(self.renditions))
-        return [name for name in images.file_names(current) if name not in kept]
-
-    def rendition(self, ratio="original", fmt="jpeg", width=None):
-        """The widest rendition of ``ratio`` ("original", "16x9", "4x3" or "1x1") in ``fmt``
-        ("jpeg", a PNG for pictures with transparency; or "webp") not wider than ``width``
-        (the narrowest if none is; the widest if ``width`` is None): an ``images.Rendition``
-        with ``url``, ``width``, ``height``, ``mime_type`` and ``bytes``. None without an image,
-        or while its renditions are not made (images saved before they existed)."""
-        data = self.renditions if self.image else {}
-        return images.find(data, ratio=ratio, fmt=fmt, width=width)
-
-    def social_images(self):
-        """The widest JPEG (or PNG) of the 16:9, 4:3 and 1:1 crops, for structured data and
-        social cards; [] without an image or renditions."""
-        return [found for ratio in images.CROPS if (found := self.rendition(ratio))]
-
-    @property
-    def pictures(self):
-        """Each ratio as templates show it (``caption.pictures.4x3``, an ``images.Picture``):
-        the renditions, or the original image in every ratio until they are made; {} without
-        an image. Reads no database and no storage."""
-        if not self.image:
-            return {}
-        if not self.renditions.get("files"):
-            original = images.Picture(self.image.url, self.image_width, self.image_height)
-            return dict.fromkeys(images.RATIOS, original)
-        return images.Pictures(images.renditions_in(self.renditions))
-
-
-@receiver(post_delete, sender=Caption)
-def delete_caption_renditions(instance, using, **kwargs):
-    """A deleted caption's renditions go once the deletion commits. Its uploaded image stays:
-    a revision may bring the caption back (and ``remake_restored_renditions()`` with it)."""
-    if names := images.file_names(instance.renditions):
-        transaction.on_commit(partial(images.delete_files, names), using=using)
-
-
-@receiver(post_save, sender=Caption)
-def remake_restored_renditions(instance, raw, using, **kwargs):
-    """Reverting a revision (and ``loaddata``) writes captions raw, past ``save()``: make again
-    renditions whose files were deleted since, or that were never made."""
-    if raw and instance.image and not images.files_exist(instance.renditions):
-        instance.renditions = {}
-        instance.update_renditions()
-        Caption.objects.using(using).filter(pk=instance.pk).update(renditions=instance.renditions)
-
-
 class RelatedLink(models.Model):
     """A link to another story: an outside URL, an article of ours, or (imported) a bare title."""
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="related_links")
+    article = models.ForeignKey("Article", on_delete=models.CASCADE, related_name="related_links")
     title = models.CharField(max_length=255, blank=True)
     url = HttpURLField("URL", max_length=500, blank=True)
     target = models.ForeignKey(
-        Article,
+        "Article",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -1086,101 +754,3 @@ class RelatedLink(models.Model):
         if self.target is not None and self.target.is_published():
             return self.target.language
         return ""
-
-
-class ImportRun(models.Model):
-    """One run of ``import_articles``: when, how it was called, and what came of each file."""
-
-    started_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(
-        null=True, blank=True, help_text="Empty if the run was interrupted."
-    )
-    command = models.TextField(help_text="The command line, as it was run.")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text="The account the run acted as (--user); empty for an operator's run.",
-    )
-    created = models.PositiveIntegerField(default=0)
-    updated = models.PositiveIntegerField(default=0)
-    unchanged = models.PositiveIntegerField(default=0)
-    failed = models.PositiveIntegerField(default=0)
-    conflicts = models.PositiveIntegerField(
-        default=0,
-        help_text="Files not imported: their article was changed here since its last import.",
-    )
-
-    class Meta:
-        ordering = ["-started_at"]
-        get_latest_by = "started_at"
-
-    def __str__(self):
-        return f"Import #{self.pk} of {self.started_at:%Y-%m-%d %H:%M}"
-
-
-class ImportedFile(models.Model):
-    """The result of one file in an import run."""
-
-    class Action(models.TextChoices):
-        CREATED = "created", "Created"
-        UPDATED = "updated", "Updated"
-        UNCHANGED = "unchanged", "Unchanged"
-        FAILED = "failed", "Failed"
-        # Not imported: the article was changed here since its last import (see --overwrite).
-        CONFLICT = "conflict", "Conflict"
-
-    run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="files")
-    path = models.CharField(max_length=1000)
-    checksum = models.CharField(max_length=64, blank=True)
-    action = models.CharField(max_length=10, choices=Action)
-    error = models.TextField(blank=True)
-    article = models.ForeignKey(
-        Article, null=True, blank=True, on_delete=models.SET_NULL, related_name="imports"
-    )
-
-    class Meta:
-        ordering = ["run", "id"]
-
-    def __str__(self):
-        return f"{self.path}: {self.get_action_display().lower()}"
-
-
-class SearchEntry(models.Model):
-    """An article's text as search sees it: plain words, author names in byline order, tags.
-
-    Written only by ``articles.search.reindex()``. The full-text index over these rows is
-    database SQL from migration 0004 (an FTS5 table and triggers on SQLite, a generated
-    ``document`` column on PostgreSQL): a migration that alters this table must keep it working.
-    """
-
-    article = models.OneToOneField(
-        Article, on_delete=models.CASCADE, primary_key=True, related_name="search_entry"
-    )
-    headline = models.TextField()
-    dek = models.TextField(blank=True)
-    authors = models.TextField(blank=True)
-    tags = models.TextField(blank=True)
-    body = models.TextField(blank=True)
-
-    class Meta:
-        verbose_name_plural = "search entries"
-
-    def __str__(self):
-        return self.headline
-
-
-# A revision of an article holds its byline, captions, links and tags, so restoring one brings
-# them all back. Registered here, before the admin's VersionAdmin would register Article with its
-# inlines only; the status history is not content, and a restore leaves it alone.
-reversion.register(Correction)
-reversion.register(Byline)
-reversion.register(Caption)
-reversion.register(RelatedLink)
-reversion.register(TaggedArticle)
-reversion.register(
-    Article,
-    follow=("bylines", "captions", "related_links", "corrections", "taggedarticle_set"),
-)
