@@ -286,6 +286,14 @@ class ListIndexTests(AdminListTestCase):
         self.assertNotIn("Seq Scan", text)
         self.assertNotRegex(text, r"SCAN articles_(article|byline)\b")
 
+    def test_the_autocomplete_reads_a_trigram_index_on_postgresql(self):
+        """A related link's target, found by the words of its headline as they are typed
+        (migration 0017); SQLite reads the headlines."""
+        if connection.vendor != "postgresql":
+            self.skipTest("no index serves LIKE '%…%' on SQLite")
+        text = plan(Article.objects.filter(headline__icontains="harbour").order_by().values("pk"))
+        self.assertIn("articles_headline_trgm_idx", text)
+
     @mock.patch.object(pagination, "COUNTED_PAGES", 2)
     @mock.patch.object(ArticleAdmin, "list_per_page", 2)
     def test_a_long_list_offers_the_years_of_the_archive_from_two_index_lookups(self):

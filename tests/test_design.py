@@ -220,3 +220,60 @@ def test_pages_fit_a_360px_phone(browser, site):
         assert_fits(page, 360)
     page.context.close()
     assert [problem for problem in problems if "/nowhere/" not in problem] == []
+
+
+# Blocks imported bodies hold (articles/importers/wpbody.py), after the sanitizer: a wide table
+# and a long line of code, minor headings, inline code, an embed's link card, footnotes.
+WIDE_ROW = "".join(f"<td>Reading{n:02d}</td>" for n in range(10))
+IMPORTED_BODY = (
+    '<p>Depths<sup id="fnref-1"><a href="#fn-1">1</a></sup> by berth, from '
+    "<code>survey_depth()</code>:</p><h5>Method</h5><h6>Appendix</h6>"
+    f"<table><thead><tr>{WIDE_ROW.replace('td>', 'th>')}</tr></thead><tbody><tr>{WIDE_ROW}"
+    "</tr></tbody></table>"
+    "<pre><code>if depth(berth) &lt; 12: dredge(berth, to=14, crew='night', vessel='Aster')"
+    " and notify(harbour_master, board)\n    survey_again()</code></pre>"
+    '<p class="embed"><a href="https://www.youtube.com/watch?v=HarbourDredge"><strong>YouTube'
+    "</strong> https://www.youtube.com/watch?v=HarbourDredge</a></p>"
+    "<figure><blockquote><p>We will dredge.</p></blockquote><figcaption>The board</figcaption>"
+    '</figure><ol class="footnotes"><li id="fn-1">Admiralty chart. <a href="#fnref-1">↩</a>'
+    "</li></ol>"
+)
+GROUND = """el => { for (; el; el = el.parentElement) {
+  const colour = getComputedStyle(el).backgroundColor;
+  if (colour !== 'rgba(0, 0, 0, 0)') return colour;
+} }"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_imported_blocks_are_styled_in_both_schemes_and_fit_a_phone(browser, site, scheme):
+    """On a 360px phone a wide table and a long line of code scroll sideways inside the text
+    column (the page does not); code is monospace on a raised ground, h5 and h6 are labels, an
+    embed is a card with the accent rule, footnotes sit under a rule; and every one of them
+    keeps its text 4.5:1 on its ground, light or dark."""
+    article = make_full_article(body=IMPORTED_BODY)
+    problems = Problems()
+    page = open_page(browser, 360, problems)
+    page.emulate_media(color_scheme=scheme)
+    page.goto(site + article.get_absolute_url())
+    assert_fits(page, 360)
+    body = page.locator(".story__body")
+    for selector in ("table", "pre"):
+        block = body.locator(selector)
+        (overflow,) = style(block, "overflowX")
+        assert overflow == "auto", selector
+        assert block.evaluate("el => el.scrollWidth > el.clientWidth + 50"), selector
+        assert block.bounding_box()["width"] <= 360, selector
+    family, space = style(body.locator("pre"), "fontFamily", "whiteSpace")
+    assert "monospace" in family and space == "pre"
+    assert "monospace" in style(body.locator("p code"), "fontFamily")[0]
+    for heading in ("h5", "h6"):
+        assert style(body.locator(heading), "textTransform") == ["uppercase"], heading
+    assert style(body.locator(".embed"), "borderLeftWidth") == ["4px"]
+    assert style(body.locator(".footnotes"), "borderTopStyle") == ["solid"]
+    for selector in ("pre", "p code", "th", "td", ".embed a", "h5", "h6", ".footnotes li"):
+        element = body.locator(selector).first
+        (colour,) = style(element, "color")
+        ground = element.evaluate(GROUND)
+        assert contrast(colour, ground) >= 4.5, (selector, colour, ground)
+    page.context.close()
+    assert problems == []

@@ -4,7 +4,9 @@ answers it: without, a word that no headline has read every article twice, 2.5 s
 million. SQLite reads the headlines (tens of milliseconds on 100,000), and gets no index.
 
 pg_trgm is a trusted extension (PostgreSQL 13+): the database's owner may create it. The index
-is built concurrently, as in 0009, so that a large archive keeps publishing meanwhile.
+is built concurrently, as in 0009, so that a large archive keeps publishing meanwhile; then the
+table is analyzed, since the planner knows an expression's values only from ANALYZE (without,
+it took the index for a common word too, and sorted forty thousand rows: 500 ms).
 """
 
 from django.db import migrations
@@ -21,6 +23,7 @@ def create(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm", params=None)
         schema_editor.execute(CREATE, params=None)
+        schema_editor.execute("ANALYZE articles_article", params=None)
 
 
 def drop(apps, schema_editor):

@@ -62,6 +62,12 @@ admin_pages = {
     "year": [f"{admin}?publish_at__year={year}" for year in years] * count,
     "page 500 or so": [f"{admin}?p={rng.randint(450, 550)}" for _ in range(count)],
     "change form": [f"{admin}{pk}/change/" for pk in rng.sample(ids, count)],
+    "related link autocomplete (typed)": [
+        "/admin/autocomplete/?app_label=articles&model_name=relatedlink&field_name=target"
+        f"&term={term}"
+        for term in ("harb", "ferries", "jazz mu", "glacier", "no such headline")
+    ]
+    * count,
 }
 
 
