@@ -305,7 +305,9 @@ class ArticleForm(forms.ModelForm):
             )
         if self.instance.status == Article.Status.WITHDRAWN and "status" in self.fields:
             self.fields["status"].disabled = True
-            self.fields["status"].help_text = (
+            self.fields[
+                "status"
+            ].help_text = (
                 "Withdrawn for legal reasons: only “Reinstate” in the article list brings it back."
             )
 
@@ -826,27 +828,9 @@ class ImportedFileInline(admin.TabularInline):
 class ImportRunAdmin(admin.ModelAdmin):
     """Read-only history of import_articles runs: where each imported story came from."""
 
-    list_display = (
-        "__str__",
-        "user",
-        "created",
-        "updated",
-        "unchanged",
-        "failed",
-        "conflicts",
-        "finished_at",
-    )
-    readonly_fields = (
-        "started_at",
-        "finished_at",
-        "command",
-        "user",
-        "created",
-        "updated",
-        "unchanged",
-        "failed",
-        "conflicts",
-    )
+    counters = ("created", "updated", "unchanged", "failed", "conflicts")
+    list_display = ("__str__", "user", *counters, "finished_at")
+    readonly_fields = ("started_at", "finished_at", "command", "user", *counters)
     inlines = (ImportedFileInline,)
     date_hierarchy = "started_at"
 

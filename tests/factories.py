@@ -75,6 +75,16 @@ def make_article(*, authors=(), tags=(), **overrides):
     return article
 
 
+def add_photographer(article, name="Cy Lens", slug="cy-lens"):
+    """A photographer at the end of ``article``'s byline: a contributor, not an author."""
+    return Byline.objects.create(
+        article=article,
+        author=make_author(name=name, slug=slug),
+        role=Byline.Role.PHOTOGRAPHER,
+        order=99,
+    )
+
+
 def make_caption(article, **overrides):
     fields = {"text": "A caption.", "credit": "Agency/Photographer"} | overrides
     return Caption.objects.create(article=article, **fields)

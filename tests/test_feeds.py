@@ -10,9 +10,10 @@ from django.db import connection
 from django.test import TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 
-from articles.models import Article, Byline
+from articles.models import Article
 
 from .factories import (
+    add_photographer,
     image_file,
     make_article,
     make_author,
@@ -193,12 +194,7 @@ class BylineRoleTests(FeedTestCase):
     reporter is named as a contributor, in every format."""
 
     def setUp(self):
-        Byline.objects.create(
-            article=self.article,
-            author=make_author(name="Cy Lens", slug="cy-lens"),
-            role=Byline.Role.PHOTOGRAPHER,
-            order=5,
-        )
+        add_photographer(self.article)
 
     def test_rss_names_the_photographer_as_a_contributor(self):
         raw = self.fetch("/feeds/rss/").content.decode()

@@ -1,4 +1,6 @@
+import json
 from dataclasses import replace
+from datetime import UTC, datetime
 from unittest import mock
 
 from django.core.exceptions import ValidationError
@@ -8,14 +10,24 @@ from django.test import SimpleTestCase, TestCase
 from articles.importers import loader
 from articles.importers.loader import (
     ImportItem,
+    claimant,
     import_action,
     load_article,
     load_articles,
+    predict_articles,
     publication_needs,
     render_body,
 )
+from articles.importers.ninjs_format import parse_ninjs
 from articles.importers.parser import Block, ParsedCaption, parse_article
-from articles.models import Article, Author, Caption, Section
+from articles.models import (
+    Article,
+    Author,
+    Caption,
+    ImportedFile,
+    ImportRun,
+    Section,
+)
 
 from .factories import image_file, make_section
 
@@ -280,6 +292,33 @@ class ImportActionTests(SimpleTestCase):
             with self.subTest(article=article and article.edit_version, checksum=checksum):
                 self.assertEqual(import_action(article, checksum, overwrite=overwrite), action)
 
+    def test_a_post_another_export_claims_is_a_conflict_even_with_overwrite(self):
+        imported = Article(source_checksum="abc", edit_version=3, imported_version=3)
+        claimed = "export.xml#post-12"
+        for article, checksum in ((None, "abc"), (imported, "abc"), (imported, "def")):
+            for overwrite in (False, True):
+                with self.subTest(article=article, checksum=checksum, overwrite=overwrite):
+                    self.assertEqual(
+                        import_action(article, checksum, overwrite=overwrite, claimed_by=claimed),
+                        "conflict",
+                    )
+
+    def test_the_claim_is_the_file_name_the_article_was_last_imported_from(self):
+        article = Article(source="wxr:https://site.example/?p=12")
+        article.imported_from = "exports/export.xml#post-12"
+        post = ImportItem(parse_article(TEXT), article.source, "abc", origin="other.xml#post-12")
+        cases = [
+            (post, article, {}, "exports/export.xml#post-12"),
+            (replace(post, origin="/srv/export.xml#post-12"), article, {}, ""),  # another folder
+            (replace(post, origin=""), article, {}, ""),  # not a WordPress post
+            (post, None, {article.source: "export.xml#post-12"}, "export.xml#post-12"),  # the run's
+            (post, None, {article.source: "other.xml#post-12"}, ""),
+            (post, None, {}, ""),
+        ]
+        for item, found, claims, other in cases:
+            with self.subTest(origin=item.origin, claims=claims, found=found):
+                self.assertEqual(claimant(item, found, claims), other)
+
 
 class PublishChecksTests(TestCase):
     """What an import would make public meets the pre-publish checks (articles/publishing.py)."""
@@ -412,3 +451,183 @@ class PublicationNeedsTests(SimpleTestCase):
         self.assertEqual(publication_needs(replace(bare, authors=()), draft), [])
         canceled = replace(bare, authors=(), status=Article.Status.UNPUBLISHED)
         self.assertEqual(publication_needs(canceled, article), [])
+
+
+PUBLISHED_FERRY = replace(
+    parse_article(TEXT),
+    dek="The ferry runs again.",
+    status=Article.Status.PUBLISHED,
+    published_at=datetime(2024, 3, 4, 8, 30, tzinfo=UTC),
+)
+
+
+def wire_item(**fields):
+    """The parse of a ninjs item about the ferry, with ``fields``."""
+    item = {"uri": "urn:wire:ferry", "headline": "Ferry returns", "body_text": "It runs again."}
+    (parsed,) = parse_ninjs(json.dumps(item | fields).encode())
+    return parsed.article
+
+
+class ReimportTests(TestCase):
+    """An update makes the article what its source says, for what the source carries."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.section = make_section(slug="city")
+
+    def reload(self, parsed, checksum, **options):
+        options = {"source": "/imports/ferry", "section": self.section} | options
+        return load_article(parsed, checksum=checksum, **options)
+
+    def tag_names(self):
+        return sorted(Article.objects.get().tags.names())
+
+    def test_the_tags_a_parse_carries_are_the_articles_with_the_runs(self):
+        self.reload(replace(PUBLISHED_FERRY, tags=("Ferries", "Repairs")), "1")
+        self.reload(replace(PUBLISHED_FERRY, tags=("Ferries",)), "2", tags=["Harbour"])
+        self.assertEqual(self.tag_names(), ["Ferries", "Harbour"])
+        self.reload(replace(PUBLISHED_FERRY, tags=()), "3")  # a source without tags: none
+        self.assertEqual(self.tag_names(), [])
+
+    def test_a_text_file_carries_no_tags_so_an_update_keeps_the_articles(self):
+        self.assertIsNone(PUBLISHED_FERRY.tags)
+        self.reload(PUBLISHED_FERRY, "1", tags=["Ferries"])
+        Article.objects.get().tags.add("Repairs")  # by another import's run, say
+        self.reload(PUBLISHED_FERRY, "2", tags=["Harbour"])
+        self.assertEqual(self.tag_names(), ["Ferries", "Harbour", "Repairs"])
+
+    def test_a_ninjs_item_carries_tags_only_with_subjects_or_keywords(self):
+        subjects = [{"name": "City", "rel": "section"}, {"name": "Ports"}]
+        self.assertEqual(wire_item(subjects=subjects).tags, ("Ports",))
+        self.assertEqual(wire_item(subjects=subjects[:1]).tags, ())
+        self.assertEqual(wire_item(keywords=[]).tags, ())
+        self.assertIsNone(wire_item().tags)
+        self.assertIsNone(wire_item(subjects=None).tags)
+        self.reload(wire_item(subjects=subjects, keywords=["Harbour"]), "1", source="ninjs:f")
+        self.reload(wire_item(keywords=["Harbour"]), "2", source="ninjs:f")
+        self.assertEqual(self.tag_names(), ["Harbour"])  # Ports was removed at the source
+        self.reload(wire_item(), "3", source="ninjs:f")
+        self.assertEqual(self.tag_names(), ["Harbour"])  # says nothing of tags: kept
+        self.reload(wire_item(subjects=subjects[:1]), "4", source="ninjs:f")
+        self.assertEqual(self.tag_names(), [])
+
+    def test_a_published_articles_new_date_is_applied_and_its_old_address_redirects(self):
+        article = self.reload(PUBLISHED_FERRY, "1").article
+        first = article.get_absolute_url()
+        earlier = datetime(2024, 3, 2, 8, 30, tzinfo=UTC)
+        self.assertEqual(
+            self.reload(replace(PUBLISHED_FERRY, published_at=earlier), "2").action, "updated"
+        )
+        article.refresh_from_db()
+        self.assertEqual(article.publish_at, earlier)
+        self.assertTrue(article.is_published())
+        self.assertEqual(
+            article.get_absolute_url(),
+            "/2024/03/02/harbour-ferry-returns-after-month-long-repairs/",
+        )
+        response = self.client.get(first)
+        self.assertEqual(
+            (response.status_code, response["Location"]), (301, article.get_absolute_url())
+        )
+        later = datetime(2099, 3, 2, 8, 30, tzinfo=UTC)  # moved to a time to come: it waits
+        self.reload(replace(PUBLISHED_FERRY, published_at=later), "3")
+        article.refresh_from_db()
+        self.assertEqual((article.publish_at, article.is_scheduled()), (later, True))
+
+    def test_a_new_date_that_another_article_has_the_slug_of_gets_a_numbered_slug(self):
+        article = self.reload(PUBLISHED_FERRY, "1").article
+        earlier = datetime(2024, 3, 2, 8, 30, tzinfo=UTC)
+        self.reload(PUBLISHED_FERRY, "1", source="/imports/other", published_at=earlier)
+        self.reload(replace(PUBLISHED_FERRY, published_at=earlier), "2")
+        article.refresh_from_db()
+        self.assertEqual(article.slug, "harbour-ferry-returns-after-month-long-repairs-2")
+
+    def test_a_draft_keeps_its_date_and_a_changed_section_and_standfirst_are_applied(self):
+        draft = replace(PUBLISHED_FERRY, status=None, section="Harbour")
+        make_section(name="Harbour", slug="harbour")
+        article = self.reload(draft, "1").article
+        self.assertEqual(article.status, Article.Status.DRAFT)
+        moved = replace(draft, published_at=datetime(2024, 3, 2, tzinfo=UTC), dek="New.")
+        self.reload(replace(moved, section="City"), "2")
+        article.refresh_from_db()
+        self.assertEqual(article.publish_at, PUBLISHED_FERRY.published_at)
+        self.assertEqual((article.section, article.dek), (self.section, "New."))
+        self.reload(replace(moved, section="", dek=""), "3")  # empty: not given
+        article.refresh_from_db()
+        self.assertEqual((article.section, article.dek), (self.section, "New."))
+
+
+class ClaimTests(TestCase):
+    """A WordPress post is known by its site's address and post id, which two exports can both
+    claim: an article is updated only from an export of the name it was imported from."""
+
+    SOURCE = "wxr:https://site.example/?p=12"
+
+    def post(self, origin, headline="Harbour ferry returns", checksum="1"):
+        parsed = replace(parse_article(TEXT.replace("Harbour ferry returns", headline, 1)), tags=())
+        return ImportItem(parsed, self.SOURCE, checksum, origin=origin)
+
+    def imported(self, item):
+        """Load ``item`` and record its file, as an import run does."""
+        (result,) = load_articles([item])
+        run = ImportRun.objects.create(command="import_articles")
+        ImportedFile.objects.create(
+            run=run, path=item.origin, action=result.action, article=result.article
+        )
+        return result.article
+
+    def test_a_post_of_another_export_is_a_conflict_naming_it_and_changes_nothing(self):
+        article = self.imported(self.post("exports/export.xml#post-12"))
+        other = self.post("other.xml#post-12", "Lighthouse keeper retires", checksum="2")
+        message = (
+            "post-12 of other.xml claims the article imported from exports/export.xml#post-12: "
+            "not merged (a newer export of a site keeps the file name of the one it follows)"
+        )
+        for overwrite in (False, True):
+            for results in (
+                predict_articles([other], overwrite=overwrite),
+                load_articles([other], overwrite=overwrite),
+            ):
+                with self.subTest(overwrite=overwrite):
+                    (result,) = results
+                    self.assertEqual(
+                        (result.action, result.article, result.error),
+                        ("conflict", article, message),
+                    )
+        with self.assertNumQueries(2):  # the savepoint, and the article with its provenance
+            load_article(other.parsed, source=self.SOURCE, checksum="2", origin=other.origin)
+        article.refresh_from_db()
+        self.assertEqual(
+            (article.headline, article.source_checksum), ("Harbour ferry returns", "1")
+        )
+        # The same export, read from another folder, updates it.
+        newer = self.post("/srv/exports/export.xml#post-12", "Harbour ferry is back", checksum="3")
+        self.assertEqual(load_articles([newer])[0].action, "updated")
+
+    def test_of_two_exports_in_one_run_the_first_claims_the_post(self):
+        first = self.post("export.xml#post-12")
+        other = self.post("other.xml#post-12", "Lighthouse keeper retires", checksum="2")
+        predicted = predict_articles([first, other])
+        claims = {}
+        across_batches = [
+            *predict_articles([first], claims=claims),
+            *predict_articles([other], claims=claims),
+        ]
+        results = load_articles([first, other])
+        for outcome in (predicted, across_batches, results):
+            self.assertEqual([r.action for r in outcome], ["created", "conflict"])
+            self.assertIn(
+                "post-12 of other.xml claims the article imported from export.xml#post-12",
+                outcome[1].error,
+            )
+        self.assertEqual(results[1].article, results[0].article)
+        self.assertEqual(Article.objects.get().headline, "Harbour ferry returns")
+
+    def test_one_at_a_time_too_when_the_batch_falls_back(self):
+        first = self.post("export.xml#post-12")
+        broken = ImportItem(replace(first.parsed, headline="x" * 400), "/imports/broken", "9")
+        other = self.post("other.xml#post-12", "Lighthouse keeper retires", checksum="2")
+        with mock.patch.object(loader, "_load_in_bulk", side_effect=ValidationError("bulk")):
+            results = load_articles([first, broken, other])
+        self.assertEqual([r.action for r in results], ["created", "failed", "conflict"])
+        self.assertEqual(Article.objects.get().headline, "Harbour ferry returns")

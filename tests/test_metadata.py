@@ -6,9 +6,14 @@ from html.parser import HTMLParser
 
 from django.test import TestCase, override_settings
 
-from articles.models import Byline
-
-from .factories import image_file, make_article, make_author, make_caption, make_section
+from .factories import (
+    add_photographer,
+    image_file,
+    make_article,
+    make_author,
+    make_caption,
+    make_section,
+)
 
 
 class HeadReader(HTMLParser):
@@ -112,12 +117,7 @@ class MetaTagTests(MetadataTestCase):
 
 class JsonLdTests(MetadataTestCase):
     def test_a_photographer_is_a_contributor_not_an_author(self):
-        Byline.objects.create(
-            article=self.article,
-            author=make_author(name="Cy Lens", slug="cy-lens"),
-            role=Byline.Role.PHOTOGRAPHER,
-            order=9,
-        )
+        add_photographer(self.article)
         data = self.json_ld(self.read(), "NewsArticle")
         self.assertNotIn("Cy Lens", [person["name"] for person in data["author"]])
         self.assertEqual(

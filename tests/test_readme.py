@@ -71,4 +71,5 @@ class ReadmeCommandTests(SimpleTestCase):
             text=True,
             timeout=300,
         )
-        self.assertEqual(result.returncode, 0, f"{line}\n{result.stdout[-2000:]}{result.stderr[-2000:]}")
+        output = f"{result.stdout[-2000:]}{result.stderr[-2000:]}"
+        self.assertEqual(result.returncode, 0, f"{line}\n{output}")

@@ -5,8 +5,9 @@ addresses, pictures).
 Keyed on the source: a source seen before with the same checksum is left alone ("unchanged"),
 with another checksum its article is rewritten in place ("updated"), unless the article was
 changed here since its last import ("conflict": left alone, unless ``overwrite``; see
-``import_action``), or unless it is a WordPress post whose article came from another export
-file ("conflict", whatever ``overwrite`` says: see ``claimant``). ``load_article`` writes one parse in one transaction, so a file that fails
+``import_action``), or unless it is a WordPress post whose article came from an export file
+of another name ("conflict", whatever ``overwrite`` says: two posts are never merged; see
+``claimant``). ``load_article`` writes one parse in one transaction, so a file that fails
 leaves nothing behind. ``load_articles`` gives the same outcome for many parses in a handful of
 queries: new articles are inserted in bulk, and if the bulk write fails, every parse is loaded
 again on its own so that only the bad one fails.
@@ -708,9 +709,7 @@ def predict_articles(
     for item in items:
         article = existing.get(item.source)
         other = claimant(item, article, claims)
-        actions.append(
-            import_action(article, item.checksum, overwrite=overwrite, claimed_by=other)
-        )
+        actions.append(import_action(article, item.checksum, overwrite=overwrite, claimed_by=other))
         others.append(other)
         if not other:
             _claim(claims, item)
