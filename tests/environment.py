@@ -9,3 +9,5 @@ import os
 
 os.environ.setdefault("SECRET_KEY", "tests-only-not-secret")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+# The suite never reads the .env that `make run` writes for local development.
+os.environ.setdefault("ENV_FILE", "")

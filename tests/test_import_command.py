@@ -540,3 +540,16 @@ class ImportPublishChecksTests(ImportCommandTestCase):
         self.assertEqual(out, predicted.replace("Would import:", "Imported:"))
         self.assertEqual(desk_version(article), kept)
         self.assertEqual(Article.objects.get(source__endswith="b.txt").status, "draft")
+
+
+class TextReimportTests(ImportCommandTestCase):
+    def test_a_text_file_carries_no_tags_so_an_update_keeps_the_articles_and_adds_the_runs(self):
+        path = self.story("a.txt")
+        self.run_command("--tag", "Floods", path)
+        path.write_text(CHANGED_STORY.format(headline="River bursts its banks"))
+        out, error = self.run_command("--tag", "Weather", path)
+        self.assertIsNone(error)
+        self.assertIn("0 created, 1 updated", out)
+        article = Article.objects.get()
+        self.assertEqual(article.headline, "River bursts its banks")
+        self.assertEqual(sorted(article.tags.names()), ["Floods", "Weather"])

@@ -318,6 +318,7 @@ class WxrParserTests(SimpleTestCase):
             ("<!-- x [caption id=1]" + "a" * 20) * 20_000,  # 820 kB
             ("[caption id=1]<pre>[code]" + "a" * 20) * 20_000,
             ("<!-- wp:paragraph {" + "a" * 20) * 20_000,
+            ("<!-- wp:group --><div>" + "a" * 20) * 20_000,
             ("[" * 10 + "<p>" + "a" * 20) * 20_000,
         ):
             with self.subTest(hostile[:20]):
@@ -461,7 +462,8 @@ class WxrCommandTests(WxrCommandTestCase):
         self.assertFalse(Article.objects.filter(body__contains="SECRET-TRASH-TOKEN").exists())
 
     def test_rerun_is_unchanged_and_a_changed_post_updates_in_place(self):
-        self.import_export(data=export_text())  # a newer export keeps the file name of the one it follows
+        # The export re-imported below has this name: another one's posts would be conflicts.
+        self.import_export(data=export_text())
         out, _ = self.import_export(data=export_text())
         self.assertIn("0 created, 0 updated, 9 unchanged, 0 failed", out)
         before = self.article(10)
@@ -604,7 +606,8 @@ class WxrCommandTests(WxrCommandTestCase):
         self.assertEqual(ImportRun.objects.count(), 2)  # the two runs of the wrong files
 
     def test_a_post_no_longer_public_is_taken_down_on_update(self):
-        self.import_export(data=export_text())  # a newer export keeps the file name of the one it follows
+        # The export re-imported below has this name: another one's posts would be conflicts.
+        self.import_export(data=export_text())
         data = edit_post(10, "<![CDATA[publish]]>", "<![CDATA[private]]>")
         out, _ = self.import_export(data=data)
         self.assertIn("1 updated", out)
@@ -617,7 +620,8 @@ class WxrCommandTests(WxrCommandTestCase):
         self.assertEqual(self.client.get("/2024/03/ferry-returns-to-pier-4/").status_code, 404)
 
     def test_an_update_never_publishes_what_an_editor_left_unpublished(self):
-        self.import_export(data=export_text())  # a newer export keeps the file name of the one it follows
+        # The export re-imported below has this name: another one's posts would be conflicts.
+        self.import_export(data=export_text())
         article = self.article(10)
         article.unpublish()
         changed = export_text().replace("every twenty minutes", "every ten minutes")
@@ -661,7 +665,8 @@ class WxrCommandTests(WxrCommandTestCase):
 
 class WxrConflictTests(WxrCommandTestCase, DeskEditTestCase):
     def test_a_post_edited_here_is_a_conflict_and_the_others_still_update(self):
-        self.import_export(data=export_text())  # a newer export keeps the file name of the one it follows
+        # The export re-imported below has this name: another one's posts would be conflicts.
+        self.import_export(data=export_text())
         draft = self.edit_in_the_admin(self.article(13), headline="Budget: the leak", tags="Budget")
         kept = desk_version(draft)
         changed = edit_post(
@@ -803,7 +808,8 @@ class WxrPictureTests(WxrCommandTestCase):
         self.assertIn("0 updated, 9 unchanged", out)
 
     def test_a_refused_update_changes_nothing_and_stores_no_picture(self):
-        self.import_export(data=export_text())  # a newer export keeps the file name of the one it follows
+        # The export re-imported below has this name: another one's posts would be conflicts.
+        self.import_export(data=export_text())
         article = self.article(10)
         kept = desk_version(article)
         data = edit_post(10, "<![CDATA[zhartmann]]>", "")  # the author taken off the post
@@ -1335,3 +1341,127 @@ class GeneratedExportTests(ImportCommandTestCase):
             "--format", "wxr", self.write("survey.xml", survey_export()), "--media", media
         )
         self.assertIn("0 created, 0 updated, 4 unchanged", out)
+
+
+def other_site_export():
+    """Another site's export claiming the Gazette's address: its post 10 is another story."""
+    data = edit_post(
+        10, "Ferry returns to Pier 4 after month&#8217;s repairs", "Lighthouse keeper retires"
+    )
+    data = edit_post(
+        10, "ferry-returns-to-pier-4]]></wp:post_name>", "keeper]]></wp:post_name>", data
+    )
+    return edit_post(10, "<![CDATA[Harbour]]>", "<![CDATA[Lighthouses]]>", data)
+
+
+class WxrReimportTests(WxrCommandTestCase):
+    """A re-import makes an article what its export says, for what the export carries; two
+    exports that claim one post are never merged."""
+
+    def changed_at_the_source(self):
+        """The export with post 10 changed in WordPress: a tag removed, dated two days earlier,
+        moved to another category, with another excerpt and author."""
+        harbour = '<category domain="post_tag" nicename="harbour"><![CDATA[Harbour]]></category>'
+        data = edit_post(10, harbour, "")
+        data = edit_post(
+            10,
+            "2024-03-04 08:30:00]]></wp:post_date_gmt>",
+            "2024-03-02 08:30:00]]></wp:post_date_gmt>",
+            data,
+        )
+        data = edit_post(10, "<![CDATA[Waterfront]]>", "<![CDATA[Transport]]>", data)
+        data = edit_post(
+            10,
+            "The city&#8217;s oldest ferry line is running again.",
+            "The Aster is back on the Pier 4 crossing.",
+            data,
+        )
+        return edit_post(
+            10, "<![CDATA[zhartmann]]></dc:creator>", "<![CDATA[kmensah]]></dc:creator>", data
+        )
+
+    def test_a_reimport_makes_the_article_what_the_export_says(self):
+        self.import_export(data=export_text())
+        article = self.article(10)
+        first_address = article.get_absolute_url()
+        self.assertEqual(sorted(article.tags.names()), ["Ferries", "Harbour"])
+        out, error = self.import_export(data=self.changed_at_the_source())
+        self.assertIsNone(error)
+        self.assertIn("0 created, 1 updated, 8 unchanged, 0 failed, 0 conflict.", out)
+        article = Article.objects.for_detail().get(pk=article.pk)
+        self.assertEqual(list(article.tags.names()), ["Ferries"])
+        self.assertEqual(article.publish_at, datetime(2024, 3, 2, 8, 30, tzinfo=UTC))
+        self.assertEqual(article.section.name, "Transport")
+        self.assertEqual(article.dek, "The Aster is back on the Pier 4 crossing.")
+        self.assertEqual([b.author.name for b in article.bylines.all()], ["Kwame Mensah"])
+        self.assertTrue(article.is_published())
+        self.assertEqual(article.get_absolute_url(), "/2024/03/02/ferry-returns-to-pier-4/")
+        for old in (first_address, "/2024/03/ferry-returns-to-pier-4/"):
+            with self.subTest(old):
+                response = self.client.get(old)
+                self.assertEqual(response.status_code, 301)
+                self.assertEqual(response["Location"], article.get_absolute_url())
+
+    def test_an_article_changed_here_is_still_a_conflict_and_none_of_it_is_applied(self):
+        self.import_export(data=export_text())
+        article = self.article(10)
+        article.dek = "The desk's standfirst."
+        article.save()  # as the admin saves it
+        article.tags.add("Desk pick")
+        kept, address = desk_version(article), article.get_absolute_url()
+        out, error = self.import_export(data=self.changed_at_the_source())
+        self.assertEqual(error.returncode, 3)
+        self.assertIn("0 created, 0 updated, 8 unchanged, 0 failed, 1 conflict.", out)
+        self.assertIn(f"export.xml#post-10: conflict: article {article.pk} was changed here", out)
+        self.assertEqual(desk_version(article), kept)
+        self.assertEqual(kept["tags"], ["Desk pick", "Ferries", "Harbour"])
+        article.refresh_from_db()
+        self.assertEqual(article.get_absolute_url(), address)
+
+    def test_a_second_export_claiming_the_same_posts_is_a_conflict_never_a_merge(self):
+        export = self.write("export.xml", export_text())
+        self.run_command("--format", "wxr", export)
+        article = self.article(10)
+        kept, address = desk_version(article), article.get_absolute_url()
+        other = self.write("other.xml", other_site_export())
+        conflict = (
+            f"{other}#post-10: conflict: post-10 of other.xml claims the article imported from "
+            f"{export}#post-10: not merged"
+        )
+        summary = "import: 0 created, 0 updated, 0 unchanged, 0 failed, 9 conflict."
+        predicted, error = self.run_command("--format", "wxr", "--dry-run", other)
+        self.assertEqual(error.returncode, 3)
+        self.assertIn(f"Would {summary}", predicted)
+        self.assertIn(conflict, predicted)
+        for overwrite in ((), ("--overwrite",)):  # another source, not a newer one
+            with self.subTest(overwrite=overwrite):
+                out, error = self.run_command("--format", "wxr", *overwrite, other)
+                self.assertEqual(error.returncode, 3)
+                self.assertIn("never over another export's", str(error))
+                self.assertIn(f"Imported: {summary[8:]}", out)
+                self.assertIn(conflict, out)
+        self.assertEqual(desk_version(article), kept)
+        article.refresh_from_db()
+        self.assertEqual(
+            (article.slug, article.get_absolute_url()), ("ferry-returns-to-pier-4", address)
+        )
+        record = ImportRun.objects.latest().files.get(path=f"{other}#post-10")
+        self.assertEqual((record.action, record.article), ("conflict", article))
+        self.assertTrue(record.error.startswith("post-10 of other.xml claims the article"))
+        out, _ = self.run_command("--format", "wxr", "--json", other)
+        line = json.loads(out.splitlines()[0])
+        self.assertEqual((line["action"], line["reason"]), ("conflict", record.error))
+
+    def test_of_two_exports_in_one_run_the_first_claims_each_post(self):
+        export = self.write("export.xml", export_text())
+        other = self.write("other.xml", other_site_export())
+        summary = "9 created, 0 updated, 0 unchanged, 0 failed, 9 conflict."
+        for dry_run in (("--dry-run",), ()):
+            with self.subTest(dry_run=dry_run):
+                out, error = self.run_command("--format", "wxr", *dry_run, export, other)
+                self.assertEqual(error.returncode, 3)
+                self.assertIn(summary, out)
+                self.assertIn(f"{other}#post-10: conflict: post-10 of other.xml claims", out)
+        self.assertEqual(Article.objects.count(), 9)
+        self.assertEqual(self.article(10).headline, "Ferry returns to Pier 4 after month’s repairs")
+        self.assertEqual(sorted(self.article(10).tags.names()), ["Ferries", "Harbour"])

@@ -303,6 +303,19 @@ class ImportActionTests(SimpleTestCase):
                         "conflict",
                     )
 
+    def test_a_newer_dated_export_of_a_site_is_the_same_series(self):
+        """WordPress names its exports after the site and the day: a newer one follows."""
+        article = Article(source="wxr:https://site.example/?p=12")
+        article.imported_from = "gazette.WordPress.2024-06-01.xml#post-12"
+        for origin, other in (
+            ("gazette.WordPress.2025-01-31.xml#post-12", ""),
+            ("downloads/gazette.wordpress.2025-01-31 (1).xml#post-12", ""),
+            ("staging.WordPress.2025-01-31.xml#post-12", article.imported_from),
+        ):
+            with self.subTest(origin):
+                post = ImportItem(parse_article(TEXT), article.source, "abc", origin=origin)
+                self.assertEqual(claimant(post, article, {}), other)
+
     def test_the_claim_is_the_file_name_the_article_was_last_imported_from(self):
         article = Article(source="wxr:https://site.example/?p=12")
         article.imported_from = "exports/export.xml#post-12"
@@ -310,6 +323,7 @@ class ImportActionTests(SimpleTestCase):
         cases = [
             (post, article, {}, "exports/export.xml#post-12"),
             (replace(post, origin="/srv/export.xml#post-12"), article, {}, ""),  # another folder
+            (replace(post, origin="export (1).xml#post-12"), article, {}, ""),  # a second copy
             (replace(post, origin=""), article, {}, ""),  # not a WordPress post
             (post, None, {article.source: "export.xml#post-12"}, "export.xml#post-12"),  # the run's
             (post, None, {article.source: "other.xml#post-12"}, ""),
@@ -453,6 +467,7 @@ class PublicationNeedsTests(SimpleTestCase):
         self.assertEqual(publication_needs(canceled, article), [])
 
 
+HEADLINE = "Harbour ferry returns after month-long repairs"
 PUBLISHED_FERRY = replace(
     parse_article(TEXT),
     dek="The ferry runs again.",
@@ -534,10 +549,26 @@ class ReimportTests(TestCase):
         article.refresh_from_db()
         self.assertEqual((article.publish_at, article.is_scheduled()), (later, True))
 
+    def test_a_ninjs_items_version_time_dates_a_new_article_only(self):
+        wire = {"description_text": "It runs again.", "byline": "By Ana Müller"}
+        first = wire_item(**wire, versioncreated="2024-03-04T08:30:00Z")
+        self.assertTrue(first.dated_by_version)
+        article = self.reload(first, "1", source="ninjs:f").article
+        self.assertEqual(article.publish_at, datetime(2024, 3, 4, 8, 30, tzinfo=UTC))
+        self.assertTrue(article.is_published())
+        self.reload(wire_item(**wire, versioncreated="2024-03-05T10:00:00Z"), "2", source="ninjs:f")
+        article.refresh_from_db()
+        self.assertEqual(article.publish_at, datetime(2024, 3, 4, 8, 30, tzinfo=UTC))
+        created = wire_item(**wire, firstcreated="2024-03-03T08:30:00Z")
+        self.assertFalse(created.dated_by_version)
+        self.reload(created, "3", source="ninjs:f")
+        article.refresh_from_db()
+        self.assertEqual(article.publish_at, datetime(2024, 3, 3, 8, 30, tzinfo=UTC))
+
     def test_a_new_date_that_another_article_has_the_slug_of_gets_a_numbered_slug(self):
         article = self.reload(PUBLISHED_FERRY, "1").article
         earlier = datetime(2024, 3, 2, 8, 30, tzinfo=UTC)
-        self.reload(PUBLISHED_FERRY, "1", source="/imports/other", published_at=earlier)
+        self.reload(replace(PUBLISHED_FERRY, published_at=earlier), "1", source="/imports/other")
         self.reload(replace(PUBLISHED_FERRY, published_at=earlier), "2")
         article.refresh_from_db()
         self.assertEqual(article.slug, "harbour-ferry-returns-after-month-long-repairs-2")
@@ -594,12 +625,10 @@ class ClaimTests(TestCase):
                         (result.action, result.article, result.error),
                         ("conflict", article, message),
                     )
-        with self.assertNumQueries(2):  # the savepoint, and the article with its provenance
+        with self.assertNumQueries(3):  # the article with its provenance, in a savepoint
             load_article(other.parsed, source=self.SOURCE, checksum="2", origin=other.origin)
         article.refresh_from_db()
-        self.assertEqual(
-            (article.headline, article.source_checksum), ("Harbour ferry returns", "1")
-        )
+        self.assertEqual((article.headline, article.source_checksum), (HEADLINE, "1"))
         # The same export, read from another folder, updates it.
         newer = self.post("/srv/exports/export.xml#post-12", "Harbour ferry is back", checksum="3")
         self.assertEqual(load_articles([newer])[0].action, "updated")
@@ -621,7 +650,7 @@ class ClaimTests(TestCase):
                 outcome[1].error,
             )
         self.assertEqual(results[1].article, results[0].article)
-        self.assertEqual(Article.objects.get().headline, "Harbour ferry returns")
+        self.assertEqual(Article.objects.get().headline, HEADLINE)
 
     def test_one_at_a_time_too_when_the_batch_falls_back(self):
         first = self.post("export.xml#post-12")
@@ -630,4 +659,4 @@ class ClaimTests(TestCase):
         with mock.patch.object(loader, "_load_in_bulk", side_effect=ValidationError("bulk")):
             results = load_articles([first, broken, other])
         self.assertEqual([r.action for r in results], ["created", "failed", "conflict"])
-        self.assertEqual(Article.objects.get().headline, "Harbour ferry returns")
+        self.assertEqual(Article.objects.get().headline, HEADLINE)

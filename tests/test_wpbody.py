@@ -266,6 +266,7 @@ PIECES = st.sampled_from(
         "\n",
         "\n\n",
         " ",
+        "\ue0000\ue001",  # what marks text set aside, if a post held it
     ]
 )
 TEXT = st.lists(st.one_of(PIECES, st.text(alphabet="ab <>&[]/\n", max_size=8)), max_size=30).map(

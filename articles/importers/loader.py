@@ -32,6 +32,7 @@ that would leave it lacking something fails, leaving the article as it was.
 import contextvars
 import html
 import itertools
+import re
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePath
@@ -193,13 +194,14 @@ def claimant(item: ImportItem, article: Article | None, claims: dict[str, str]) 
     (``imported_from``, see ``with_provenance``), else the first file of this run that read
     its source (``claims``, by source).
 
-    Files are compared by name, so the same export read from another folder or under another
-    path keeps its claim. Only items with an ``origin`` (WordPress posts) are checked.
+    Files are compared by ``export_series``, so the same export read from another folder, or a
+    newer export of the site under WordPress's own name for it (dated), keeps its claim. Only
+    items with an ``origin`` (WordPress posts) are checked.
     """
     if not item.origin:
         return ""
     other = (article and article.imported_from) or claims.get(item.source, "")
-    return other if other and _file_name(other) != _file_name(item.origin) else ""
+    return other if other and export_series(other) != export_series(item.origin) else ""
 
 
 def with_provenance(queryset):
@@ -210,6 +212,18 @@ def with_provenance(queryset):
         action__in=[ImportedFile.Action.CREATED, ImportedFile.Action.UPDATED],
     )
     return queryset.annotate(imported_from=Subquery(written.order_by("-pk").values("path")[:1]))
+
+
+# WordPress names an export "site.WordPress.2024-06-01.xml"; a browser saving it twice adds
+# " (1)" or "-1".
+EXPORT_DATE = re.compile(r"[._ -]?\d{4}-\d{2}-\d{2}(?:[._-]\d+)?| ?\(\d+\)|-\d+$")
+
+
+def export_series(origin):
+    """The file of ``export.xml#post-12`` as a series of exports of one site: its name, in any
+    case, without the date WordPress puts in it or a copy's number ("site.wordpress.xml")."""
+    path = PurePath(origin.rpartition("#")[0])
+    return EXPORT_DATE.sub("", path.stem).casefold() + path.suffix.casefold()
 
 
 def _file_name(origin):
@@ -556,10 +570,12 @@ def _redated(article, parsed):
     """The source moved the publication of a published article (one it does not take down) to
     another time, past or future: the article follows. Its address changes with the date and
     the old one redirects (``Article.save``); moved to a time still to come, an article
-    already public waits for it again. A draft keeps its time: publishing it sets it."""
+    already public waits for it again. A draft keeps its time: publishing it sets it; and so
+    does an article whose source gives only the time of each version (``dated_by_version``)."""
     return (
         article.status == Article.Status.PUBLISHED
         and parsed.published_at is not None
+        and not parsed.dated_by_version
         and parsed.published_at != article.publish_at
     )
 

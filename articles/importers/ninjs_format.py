@@ -23,7 +23,8 @@ A file holds one item (an object) or a list of them. What is read, per item:
   is dropped; an item with neither field carries no tags (an update keeps the article's);
 - ``language`` is the article's (a BCP 47 tag; anything else is dropped with a warning);
 - ``pubstatus`` maps to the status (``STATUSES``; *usable* when absent, as the standard says),
-  ``firstcreated`` (else ``versioncreated``) is the publication time, ``embargoed`` the embargo;
+  ``firstcreated`` is the publication time (else ``versioncreated``, which dates a new article
+  only: every version has its own), ``embargoed`` the embargo;
 - pictures are the ``associations`` of type picture or graphic (``featuremedia`` first): the
   caption is their description (1.x ``description_text``) or headline, the alt text a
   description of role ``alt`` (or ``alt_text``), the credit ``by`` (1.x ``byline``) or the
@@ -189,6 +190,7 @@ def _article(item, warnings):
         tags=_tags(item),
         status=STATUSES[pubstatus],
         published_at=_datetime(item, "firstcreated") or _datetime(item, "versioncreated"),
+        dated_by_version=_datetime(item, "firstcreated") is None,
         embargo_until=_datetime(item, "embargoed"),
         body_html=html,
         slug=_string(item, "slugline"),

@@ -107,6 +107,9 @@ class ParsedArticle:
     tags: tuple[str, ...] | None = None
     status: str | None = None  # one of DRAFT, IN_REVIEW, PUBLISHED, UNPUBLISHED
     published_at: datetime | None = None  # aware; in the future for a scheduled article
+    # published_at is the time of this version, not of the publication (ninjs without
+    # firstcreated): it dates a new article, and an update keeps the article's date.
+    dated_by_version: bool = False
     embargo_until: datetime | None = None
     slug: str = ""  # the source's own slug, kept if it is free
     old_paths: tuple[str, ...] = ()  # addresses the article had on the old site

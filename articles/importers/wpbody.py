@@ -8,7 +8,7 @@ As WordPress shows a post (``the_content``):
   between blocks and a shortcode block's text get paragraphs as classic content does;
 - classic content gets its shortcodes and auto-embeds rendered (``shortcodes``), then
   paragraphs and line breaks (``wpautop``);
-- then ``tidy()`` reads the result as a browser would (implied end tags, stray tags ignored)
+- then ``Tidy`` reads the result as a browser would (implied end tags, stray tags ignored)
   and writes it back as blocks only: pictures taken out (they become the article's captions),
   ``h1`` made ``h2``, no text outside a block, no empty paragraph, no ``<br>`` directly inside
   a list, table or row, ``<pre>`` text kept to the character, tags the body does not keep
@@ -114,6 +114,8 @@ def read_body(content, *, footnotes="", encoded_code=False, gallery=None):
 
     context = shortcodes.Context(encoded_code=encoded_code, gallery=gallery_pictures)
     content = content.replace("\r\n", "\n").replace("\r", "\n")
+    # The two private-use characters that mark text set aside (shortcodes.Context.keep).
+    content = content.replace("\ue000", "").replace("\ue001", "")
     if "<!-- wp:" in content:
         rendered = _render_blocks(parse_blocks(content), context, top=True)
     else:
@@ -141,8 +143,13 @@ def read_body(content, *, footnotes="", encoded_code=False, gallery=None):
 
 def _classic(text, context):
     """Classic-editor content as WordPress shows it: shortcodes, then paragraphs."""
-    text = _COMMENT.sub("", text)
-    return wpautop(context.restore(shortcodes.render(text, context)))
+    return wpautop(context.restore(shortcodes.render(_uncommented(text), context)))
+
+
+def _uncommented(text):
+    """``text`` without its comments; what is left of one is not closed, and is text (a
+    browser would hide the rest of the post; a parser would look for its end again at each)."""
+    return _COMMENT.sub("", text).replace("<!--", "&lt;!--")
 
 
 @dataclass
@@ -175,7 +182,7 @@ def parse_blocks(text):
             attrs = {}
         node = BlockNode(name, attrs if isinstance(attrs, dict) else {})
         stack[-1].children.append(node)
-        if not match["void"]:
+        if not match["void"] and len(stack) <= MAX_DEPTH:  # deeper: its content is its parent's
             stack.append(node)
     if text[position:]:
         stack[-1].children.append(text[position:])
@@ -189,7 +196,7 @@ def _render_blocks(nodes, context, *, top=False):
             if top and node.strip():
                 out.append(_classic(node, context))  # classic text between blocks
             else:
-                out.append(context.restore(shortcodes.render(_COMMENT.sub("", node), context)))
+                out.append(context.restore(shortcodes.render(_uncommented(node), context)))
             continue
         name = node.name
         if name == "core/embed" or name.startswith("core-embed/"):
@@ -358,10 +365,7 @@ class Tidy:
         self._referenced = set()
 
     def run(self, fragment):
-        # Comments go first; what is left of one is not closed, and is read as text (a
-        # parser would look for its end again at each of them).
-        fragment = _COMMENT.sub("", fragment).replace("<!--", "&lt;!--")
-        blocks = self.flow(parse_html(fragment).children)
+        blocks = self.flow(parse_html(_uncommented(fragment)).children)
         if notes := self._notes():
             blocks.append(notes)
         return "\n".join(blocks)

@@ -41,6 +41,7 @@ from urllib.parse import unquote
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError, iterparse
 
+from ..sanitizer import strip_control_characters
 from . import rules
 from .parser import (
     DRAFT,
@@ -301,9 +302,9 @@ def _article(record, export):
         gallery=lambda shortcode: _gallery(shortcode, record, export.attachments),
     )
     warnings += body.warnings
-    headline = _plain(record.get("title", ""))
+    headline = strip_control_characters(_plain(record.get("title", ""))).strip()
     if not headline:
-        headline = headline_from_text(body.html)
+        headline = strip_control_characters(headline_from_text(body.html)).strip()
         warnings.append(
             f"no title: the headline is made from the start of the text ({headline!r})"
             if headline
@@ -355,7 +356,7 @@ def _gallery(shortcode, record, attachments):
     the pictures uploaded to the post, in their order (WordPress's default)."""
     listed = shortcode.attrs.get("ids") or shortcode.attrs.get("include") or ""
     if ids := [i.strip() for i in listed.split(",") if i.strip()]:
-        return ids
+        return [i for i in ids if i in attachments]
     post_id = record.get("wp:post_id", "").strip()
     excluded = {i.strip() for i in shortcode.attrs.get("exclude", "").split(",")}
     children = [

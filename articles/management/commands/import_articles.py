@@ -16,9 +16,9 @@ leaves its caption without an image, with a warning.
 
 --overwrite imports a changed source over an article changed here since its last import (in
 the admin, by an action, a restore): without it such an article is kept as it is, and the file
-is reported as a conflict. It does not import a WordPress post over the article of another
-export file (see Guarantees): import a newer export of a site under the file name of the one it
-follows (exports/site.xml, in any folder).
+is reported as a conflict. It never imports a WordPress post over the article of an export
+of another file name (see Guarantees); a newer export of the same site under WordPress's dated
+name for it ("site.WordPress.2025-01-31.xml") is the same series, in any folder.
 
 --user USERNAME makes the import act for that account: new articles are theirs, and publishing
 (--status published, or an item that is published) is refused unless the account may publish
@@ -33,7 +33,8 @@ Guarantees:
   items with subjects or keywords (a tag removed at the source goes; text files carry none, and
   an update keeps the article's); a section or standfirst the source names (an empty one keeps
   the article's); the publication time of a published article, past or future (its old address
-  then answers 301). The status follows only downwards (see below).
+  then answers 301; a ninjs versioncreated without firstcreated dates new articles only). The
+  status follows only downwards (see below).
 - Never a merge of two posts: a WordPress post whose article was imported from an export file
   of another name (two exports claiming one site address and post id; or, within a run, a post
   another file read first) is a conflict, with a reason naming that file, and nothing of the
