@@ -138,6 +138,10 @@ class BylineInline(NamedInputs, admin.TabularInline):
     fields = ("order", "author", "role")
     verbose_name = "byline author"
 
+    def get_queryset(self, request):
+        # Each row is titled with its author's name: not a query per row.
+        return super().get_queryset(request).select_related("author")
+
 
 class CaptionInline(admin.StackedInline):
     model = Caption
@@ -503,6 +507,8 @@ class ArticleAdmin(NamedInputs, VersionAdmin):
             request, queryset, per_page, orphans, allow_empty_first_page
         )
         paginator.ask(request.GET.get(PAGE_VAR, 1))  # how far to count
+        if is_autocomplete(request):
+            paginator.least_pages = 1  # it asks only whether there is a next page
         return paginator
 
     def get_search_results(self, request, queryset, search_term):

@@ -24,7 +24,10 @@ LAST_PAGE = 1_000_000  # past any archive: a page beyond it is simply not found
 
 class BoundedPaginator(Paginator):
     """A paginator that counts only as far as the page asked for needs: ``ask()`` the page
-    before reading ``count`` (``page()`` does)."""
+    before reading ``count`` (``page()`` does). ``least_pages``, ``COUNTED_PAGES`` unless set,
+    is how many pages the count covers at least."""
+
+    least_pages = None
 
     def __init__(self, object_list, per_page, *args, **kwargs):
         super().__init__(object_list, per_page, *args, **kwargs)
@@ -40,7 +43,7 @@ class BoundedPaginator(Paginator):
     @property
     def counted_pages(self):
         """How many pages the count goes to for the page asked for."""
-        pages = COUNTED_PAGES
+        pages = self.least_pages or COUNTED_PAGES
         while pages <= self.asked:
             pages *= 2
         return pages
@@ -75,7 +78,8 @@ class BoundedPaginator(Paginator):
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        articles = self.object_list.filter(pk__in=self.page_ids(bottom, top))
+        ids = self.page_ids(bottom, top) if top > bottom else []  # an empty list: no query
+        articles = self.object_list.filter(pk__in=ids)
         return self._get_page(articles, number, self)
 
     def page_ids(self, bottom, top):

@@ -49,6 +49,7 @@ PROVIDERS = (
     ("Vimeo", re.compile(r"^https?://(?:(?:www|player)\.)?vimeo\.com/", re.I)),
     ("X", re.compile(r"^https?://(?:(?:www|mobile)\.)?(?:twitter|x)\.com/[^/]+/status", re.I)),
 )
+MAX_PASSES = 4
 # Bare words plugins use as shortcodes without attributes or a closing tag.
 BARE_SHORTCODES = frozenset(
     "toc ad ads adsense divider clear spacer newsletter subscribe related sitemap archives "
@@ -56,10 +57,11 @@ BARE_SHORTCODES = frozenset(
 )
 
 # One tag: [name attrs], [name/], [/name], with [[ ]] for escaping. Attributes hold no
-# brackets (as in WordPress), so a scan never runs past the next "[".
+# brackets (as in WordPress), so a scan never runs past the next "["; nor a tag, so that a
+# bracket in one paragraph and another in the next make no shortcode.
 _TAG = re.compile(
     r"\[(?P<escape>\[?)(?P<closer>/?)(?P<name>[A-Za-z0-9_][\w-]*)(?![\w-])"
-    r"(?P<attrs>[^\[\]/]*(?:/(?!\])[^\[\]/]*)*)(?P<self>/?)\]"
+    r"(?P<attrs>(?:[^\[\]/<&]|&(?!lt;)|/(?!\]))*+)(?P<self>/?)\]"
 )
 _UNKNOWN_NAME = re.compile(r"^[a-z][a-z0-9]*(?:[_-][a-z0-9]+)*$")
 _PLUGIN_NAME = re.compile(r"[_-]")
@@ -132,7 +134,13 @@ def render(text, context):
     text = expand(text, context, names=CODE_SHORTCODES)
     text = _set_aside(text, context)
     text = autoembed(text)
-    return expand(text, context)
+    # Again while the text changes: what a removed shortcode leaves may join into one
+    # ("[/[x]a]"), which a second reading of the body would take out.
+    for _ in range(MAX_PASSES):
+        text, before = expand(text, context), text
+        if text == before:
+            break
+    return text
 
 
 def expand(text, context, names=None):
@@ -140,7 +148,7 @@ def expand(text, context, names=None):
     tags = list(_TAG.finditer(text))
     closers, closer_ends = {}, {}
     for tag in tags:
-        if tag["closer"]:
+        if tag["closer"] and not tag["attrs"].strip():
             closers.setdefault(tag["name"], []).append(tag.start())
             closer_ends[tag.start()] = tag.end()
     out, position = [], 0
@@ -151,7 +159,12 @@ def expand(text, context, names=None):
         if names is not None and name not in names:
             continue
         if tag["closer"]:
-            if names is None and not tag["escape"] and _is_shortcode(tag, closed=True):
+            if (
+                tag.start() in closer_ends
+                and names is None
+                and not tag["escape"]
+                and _is_shortcode(tag, closed=True)
+            ):
                 out.append(text[position : tag.start()])  # a closing tag without its opening
                 context.removed[name] += 1
                 position = tag.end()

@@ -60,6 +60,12 @@ admin_pages = {
     "author": [f"{admin}?author={a.slug}" for a in Author.objects.order_by("?")[:count]],
     "tag": [f"{admin}?tag={t.slug}" for t in Tag.objects.order_by("?")[:count]],
     "year": [f"{admin}?publish_at__year={year}" for year in years] * count,
+    "month": [
+        f"{admin}?publish_at__year={year}&publish_at__month={month}"
+        for year in years
+        for month in (3, 9)
+    ]
+    * count,
     "page 500 or so": [f"{admin}?p={rng.randint(450, 550)}" for _ in range(count)],
     "change form": [f"{admin}{pk}/change/" for pk in rng.sample(ids, count)],
     "related link autocomplete (typed)": [
