@@ -303,7 +303,7 @@ class ArticleForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["opened_version"].initial = self.instance.edit_version
-        if self.instance.pk is not None:
+        if self.instance.pk is not None and not self.is_bound:  # a posted form brings its own
             self.fields["opened_digests"].initial = revisions.digests(
                 revisions.parts_of(self.instance)
             )
