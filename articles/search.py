@@ -1,14 +1,15 @@
 """Site search: published articles by the words of their headline, standfirst, body, authors and
 tags, best match first, each with a highlighted snippet of its body.
 
-Each article has a ``SearchEntry``, its text as search sees it, which ``reindex()`` rewrites: the
-signals call it when an article, byline, tag or author name changes, and the import loader after
-each batch it writes in bulk. The full-text index over the entries is the database's own,
-created by migration 0004: on SQLite an FTS5 table kept in step by triggers, ranked with
-``bm25()``; on PostgreSQL a weighted ``tsvector`` column with a GIN index, ranked with
-``ts_rank()``. ``find()`` is the one interface to both. It searches the articles of a queryset
-and no others: the reader's search passes the published ones (``ArticleQuerySet.published()``,
-the one rule), the admin's its list, every status.
+Each article has a ``SearchEntry``, its text as search sees it, which ``reindex()`` rewrites
+once a change commits (``reindex_after_commit()``): the signals ask for it when an article,
+byline, tag or author name changes, and ``articles_written()`` for what is written in bulk. The
+full-text index over the entries is the database's own, created by migration 0004: on SQLite an
+FTS5 table kept in step by triggers, ranked with ``bm25()``; on PostgreSQL a weighted
+``tsvector`` column with a GIN index, ranked with ``ts_rank()``. ``find()`` is the one interface
+to both. It searches the articles of a queryset and no others: the reader's search passes the
+published ones (``ArticleQuerySet.published()``, the one rule), the admin's its list, every
+status.
 
 A search ranks at most the ``MAX_RESULTS`` newest matches: a rare word finds and ranks
 every article that has it, and a word found in half the archive costs the same as one found in a
@@ -22,10 +23,12 @@ of ``phraseto_tsquery()``, where ``AND(``, ``*``, ``NEAR``, ``-`` or ``OR`` are 
 
 import json
 import re
+import threading
+from functools import partial
 from html.parser import HTMLParser
 
 from django.apps import apps as global_apps
-from django.db import connections
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -104,6 +107,33 @@ def plain_text(html):
     extractor.feed(html)
     extractor.close()
     return " ".join("".join(extractor.parts).split())
+
+
+class _Pending(threading.local):
+    """The articles whose entries wait for their transaction to commit, by database alias."""
+
+    def __init__(self):
+        self.ids = {}
+
+
+_pending = _Pending()
+
+
+def reindex_after_commit(article_ids, using=None):
+    """Rewrite the entries of ``article_ids`` once the transaction commits, each once: saving an
+    article with its byline, captions and tags rewrites its entry once, not once a row, and a
+    transaction rolled back rewrites none (its ids are reindexed with the next commit: an entry
+    rewritten from the database as it is is never wrong)."""
+    alias = using or DEFAULT_DB_ALIAS
+    _pending.ids.setdefault(alias, {}).update(dict.fromkeys(article_ids))
+    transaction.on_commit(partial(reindex_pending, alias), using=alias)
+
+
+def reindex_pending(alias=DEFAULT_DB_ALIAS):
+    """Rewrite the entries waiting on ``alias``; the first of a transaction's callbacks does it
+    all, the others find nothing left."""
+    if ids := _pending.ids.pop(alias, None):
+        reindex(ids, using=alias)
 
 
 def reindex(article_ids, *, apps=global_apps, using=None):

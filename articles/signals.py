@@ -1,7 +1,9 @@
 """Cached pages: any change of what readers see makes every cached page stale, once the change
-commits (``caching.content_changed``). Search: an article's search entry is rewritten when
-anything it holds changes. Text: control characters never reach the database. Pictures: a
-caption's renditions follow it (deleted with it, made again when a restore brings it back).
+commits (``caching.content_changed``). Search: an article's search entry is rewritten, once,
+after the commit of a change of anything it holds. Writes that send no signals (bulk inserts)
+call ``articles_written()``, which does both. Text: control characters never reach the
+database. Pictures: a caption's renditions follow it (deleted with it, made again when a
+restore brings it back).
 
 Every receiver of the app's models is here."""
 
@@ -56,6 +58,14 @@ def content_changed(using=None, **kwargs):
     transaction.on_commit(caching.content_changed, using=using)
 
 
+def articles_written(article_ids, using=None):
+    """What the signals would have done for articles written in bulk (``bulk_create``,
+    ``update``): their search entries rewritten and the content version moved, once the
+    transaction commits."""
+    search.reindex_after_commit(article_ids, using=using)
+    content_changed(using=using)
+
+
 for model in (*CONTENT_MODELS, TaggedArticle):
     post_save.connect(content_changed, sender=model, dispatch_uid=f"content-saved-{model}")
     post_delete.connect(content_changed, sender=model, dispatch_uid=f"content-deleted-{model}")
@@ -70,21 +80,21 @@ def _deleted_with_its_article(origin):
 @receiver(post_save, sender=Article)
 def reindex_article(instance, update_fields=None, **kwargs):
     if update_fields is None or {"headline", "dek", "body"} & set(update_fields):
-        search.reindex([instance.pk])
+        search.reindex_after_commit([instance.pk])
 
 
 @receiver(post_save, sender=Byline)
 @receiver(post_delete, sender=Byline)
 def reindex_byline_article(instance, origin=None, **kwargs):
     if not _deleted_with_its_article(origin):
-        search.reindex([instance.article_id])
+        search.reindex_after_commit([instance.article_id])
 
 
 @receiver(post_save, sender=TaggedArticle)
 @receiver(post_delete, sender=TaggedArticle)
 def reindex_tagged_article(instance, origin=None, **kwargs):
     if not _deleted_with_its_article(origin):
-        search.reindex([instance.content_object_id])
+        search.reindex_after_commit([instance.content_object_id])
 
 
 def note_rename(sender, instance, update_fields=None, **kwargs):
@@ -124,7 +134,7 @@ def date_renamed_section(instance, **kwargs):
 def renamed(article_ids):
     """The articles of ``article_ids`` (a query) show a renamed author or tag: their search
     entries are rewritten, and they count as changed (the read API's ``?since=``)."""
-    search.reindex(article_ids)
+    search.reindex_after_commit(article_ids)
     Article.objects.filter(pk__in=article_ids).update(updated_at=timezone.now())
 
 

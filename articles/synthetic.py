@@ -23,7 +23,7 @@ from django.utils.text import slugify
 from PIL import Image, ImageDraw
 from taggit.models import Tag
 
-from . import caching, images, planner
+from . import images, planner, signals
 from .models import (
     Article,
     Author,
@@ -171,7 +171,7 @@ def generate(count, *, seed=1, batch_size=2000, progress=None):
             progress(done)
     reset_article_ids()
     planner.analyze(vacuum=True)
-    caching.content_changed()
+    signals.content_changed()
 
 
 def _status(rng, number, now):

@@ -2,7 +2,7 @@ import pytest
 from django.core.cache import caches
 from django.db import transaction
 
-from articles import caching
+from articles import caching, search
 
 TEST_CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"},
@@ -18,9 +18,10 @@ def _isolated(request, settings, tmp_path, monkeypatch):
     ``collectstatic`` first).
 
     The page and fragment caches are on, as in production. A ``TestCase`` never commits, and
-    the caches learn of changes once they commit: here they learn at once, as if every write
-    committed. Tests marked ``page_cache`` handle commits themselves (they test them); tests
-    marked ``caches_off`` measure what a request costs when it renders (query counts, plans)."""
+    the caches and search learn of changes once they commit: here they learn at once, as if
+    every write committed (``_learn_at_once``). Tests marked ``page_cache`` handle commits
+    themselves (they test them); tests marked ``caches_off`` measure what a request costs when
+    it renders (query counts, plans)."""
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.ARTICLES_PRIVATE_MEDIA_ROOT = tmp_path / "private-media"
     settings.STORAGES = settings.STORAGES | {
@@ -30,8 +31,8 @@ def _isolated(request, settings, tmp_path, monkeypatch):
     if request.node.get_closest_marker("caches_off"):
         settings.ARTICLES_PAGE_CACHE = None
         settings.ARTICLES_FRAGMENT_CACHE = "off"
-    elif not request.node.get_closest_marker("page_cache"):
-        monkeypatch.setattr(transaction, "on_commit", caches_learn_at_once(transaction.on_commit))
+    if request.node.get_closest_marker("page_cache"):
+        monkeypatch.setitem(COMMITS, "real", True)
     for cache in caches.all():
         cache.clear()
     yield
@@ -39,13 +40,24 @@ def _isolated(request, settings, tmp_path, monkeypatch):
         cache.clear()
 
 
-def caches_learn_at_once(on_commit):
-    """``transaction.on_commit`` that runs the caches' invalidation at once, the rest as usual."""
+COMMITS = {"real": False}
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _learn_at_once():
+    """``transaction.on_commit`` runs the caches' invalidation and the search entries'
+    rewriting at once (the rest as usual), from the start: ``setUpTestData`` included."""
 
     def patched(func, using=None, robust=False):
-        if func is caching.content_changed:
+        at_once = (
+            func is caching.content_changed or getattr(func, "func", None) is search.reindex_pending
+        )
+        if at_once and not COMMITS["real"]:
             func()
         else:
             on_commit(func, using, robust)
 
-    return patched
+    on_commit = transaction.on_commit
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(transaction, "on_commit", patched)
+        yield

@@ -835,7 +835,7 @@ class WxrPictureTests(WxrCommandTestCase):
     def test_a_batch_rolled_back_leaves_no_picture_files(self):
         self.media()
         with mock.patch(
-            "articles.importers.loader.search.reindex", side_effect=DatabaseError("down")
+            "articles.importers.loader._keep_old_paths", side_effect=DatabaseError("down")
         ):
             out, error = self.import_export("--media", self.folder)
         self.assertEqual(error.returncode, 1)

@@ -186,13 +186,14 @@ class LoadArticleTests(TestCase):
     def test_the_version_recorded_is_the_one_after_all_the_imports_writes(self):
         """The loader's own writes may each advance the version (a caption or correction saved
         with the article): none of them is a change made here."""
-        real_reindex = loader.search.reindex
+        real_mark = loader._mark_imported
 
-        def reindex_and_advance(pks):
-            real_reindex(pks)
+        def advance_and_mark(articles):
+            pks = [article.pk for article in articles]
             Article.objects.filter(pk__in=pks).update(edit_version=F("edit_version") + 2)
+            real_mark(articles)
 
-        with mock.patch.object(loader.search, "reindex", reindex_and_advance):
+        with mock.patch.object(loader, "_mark_imported", advance_and_mark):
             load_articles([item()])
             load(TEXT.replace("every twenty minutes", "every half hour"), checksum="def")
         article = Article.objects.get()

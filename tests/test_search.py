@@ -286,6 +286,25 @@ class IndexUpdateTests(SearchTestCase):
         self.assertEqual(entry.authors, "Imogen Quarrie, Bram Achterberg")
         self.assertEqual(entry.tags, "Beaches, Coast")
 
+    @pytest.mark.page_cache  # real commits
+    def test_an_article_saved_with_its_byline_and_tags_is_reindexed_once_after_commit(self):
+        with (
+            mock.patch.object(search, "reindex", wraps=search.reindex) as reindex,
+            self.captureOnCommitCallbacks(execute=True) as callbacks,
+        ):
+            self.bylined.headline = "Tidal barrier closes"
+            self.bylined.save()
+            Byline.objects.create(article=self.bylined, author=make_author(name="Oda Brekke"))
+            self.bylined.tags.add("Flooding", "Estuary")
+            self.assertEqual(reindex.call_count, 0)
+            self.assertNotIn("Tidal", self.entry(self.bylined).headline)
+        self.assertGreater(len(callbacks), 1)  # one asked for by each write…
+        reindex.assert_called_once_with({self.bylined.pk: None}, using="default")  # …done once
+        entry = self.entry(self.bylined)
+        self.assertEqual(entry.headline, "Tidal barrier closes")
+        self.assertIn("Oda Brekke", entry.authors)
+        self.assertIn("Estuary", entry.tags)
+
     def test_saving_an_article_updates_its_entry(self):
         self.bylined.headline = "Tidal barrier closes"
         self.bylined.save()

@@ -47,7 +47,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from taggit.models import Tag
 
-from .. import caching, conf, images, search
+from .. import conf, images, signals
 from ..models import (
     Article,
     ArticleRedirect,
@@ -407,7 +407,7 @@ def _update(article, item, tags, stored, by, existing):
     elif names:  # a format without tags: the article keeps its own, and gets the run's
         article.tags.add(*tags_named(names).values())
     _keep_old_paths([(article, parsed)])
-    search.reindex([article.pk])  # the bulk writes above send no signals
+    signals.articles_written([article.pk])  # the bulk writes above send no signals
     _mark_imported([article])
     return warnings
 
@@ -794,10 +794,9 @@ def _insert(new, tags, by, stored):
     Transition.objects.bulk_create(
         Transition(article=article, user=by, to_status=article.status) for article in articles
     )
-    transaction.on_commit(caching.content_changed)  # bulk inserts send no signals
     _tag_new(new, tags)
     _keep_old_paths([(article, item.parsed) for item, article in new])
-    search.reindex([article.pk for article in articles])  # bulk writes send no signals
+    signals.articles_written([article.pk for article in articles])  # bulk inserts send none
     _mark_imported(articles)
     return warnings
 
