@@ -50,8 +50,9 @@ IMPORTED = {
 }
 _FOOTNOTE_ID = re.compile(r"^fn(?:ref)?-[1-9][0-9]{0,3}$")
 
-# C0 control characters other than tab, newline and carriage return: invalid in XML feeds.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# C0 control characters other than tab, newline and carriage return (invalid in XML feeds),
+# DEL and the C1 controls (``\x9b`` is a terminal escape): never text. The one rule of them.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def _keep_footnote_ids(element, attribute, value):
@@ -79,10 +80,13 @@ _CLEANER = _cleaner()
 
 
 def strip_control_characters(text):
+    """``text`` without control characters: every text field on save (``signals.py``), every
+    parsed import, cleaned HTML, search queries and entries."""
     return CONTROL_CHARACTERS.sub("", text)
 
 
 def sanitize_html(html):
-    """Body HTML reduced to the allow-list; empty editor output becomes ``""``."""
-    cleaned = _CLEANER.clean(strip_control_characters(html or "")).strip()
+    """Body HTML reduced to the allow-list; empty editor output becomes ``""``. Control
+    characters go after cleaning: a character reference (``&#1;``) becomes one there."""
+    cleaned = strip_control_characters(_CLEANER.clean(html or "")).strip()
     return "" if cleaned in {"<p></p>", "<p><br></p>"} else cleaned

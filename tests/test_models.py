@@ -86,6 +86,16 @@ class ArticleSaveTests(TestCase):
         self.assertEqual(article.headline, "Bad headline")
         self.assertEqual(article.body, "<p>ab</p>")
 
+    def test_control_characters_written_as_references_or_c1_are_stripped_too(self):
+        """One rule (``sanitizer.CONTROL_CHARACTERS``) for every writer: a character reference
+        becomes a character when the body is cleaned, and C1 controls are no text either."""
+        article = make_article(headline="Ferry\x9b returns", body="<p>a&#1;b&#x7f;c\x85d</p>")
+        caption = make_caption(article, text="Quay\x80side", credit="Jo\x1b Doe")
+        self.assertEqual(article.headline, "Ferry returns")
+        self.assertEqual(article.body, "<p>abcd</p>")
+        caption.refresh_from_db()
+        self.assertEqual((caption.text, caption.credit), ("Quayside", "Jo Doe"))
+
     def test_publishing_without_a_time_sets_it_to_now(self):
         article = make_ready_article(status=Article.Status.DRAFT, publish_at=None)
         article.publish()

@@ -45,6 +45,7 @@ from html import unescape
 from django.utils.html import strip_tags
 
 from .. import languages
+from ..sanitizer import strip_control_characters
 from . import rules
 from .parser import (
     DRAFT,
@@ -567,7 +568,7 @@ def _objects(item, field):
 
 
 def _string(item, field, within=""):
-    """The string ``field`` (empty if absent), without NUL characters (JSON allows them, no
+    """The string ``field`` (empty if absent), without control characters (JSON allows them, no
     database column does); raises for anything else."""
     value = item.get(field)
     if value is None:
@@ -575,7 +576,7 @@ def _string(item, field, within=""):
     if not isinstance(value, str):
         where = f"{within}: {field}" if within else field
         raise ArticleFormatError(f"{where}: expected a string, got {_kind(value)}")
-    return value.replace("\x00", "")
+    return strip_control_characters(value)
 
 
 def _number(item, field):

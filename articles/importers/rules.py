@@ -15,8 +15,8 @@ between a teaser and a subheading is made here, explicitly:
 
 import re
 
-# C0 and C1 control characters except tab and newline: never text, and C0 is invalid in XML.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+from ..sanitizer import strip_control_characters
+
 # Trailing white space: any Unicode space (the no-break space that scrapers copy from HTML, an
 # ideographic space) and the byte-order mark.
 _EDGE_SPACE = re.compile(r"^[\s\ufeff]+|[\s\ufeff]+$")
@@ -199,7 +199,7 @@ BYLINE_MAX_CHARS = 120
 
 def clean_line(line):
     """The line without control characters and surrounding white space (no-break spaces too)."""
-    return _EDGE_SPACE.sub("", _CONTROL.sub("", line))
+    return _EDGE_SPACE.sub("", strip_control_characters(line))
 
 
 def normalize_space(text):

@@ -8,7 +8,6 @@ from django.db.models import Q
 
 from .. import images
 from ..fields import GeneratedName
-from ..sanitizer import strip_control_characters
 from .validation import FOCAL_VALIDATORS, IMAGE_VALIDATORS
 
 logger = logging.getLogger(__name__)
@@ -73,8 +72,8 @@ class Caption(models.Model):
         return self.text[:80] or self.alt_text or f"Caption {self.pk}"
 
     def save(self, *args, **kwargs):
-        self.text = strip_control_characters(self.text).strip()
-        self.credit = strip_control_characters(self.credit).strip()
+        self.text = self.text.strip()
+        self.credit = self.credit.strip()
         update_fields = kwargs.get("update_fields")
         stale = []
         if update_fields is None or {"image", "focal_x", "focal_y"} & set(update_fields):
