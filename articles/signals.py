@@ -1,5 +1,5 @@
-"""Cached pages: any change of what readers see makes every cached page stale, once the change
-commits (``caching.content_changed``). Search: an article's search entry is rewritten when
+"""Cached pages: any change of what readers see (fronts' slots included) makes every cached page
+stale, once the change commits (``caching.content_changed``). Search: an article's search entry is rewritten when
 anything it holds changes. Text: control characters never reach the database. Pictures: a
 caption's renditions follow it (deleted with it, made again when a restore brings it back).
 
@@ -20,6 +20,7 @@ from .models import (
     Byline,
     Caption,
     Correction,
+    FrontSlot,
     RelatedLink,
     Section,
     TaggedArticle,
@@ -56,7 +57,8 @@ def content_changed(using=None, **kwargs):
     transaction.on_commit(caching.content_changed, using=using)
 
 
-for model in (*CONTENT_MODELS, TaggedArticle):
+# A front re-ordered, an article pinned or unpinned: readers see it at once.
+for model in (*CONTENT_MODELS, TaggedArticle, FrontSlot):
     post_save.connect(content_changed, sender=model, dispatch_uid=f"content-saved-{model}")
     post_delete.connect(content_changed, sender=model, dispatch_uid=f"content-deleted-{model}")
 
