@@ -69,9 +69,7 @@ class FrontMixin:
     front_section = None
 
     def get_queryset(self):
-        self.pinned = list(
-            Article.objects.on_front(self.front_section).select_related("section")
-        )
+        self.pinned = list(Article.objects.on_front(self.front_section).select_related("section"))
         return super().get_queryset().exclude(pk__in=[article.pk for article in self.pinned])
 
     def get_context_data(self, **kwargs):

@@ -97,8 +97,9 @@ class FrontPageTests(TestCase):
             "unpublished": lambda article: article.unpublish(),
             "withdrawn": lambda article: article.withdraw(),
             "scheduled again": lambda article: article.publish(at=tomorrow()),
-            "embargoed": lambda article: setattr(article, "embargo_until", tomorrow())
-            or article.save(),
+            "embargoed": lambda article: (
+                setattr(article, "embargo_until", tomorrow()) or article.save()
+            ),
             "deleted": lambda article: article.delete(),
         }
         for state, change in changes.items():
@@ -114,9 +115,7 @@ class FrontPageTests(TestCase):
                 self.assertEqual(shown[:2], ["Story 0", "Story 5"])
 
     def test_a_pinned_draft_waits_until_it_is_public(self):
-        draft = make_ready_article(
-            headline="Not yet", status=Article.Status.DRAFT, publish_at=None
-        )
+        draft = make_ready_article(headline="Not yet", status=Article.Status.DRAFT, publish_at=None)
         pin(draft, 1)
         self.assertNotIn("Not yet", headlines(self.client.get("/")))
         draft.publish()
@@ -176,10 +175,13 @@ class FrontPageCacheTests(TestCase):
         return sorted(found, key=html.index), len(queries) == 0
 
     def test_an_unpublished_pinned_article_leaves_the_cached_page_at_once(self):
-        pinned = make_article(headline="Pinned story", publish_at=timezone.now() - timedelta(days=9))
+        long_ago = timezone.now() - timedelta(days=9)
+        pinned = make_article(headline="Pinned story", publish_at=long_ago)
         self.commit(pin, pinned, 1)
         self.client.get("/")
-        self.assertEqual(self.cached_headlines(), (["Pinned story", "Newest story", "Older story"], True))
+        self.assertEqual(
+            self.cached_headlines(), (["Pinned story", "Newest story", "Older story"], True)
+        )
         self.commit(pinned.unpublish)
         self.assertEqual(self.cached_headlines(), (["Newest story", "Older story"], False))
 
