@@ -61,6 +61,13 @@ class FrontSlotInline(NamedInputs, admin.TabularInline):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("article")
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        """The article is chosen, not written or edited, from a slot."""
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "article":
+            formfield.widget.can_add_related = formfield.widget.can_change_related = False
+        return formfield
+
     @admin.display(description="On the page now")
     def shown(self, slot):
         """Whether readers see the slot's article, and why not."""
@@ -80,7 +87,19 @@ class FrontAdmin(admin.ModelAdmin):
 
     list_display = ("__str__", "slot_count", "page")
     list_select_related = ("section",)
-    fields = ("page",)
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": ("page",),
+                "description": "Position 1 is the page's lead story, the next ones its top "
+                "stories. Each slot shows its article while the article is public and the pin "
+                "holds; the newest articles fill every other place. Move a slot with its arrow "
+                "buttons, or drag it by its handle; saving shows the new order to readers at "
+                "once.",
+            },
+        ),
+    )
     readonly_fields = ("page",)
     inlines = (FrontSlotInline,)
 
