@@ -75,7 +75,9 @@ class FrontMixin:
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         if context["page_obj"].number == 1:
-            context["articles"] = arrange(self.pinned, context["articles"])
+            context["articles"] = context["object_list"] = arrange(
+                self.pinned, context["object_list"]
+            )
         return context
 
 

@@ -106,13 +106,16 @@ class FrontPageTests(TestCase):
             with self.subTest(state):
                 FrontSlot.objects.all().delete()
                 article = make_ready_article(headline=f"Pinned, then {state}")
-                pin(article, 1)
-                pin(self.articles[5], 2)
-                self.assertEqual(headlines(self.client.get("/"))[0], article.headline)
+                for section in (None, self.section):
+                    pin(article, 1, section=section)
+                    pin(self.articles[5], 2, section=section)
+                for url in ("/", "/sections/harbour/"):
+                    self.assertEqual(headlines(self.client.get(url))[0], article.headline)
                 change(article)
-                shown = headlines(self.client.get("/"))
-                self.assertNotIn(article.headline, shown)
-                self.assertEqual(shown[:2], ["Story 0", "Story 5"])
+                for url in ("/", "/sections/harbour/"):
+                    shown = headlines(self.client.get(url))
+                    self.assertNotIn(article.headline, shown)
+                    self.assertEqual(shown[:2], ["Story 0", "Story 5"])
 
     def test_a_pinned_draft_waits_until_it_is_public(self):
         draft = make_ready_article(headline="Not yet", status=Article.Status.DRAFT, publish_at=None)

@@ -123,6 +123,14 @@ document.addEventListener("DOMContentLoaded", () => {
     button.focus(); // moving the row took the focus from it
   });
 
+  // A slot's article chosen since the last move (select2 tells no plain listener): the
+  // buttons are named after it before a screen reader reads them.
+  body.addEventListener("focusin", (event) => {
+    if (event.target.closest(".front-slots__move")) {
+      label();
+    }
+  });
+
   let dragged = null;
   body.addEventListener("dragstart", (event) => {
     if (!event.target.closest || !event.target.closest(".front-slots__handle")) {
