@@ -1,8 +1,7 @@
-"""Cached pages: any change of what readers see (fronts' slots included) makes every cached
-page stale, once the change commits (``caching.content_changed``). Search: an article's search
-entry is rewritten when anything it holds changes. Text: control characters never reach the
-database. Pictures: a caption's renditions follow it (deleted with it, made again when a
-restore brings it back).
+"""Cached pages: any change of what readers see makes every cached page stale, once the change
+commits (``caching.content_changed``). Search: an article's search entry is rewritten when
+anything it holds changes. Text: control characters never reach the database. Pictures: a
+caption's renditions follow it (deleted with it, made again when a restore brings it back).
 
 Every receiver of the app's models is here."""
 
