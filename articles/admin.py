@@ -845,3 +845,6 @@ class ImportRunAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+from . import admin_fronts  # noqa: E402, F401 (registers the Fronts admin, which uses the above)

@@ -6,7 +6,8 @@ and server shares (``ARTICLES_SHARED_CACHE``: Redis or memcached with several se
 cache on one machine). Any change to an article, author, section, tag, byline, caption, link
 or correction replaces the token once the change commits (``signals.py``), so every worker of
 every server misses at once and renders anew. A page also expires at the next moment a
-scheduled or embargoed article becomes public, since nothing is saved then.
+scheduled or embargoed article becomes public, or a pin on a front ends, since nothing is
+saved then.
 
 Only anonymous GET requests are served from the cache: a request that carries a
 session cookie (an editor) always reaches the views, and responses that are private, set
@@ -152,7 +153,8 @@ _upcoming = {}
 
 
 def next_publication(version):
-    """When the next scheduled or embargoed article becomes public (a timestamp), or None.
+    """When public pages next change with nothing saved (a timestamp), or None: a scheduled or
+    embargoed article becomes public, or a pin on a front ends.
 
     Remembered for the content ``version`` it was found under: only a change (a new version)
     can bring a nearer one, and once the moment has passed it is looked up again."""
@@ -166,11 +168,16 @@ def next_publication(version):
 
 
 def _first_publication_after(moment):
-    """``Article.objects.next_going_live()`` as a timestamp, or None."""
-    from .models import Article  # the middleware module loads before the apps are ready
+    """The nearer of ``Article.objects.next_going_live()`` and ``FrontSlot.objects.
+    next_pin_end()``, as a timestamp, or None."""
+    from .models import Article, FrontSlot  # the middleware loads before the apps are ready
 
-    at = Article.objects.next_going_live(moment)
-    return at.timestamp() if at else None
+    found = [
+        at
+        for at in (Article.objects.next_going_live(moment), FrontSlot.objects.next_pin_end(moment))
+        if at is not None
+    ]
+    return min(found).timestamp() if found else None
 
 
 def without_last_modified(view):

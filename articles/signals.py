@@ -22,6 +22,7 @@ from .models import (
     Byline,
     Caption,
     Correction,
+    FrontSlot,
     RelatedLink,
     Section,
     TaggedArticle,
@@ -66,7 +67,8 @@ def articles_written(article_ids, using=None):
     content_changed(using=using)
 
 
-for model in (*CONTENT_MODELS, TaggedArticle):
+# A front re-ordered, an article pinned or unpinned: readers see it at once.
+for model in (*CONTENT_MODELS, TaggedArticle, FrontSlot):
     post_save.connect(content_changed, sender=model, dispatch_uid=f"content-saved-{model}")
     post_delete.connect(content_changed, sender=model, dispatch_uid=f"content-deleted-{model}")
 

@@ -18,7 +18,7 @@ from django.views.generic import DetailView, ListView
 from . import conf, search, structured_data
 from .caching import request_version
 from .links import site_url
-from .models import PREVIEW_SIGNER, Article, Author, Section, public_tags
+from .models import PREVIEW_SIGNER, Article, Author, Section, arrange, public_tags
 from .pagination import ArchivePaginator
 
 RELATED_ARTICLES = 4
@@ -60,12 +60,37 @@ class ArticleListMixin:
         return Article.objects.published().select_related("section")
 
 
-class ArticleListView(ArticleListMixin, ListView):
+class FrontMixin:
+    """A list whose first page is a front (``models/fronts.py``): the public articles editors
+    pinned, each at its place, and the newest around them. The pinned articles are left out of
+    every page of the newest, so none shows twice and none is skipped; the first page is
+    longer by as many as are pinned."""
+
+    front_section = None
+
+    def get_queryset(self):
+        self.pinned = list(Article.objects.on_front(self.front_section).select_related("section"))
+        return super().get_queryset().exclude(pk__in=[article.pk for article in self.pinned])
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if context["page_obj"].number == 1:
+            context["articles"] = context["object_list"] = arrange(
+                self.pinned, context["object_list"]
+            )
+        return context
+
+
+class ArticleListView(FrontMixin, ArticleListMixin, ListView):
     pass
 
 
-class SectionDetailView(ArticleListMixin, ListView):
+class SectionDetailView(FrontMixin, ArticleListMixin, ListView):
     template_name = "articles/section_detail.html"
+
+    @property
+    def front_section(self):
+        return self.section
 
     def get_queryset(self):
         self.section = get_object_or_404(Section, slug=self.kwargs["slug"])

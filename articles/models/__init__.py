@@ -1,6 +1,7 @@
 """The app's models, by concern: articles (with sections, tags and related links), people
-(authors and bylines), media (captioned pictures), workflow (status history, corrections),
-imports and search; the statuses and the rule of each editorial state in ``states``.
+(authors and bylines), media (captioned pictures), fronts (the slots editors order), workflow
+(status history, corrections), imports and search; the statuses and the rule of each
+editorial state in ``states``.
 
 Receivers of their signals are in ``articles/signals.py``.
 """
@@ -29,6 +30,7 @@ from .articles import (
     public_tags,
     related_links_lookup,
 )
+from .fronts import Front, FrontSlot, arrange
 from .imports import ImportedFile, ImportRun
 from .media import Caption
 from .people import Author, AuthorQuerySet, Byline
@@ -53,6 +55,8 @@ __all__ = [
     "Caption",
     "Correction",
     "EditConflict",
+    "Front",
+    "FrontSlot",
     "ImportRun",
     "ImportedFile",
     "RelatedLink",
@@ -64,6 +68,7 @@ __all__ = [
     "TaggedArticle",
     "Transition",
     "WithdrawnArticle",
+    "arrange",
     "article_path",
     "detail_lookups",
     "http_url_constraint",

@@ -98,6 +98,22 @@ class ArticleQuerySet(models.QuerySet):
         """Public articles published at ``moment`` or later (the news sitemap's window)."""
         return self.published().filter(publish_at__gte=moment)
 
+    def on_front(self, section=None):
+        """Public articles pinned on the front of ``section`` (the home page's: None), by
+        position, each with its ``front_position``. Asked of ``published()`` on every read, so
+        an article that stops being public leaves its slot at once; an expired pin is ignored,
+        and an article is there at most once (at its first slot)."""
+        from .fronts import FrontSlot  # fronts.py imports this module (Section)
+
+        slots = FrontSlot.objects.pinned().on_front_of(section)
+        position = slots.filter(article=OuterRef("pk")).order_by("position").values("position")
+        return (
+            self.published()
+            .filter(pk__in=slots.values("article"))
+            .annotate(front_position=Subquery(position[:1]))
+            .order_by("front_position", "-publish_at")
+        )
+
     def next_going_live(self, moment):
         """When the next article becomes public after ``moment``: the nearer of the next
         scheduled publication and the next end of an embargo, each read from its index; None
