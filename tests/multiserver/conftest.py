@@ -61,30 +61,31 @@ def static_root(tmp_path_factory):
     return folder
 
 
-def database_url_of_tests():
-    """The test database as a ``DATABASE_URL`` for processes of their own."""
-    db = connection.settings_dict
-    user = quote(db["USER"] or "") + (f":{quote(db['PASSWORD'])}" if db["PASSWORD"] else "")
-    return f"postgres://{user}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-@pytest.fixture(scope="module")
-def environment(redis_url, static_root, tmp_path_factory, django_db_setup):
-    """What every process of the site shares: production settings, the test database, the
-    Redis, a folder of media."""
+@pytest.fixture(scope="session")
+def database_url(django_db_setup):
+    """The test database, on PostgreSQL, as a ``DATABASE_URL`` for processes of their own."""
     if connection.vendor != "postgresql":
         pytest.fail(
             "Several servers share one PostgreSQL database: run with DATABASE_URL=postgres://… "
             "(.ci/run starts one for make test).",
             pytrace=False,
         )
+    db = connection.settings_dict
+    user = quote(db["USER"] or "") + (f":{quote(db['PASSWORD'])}" if db["PASSWORD"] else "")
+    return f"postgres://{user}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@pytest.fixture(scope="module")
+def environment(database_url, redis_url, static_root, tmp_path_factory):
+    """What every process of the site shares: production settings, the test database, the
+    Redis, a folder of media."""
     folder = tmp_path_factory.mktemp("site")
     return site_env(folder) | {
         "ENV_FILE": "",
         "ALLOWED_HOSTS": HOST,
         "SITE_URL": f"http://{HOST}",
         "SECURE_COOKIES": "0",  # plain HTTP here, as behind a proxy that ends TLS
-        "DATABASE_URL": database_url_of_tests(),
+        "DATABASE_URL": database_url,
         "CACHE_URL": redis_url,
         "STATIC_ROOT": str(static_root),
     }
