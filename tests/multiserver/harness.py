@@ -33,6 +33,11 @@ class Process:
     def output(self):
         return self.log.read_text(encoding="utf-8", errors="replace")
 
+    def finish(self, seconds=30):
+        """The exit code, once the process has ended by itself."""
+        wait_for(lambda: self.popen.poll() is not None, seconds, f"{self.name} to end")
+        return self.popen.returncode
+
     def stop(self):
         """SIGTERM, as a process manager stops it (gunicorn and workers finish what they
         were doing); SIGKILL if it has not ended within ten seconds."""

@@ -1,12 +1,13 @@
 """Two app servers, one database, one Redis: what an editor does through one server, readers
 get from the other at once, and a page one server cached is served by the other."""
 
+import json
 import re
 from pathlib import Path
 
 from articles.caching import VERSION_KEY
 from tests.browser_forms import form_data, submit
-from tests.factories import image_file, make_ready_article
+from tests.factories import image_file, make_ready_article, yesterday
 
 from .harness import Browser
 
@@ -82,3 +83,35 @@ def test_a_page_cached_by_one_server_is_served_by_another_without_a_query(
     submit(editor, f"{LIST}{article.pk}/change/", "article_form", headline="Cached twice")
     assert reader_c.get(url).status_code == 500, "C saw the content version move in Redis"
     assert "Cached twice" in reader.get(url).text
+
+
+def test_an_import_run_on_a_machine_of_its_own_is_seen_at_once_through_both_servers(
+    site, server_a, server_b, tmp_path
+):
+    """``import_articles`` in a process of its own, sharing only the settings, the database
+    and Redis with the servers, as on an operator's machine."""
+    make_ready_article(headline="Earlier story")
+    readers = [Browser(server_a), Browser(server_b)]
+    for reader in readers:
+        assert "Earlier story" in reader.get("/").text
+    wire = tmp_path / "ferry.json"
+    wire.write_text(
+        json.dumps(
+            {
+                "uri": "urn:newsroom-tests:multiserver:ferry",
+                "pubstatus": "usable",
+                "firstcreated": yesterday().isoformat(),
+                "headlines": [{"value": "Ferry returns after repairs"}],
+                "descriptions": [{"role": "summary", "value": "The crossing runs again."}],
+                "bodies": [
+                    {"role": "main", "contenttype": "text/html", "value": "<p>On time.</p>"}
+                ],
+                "people": [{"name": "Lee Park", "rel": "author"}],
+                "subjects": [{"name": "City", "rel": "section"}],
+            }
+        )
+    )
+    importer = site.manage("importer", "import_articles", "--format", "ninjs", str(wire))
+    assert importer.finish() == 0, importer.output()
+    for reader in readers:
+        assert "Ferry returns after repairs" in reader.get("/").text, reader.server.name
