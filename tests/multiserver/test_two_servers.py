@@ -1,5 +1,6 @@
-"""Two app servers, one database, one Redis: what an editor does through one server, readers
-get from the other at once, and a page one server cached is served by the other."""
+"""Two app servers, one database, one Redis: what an editor does through one server (or an
+operator's command on a machine of its own), readers get from the other at once, and a page one
+server cached is served by another."""
 
 import json
 import re
