@@ -3,8 +3,8 @@
 Everything a deployment changes comes from the environment, with safe development defaults:
 DEBUG (off unless set; a local .env file may set it, see ``read_env_file``), SECRET_KEY
 (required when DEBUG is off), ALLOWED_HOSTS (comma-separated), DATABASE_URL (default: the SQLite
-file db.sqlite3 beside manage.py), MEDIA_ROOT, TIME_ZONE, SITE_NAME, SITE_URL (the public
-address, e.g. https://news.example.org, for feeds, sitemaps and canonical links).
+file db.sqlite3 beside manage.py), MEDIA_ROOT, STATIC_ROOT, TIME_ZONE, SITE_NAME, SITE_URL (the
+public address, e.g. https://news.example.org, for feeds, sitemaps and canonical links).
 """
 
 import os
@@ -186,7 +186,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
