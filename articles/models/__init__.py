@@ -1,6 +1,7 @@
 """The app's models, by concern: articles (with sections, tags and related links), people
 (authors and bylines), media (captioned pictures), workflow (status history, corrections),
-imports and search; the statuses and the rule of each editorial state in ``states``.
+review (the desk's notes, who has an article open), imports and search; the statuses and the
+rule of each editorial state in ``states``.
 
 Receivers of their signals are in ``articles/signals.py``.
 """
@@ -32,6 +33,7 @@ from .articles import (
 from .imports import ImportedFile, ImportRun
 from .media import Caption
 from .people import Author, AuthorQuerySet, Byline
+from .review import Presence, ReviewNote, person, presence_notice
 from .search import SearchEntry
 from .states import State, Status, published_q, state_q
 from .validation import FOCAL_VALIDATORS, IMAGE_VALIDATORS, http_url_constraint
@@ -54,8 +56,10 @@ __all__ = [
     "Correction",
     "EditConflict",
     "ImportRun",
+    "Presence",
     "ImportedFile",
     "RelatedLink",
+    "ReviewNote",
     "SearchEntry",
     "Section",
     "SectionQuerySet",
@@ -69,6 +73,8 @@ __all__ = [
     "http_url_constraint",
     "listing_lookups",
     "new_preview_token",
+    "person",
+    "presence_notice",
     "pictures_follow_status",
     "public_tags",
     "published_q",
