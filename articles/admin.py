@@ -276,6 +276,7 @@ class ReviewNoteInline(admin.StackedInline):
 
     model = ReviewNote
     fields = ("text",)
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 3})}}
     extra = 1
     template = "admin/articles/article/review_notes.html"
 
