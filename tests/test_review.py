@@ -231,6 +231,8 @@ class DashboardReviewTests(ReviewTestCase):
         self.assertEqual(waiting, ["Harbour figures"])
         self.assertContains(response, "<caption>Waiting for me</caption>", html=True)
         self.assertNotIn(back.headline, waiting)
+        writers = browser(self.writer).get("/admin/")
+        self.assertNotContains(writers, "<caption>Waiting for me</caption>", html=True)
 
     def test_returned_to_me_lists_my_drafts_sent_back_with_the_reviewers_latest_note(self):
         self.returned_by_jane(self.writer, "Check the quote.", headline="Quay story")
@@ -319,11 +321,13 @@ class PresenceTests(ReviewTestCase):
             set(Presence.objects.values_list("user__username", flat=True)), {"jane", "writer"}
         )
 
-    def test_entries_older_than_the_timeout_do_not_count(self):
+    def test_entries_older_than_the_timeout_do_not_count_and_go(self):
         self.ping(self.jane)
+        elsewhere = Presence.seen(self.draft_of(self.jane), self.jane, "other-page")
         Presence.objects.update(seen_at=timezone.now() - timedelta(seconds=61))
         self.assertEqual(self.ping(self.writer).json(), {"notice": ""})
         self.assertFalse(Presence.objects.filter(user=self.jane).exists())
+        self.assertFalse(Presence.objects.filter(pk=elsewhere.pk).exists())
 
     def test_a_renewed_entry_keeps_its_start_and_an_expired_one_starts_again(self):
         self.ping(self.jane)

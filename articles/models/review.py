@@ -84,9 +84,10 @@ class Presence(models.Model):
     @classmethod
     def seen(cls, article, user, page):
         """``user`` has ``article`` open on ``page``: since the first time seen, unless the
-        entry had expired. Expired entries of the article go."""
+        entry had expired. Expired entries go (of every article: the table holds only the
+        forms open now)."""
         now = timezone.now()
-        cls.objects.filter(article=article, seen_at__lt=cls.expiry()).delete()
+        cls.objects.filter(seen_at__lt=cls.expiry()).delete()
         entry, created = cls.objects.get_or_create(
             article=article, user=user, defaults={"page": page, "since": now, "seen_at": now}
         )
