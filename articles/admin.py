@@ -731,11 +731,12 @@ class ArticleAdmin(NamedInputs, VersionAdmin):
         """To the reviewer chosen in the action bar, if any."""
         reviewer = ArticleActionForm.value(request, "reviewer")
         movable = [a for a in queryset if self.has_change_permission(request, a)]
+        to = f" to {person(reviewer)}".replace("%", "%%") if reviewer else ""
         self._move(
             request,
             movable,
             lambda article, by: article.submit_for_review(by=by, reviewer=reviewer),
-            "Submitted %d article(s)" + (f" to {person(reviewer)}." if reviewer else "."),
+            f"Submitted %d article(s){to}.",
         )
 
     def _move(self, request, articles, move, message):
