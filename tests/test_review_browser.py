@@ -91,7 +91,8 @@ def test_a_note_goes_to_the_reviewer_and_comes_back_with_the_article(browser, si
 
 def test_two_people_on_one_article_each_see_the_other(browser, site, desk, settings):
     """The writer opens the article, then Jane: she sees him at once, he sees her at his
-    form's next round; when she leaves, her page says so (a beacon) and his notice goes."""
+    form's next round (docs/screenshots/review-presence.png); when she leaves, her page says
+    so (a beacon) and his notice goes."""
     settings.ARTICLES_PRESENCE_INTERVAL = 1
     writer, jane, article = desk
     url = f"{ARTICLE_LIST}{article.pk}/change/"
@@ -106,6 +107,7 @@ def test_two_people_on_one_article_each_see_the_other(browser, site, desk, setti
     expect(colleague.locator("#presence")).to_contain_text("writer has this article open since")
     expect(page.locator("#presence")).to_contain_text("Jane Doe has this article open since")
     assert_no_admin_violations_of_its_own(page)
+    screenshot(page, "review-presence")
 
     colleague.goto(site + "/admin/")
     expect(page.locator("#presence")).to_be_hidden()
