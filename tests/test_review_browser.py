@@ -43,8 +43,8 @@ def desk(db):
 def test_a_note_goes_to_the_reviewer_and_comes_back_with_the_article(browser, site, desk):
     """The writer submits to Jane with a note; Jane finds it waiting for her, answers with a
     note and sends it back; the writer finds it returned with her note. The form with both
-    notes, and Jane's notice that the writer has it open, is docs/screenshots/review-note.png;
-    axe finds no violation of the project's own on it."""
+    notes is docs/screenshots/review-note.png. axe finds no violation of the project's own on
+    the form or on the dashboard."""
     writer, jane, article = desk
     url = f"{ARTICLE_LIST}{article.pk}/change/"
     problems = Problems()
@@ -83,6 +83,7 @@ def test_a_note_goes_to_the_reviewer_and_comes_back_with_the_article(browser, si
     expect(returned.locator("q")).to_have_text(
         "Who says the inner basin is deep enough? Name them."
     )
+    assert_no_admin_violations_of_its_own(page)
     page.context.close()
     article.refresh_from_db()
     assert (article.status, article.reviewer) == (Article.Status.DRAFT, jane)
