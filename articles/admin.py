@@ -834,9 +834,9 @@ class ArticleAdmin(NamedInputs, VersionAdmin):
         article = self.get_object(request, object_id)
         if article is None:
             raise Http404
-        notes = ReviewNote.objects.none()
+        notes = []
         if self.has_change_permission(request, article):
-            notes = article.review_notes.select_related("author")
+            notes = list(article.review_notes.select_related("author"))
         context = {"review_notes": notes} | (extra_context or {})
         return super().history_view(request, object_id, context)
 
