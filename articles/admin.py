@@ -9,10 +9,11 @@ from django.contrib.admin.widgets import AdminSplitDateTime
 from django.db import models
 from django.db.models import Count, Prefetch
 from django.forms.models import BaseInlineFormSet, model_to_dict
-from django.http import QueryDict
+from django.http import Http404, JsonResponse, QueryDict
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.crypto import get_random_string
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 from reversion.admin import VersionAdmin
@@ -35,12 +36,16 @@ from .models import (
     Correction,
     ImportedFile,
     ImportRun,
+    Presence,
     RelatedLink,
+    ReviewNote,
     Section,
     Transition,
     WithdrawnArticle,
+    person,
+    presence_notice,
 )
-from .publishing import Facts, may_publish, missing
+from .publishing import Facts, may_publish, missing, reviewers
 
 # What a user without the publish permission may set and edit.
 WRITER_STATUSES = (Article.Status.DRAFT, Article.Status.IN_REVIEW)
@@ -258,6 +263,39 @@ class TransitionInline(admin.TabularInline):
         return False
 
 
+class ReviewerChoiceField(forms.ModelChoiceField):
+    """A reviewer, named as the desk names people (``person``)."""
+
+    def label_from_instance(self, obj):
+        return person(obj)
+
+
+class ReviewNoteInline(admin.StackedInline):
+    """The desk's notes on the article, each with its author and time: read by whoever may
+    change the article, added with a save of the form, never edited or deleted."""
+
+    model = ReviewNote
+    fields = ("text",)
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 3})}}
+    extra = 1
+    template = "admin/articles/article/review_notes.html"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("author")
+
+    def may_change_article(self, request, obj=None):
+        article_admin = self.admin_site.get_model_admin(self.parent_model)
+        return article_admin.has_change_permission(request, obj)
+
+    has_view_permission = has_add_permission = may_change_article
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class ArticleActionForm(ActionForm):
     """The list's action bar, with what some actions need: a time, a section, a tag."""
 
@@ -266,6 +304,9 @@ class ArticleActionForm(ActionForm):
     )
     section = forms.ModelChoiceField(Section.objects, required=False, label="Section")
     tag = forms.CharField(required=False, max_length=100, label="Tag")
+    reviewer = ReviewerChoiceField(
+        reviewers(), required=False, label="Reviewer", help_text="For Submit for review."
+    )
 
     class Media:
         # The time's calendar and clock: the change form has their styles from forms.css, a
@@ -437,7 +478,16 @@ class ArticleAdmin(NamedInputs, VersionAdmin):
     show_facets = admin.ShowFacets.NEVER
     change_list_template = "admin/articles/article/change_list.html"
     prepopulated_fields = {"slug": ("headline",)}
-    inlines = (BylineInline, CaptionInline, RelatedLinkInline, CorrectionInline, TransitionInline)
+    inlines = (
+        BylineInline,
+        CaptionInline,
+        RelatedLinkInline,
+        CorrectionInline,
+        TransitionInline,
+        ReviewNoteInline,
+    )
+    change_form_template = "admin/articles/article/change_form.html"
+    object_history_template = "admin/articles/article/object_history.html"
     action_form = ArticleActionForm
     actions = (
         "submit_for_review",
@@ -475,7 +525,10 @@ class ArticleAdmin(NamedInputs, VersionAdmin):
             },
         ),
         ("Filing", {"fields": ("section", "tags", "byline_override", "language")}),
-        ("Publication", {"fields": ("status", "publish_at", "embargo_until", "share_link")}),
+        (
+            "Publication",
+            {"fields": ("status", "reviewer", "publish_at", "embargo_until", "share_link")},
+        ),
         (
             "Provenance",
             {
@@ -675,8 +728,16 @@ class ArticleAdmin(NamedInputs, VersionAdmin):
 
     @admin.action(description="Submit selected articles for review", permissions=("change",))
     def submit_for_review(self, request, queryset):
+        """To the reviewer chosen in the action bar, if any."""
+        reviewer = ArticleActionForm.value(request, "reviewer")
         movable = [a for a in queryset if self.has_change_permission(request, a)]
-        self._move(request, movable, Article.submit_for_review, "Submitted %d article(s).")
+        to = f" to {person(reviewer)}".replace("%", "%%") if reviewer else ""
+        self._move(
+            request,
+            movable,
+            lambda article, by: article.submit_for_review(by=by, reviewer=reviewer),
+            f"Submitted %d article(s){to}.",
+        )
 
     def _move(self, request, articles, move, message):
         """Apply a workflow move to each article, recording the user; report the count, and
@@ -727,6 +788,67 @@ class ArticleAdmin(NamedInputs, VersionAdmin):
             Article.objects.filter(pk=object_id).keep_version_and_status(version, status)
         return super().get_object(request, object_id, from_field)
 
+    def get_urls(self):
+        presence = self.admin_site.admin_view(self.presence_view)
+        return [
+            path("<int:object_id>/presence/", presence, name="articles_article_presence"),
+            *super().get_urls(),
+        ]
+
+    def presence_view(self, request, object_id):
+        """The change form's script, every ``ARTICLES_PRESENCE_INTERVAL`` seconds: records
+        that the user has the article open (or, with ``leave``, no longer), and answers who
+        else has it open. POST only (CSRF-protected), for those who may change the article."""
+        if request.method != "POST":
+            return JsonResponse({"error": "POST only."}, status=405)
+        article = Article.objects.filter(pk=object_id).only("status", "created_by").first()
+        if article is None:
+            return JsonResponse({"error": "No such article."}, status=404)
+        if not self.has_change_permission(request, article):
+            return JsonResponse({"error": "You may not change this article."}, status=403)
+        page = request.POST.get("page", "")[:32]
+        if not page:
+            return JsonResponse({"error": "Say which page (page=…)."}, status=400)
+        if request.POST.get("leave"):
+            Presence.left(article, request.user, page)
+            return JsonResponse({"notice": ""})
+        Presence.seen(article, request.user, page)
+        return JsonResponse({"notice": presence_notice(Presence.others(article, request.user))})
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """The form says who else has the article open, and counts this page as open."""
+        context = extra_context or {}
+        article = self.get_object(request, object_id)
+        if article is not None and self.has_change_permission(request, article):
+            page = get_random_string(32)
+            Presence.seen(article, request.user, page)
+            context = {
+                "presence_page": page,
+                "presence_interval": conf.get("ARTICLES_PRESENCE_INTERVAL"),
+                "presence_notice": presence_notice(Presence.others(article, request.user)),
+            } | context
+        return super().change_view(request, object_id, form_url, context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        """The history, with the review notes for those who may change the article."""
+        article = self.get_object(request, object_id)
+        if article is None:
+            raise Http404
+        notes = []
+        if self.has_change_permission(request, article):
+            notes = list(article.review_notes.select_related("author"))
+        context = {"review_notes": notes} | (extra_context or {})
+        return super().history_view(request, object_id, context)
+
+    def save_formset(self, request, form, formset, change):
+        """A new review note is the user's."""
+        if formset.model is ReviewNote:
+            for note in formset.save(commit=False):
+                note.author = request.user
+                note.save()
+            return
+        super().save_formset(request, form, formset, change)
+
     def has_publish_permission(self, request):
         return may_publish(request.user)
 
@@ -750,6 +872,12 @@ class ArticleAdmin(NamedInputs, VersionAdmin):
             zone = timezone.get_current_timezone_name()
             formfield.help_text = f"{db_field.help_text} Time zone: {zone}."
         return formfield
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        """A reviewer is chosen among those who may publish."""
+        if db_field.name == "reviewer":
+            kwargs |= {"queryset": reviewers(), "form_class": ReviewerChoiceField}
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_choice_field(self, db_field, request, **kwargs):
         """Writers can only choose draft or in review: a posted "published" is refused."""

@@ -57,6 +57,10 @@ DEFAULTS = {
     # Where the pictures of withdrawn articles are kept (articles/takedown.py): a folder no web
     # server serves, outside MEDIA_ROOT. None: "private-media" beside MEDIA_ROOT.
     "ARTICLES_PRIVATE_MEDIA_ROOT": None,
+    # How often an open change form tells the others who has the article open, and how long,
+    # in seconds, an entry counts without news (a page closed without a word: a crash).
+    "ARTICLES_PRESENCE_INTERVAL": 20,
+    "ARTICLES_PRESENCE_TIMEOUT": 60,
 }
 
 

@@ -1,13 +1,16 @@
 """The editors' dashboard on the admin index: what needs attention now."""
 
-from .models import Article
+from django.contrib.auth import get_user_model
+
+from .models import Article, person
 
 DASHBOARD_ROWS = 8
 
 
 def dashboard(user):
     """The dashboard's lists for ``user``: in review, going live next (scheduled or under an
-    embargo), just published, my drafts."""
+    embargo), just published, my drafts; waiting for me (my reviews) and returned to me (my
+    drafts sent back from review, with the reviewer's latest note)."""
     articles = Article.objects.select_related("section").only(
         "headline", "status", "publish_at", "embargo_until", "updated_at", "section__name"
     )
@@ -18,4 +21,16 @@ def dashboard(user):
         "my_drafts": articles.in_state(Article.State.DRAFT)
         .filter(created_by=user)
         .order_by("-updated_at"),
+        "waiting_for_me": articles.waiting_for(user),
+        "returned_to_me": returned_to(user),
     }
+
+
+def returned_to(user):
+    """The first ``DASHBOARD_ROWS`` of ``Article.objects.returned_to(user)``, each with the
+    name of who returned it (``returned_by``): two queries, however many rows."""
+    rows = list(Article.objects.returned_to(user).only("headline")[:DASHBOARD_ROWS])
+    people = get_user_model().objects.in_bulk({row.returned_by_id for row in rows} - {None})
+    for row in rows:
+        row.returned_by = person(people.get(row.returned_by_id))
+    return rows

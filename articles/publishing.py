@@ -9,6 +9,7 @@ picture without alt text.
 
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 
 from . import conf
@@ -20,6 +21,16 @@ PUBLISH_PERMISSION = "articles.publish_article"
 def may_publish(user):
     """Whether ``user`` may publish, unpublish and schedule: every path that publishes asks."""
     return user.has_perm(PUBLISH_PERMISSION)
+
+
+def reviewers():
+    """Who can be asked to review an article: active staff who may publish."""
+    return (
+        get_user_model()
+        .objects.with_perm(PUBLISH_PERMISSION, backend="django.contrib.auth.backends.ModelBackend")
+        .filter(is_staff=True)
+        .order_by("first_name", "last_name", "username")
+    )
 
 
 def ensure_may_publish(user):

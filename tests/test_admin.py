@@ -69,6 +69,7 @@ class AdminTestCase(TestCase):
             "related_links-0-target": "",
             **inline_management("corrections", 0),
             **inline_management("transitions", 0),
+            **inline_management("review_notes", 0),
         }
         return data | overrides
 

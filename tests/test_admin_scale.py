@@ -62,9 +62,9 @@ class ChangelistQueryBudgetTests(AdminListTestCase):
         filter's sections (5), the bounded count (6), the list's ids in order (7: a short list
         is read whole), the page's articles with their sections (8), bylines with authors (9),
         captions (10), the archive's first and last dates for the date drill-down (12), the
-        action bar's sections (13)."""
+        action bar's sections (13) and reviewers (14)."""
         self.client.get(LIST)
-        with self.assertNumQueries(13):
+        with self.assertNumQueries(14):
             self.client.get(LIST)
 
     def test_changelist_queries_do_not_grow_with_rows_bylines_or_captions(self):

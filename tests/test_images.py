@@ -520,6 +520,7 @@ class AdminUploadTests(TestCase):
             **inline_management("related_links", 0),
             **inline_management("corrections", 0),
             **inline_management("transitions", 0),
+            **inline_management("review_notes", 0),
         }
         return data | overrides
 

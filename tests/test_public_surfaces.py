@@ -1,14 +1,18 @@
 """One sweep: no article that is not public shows on any public page, in any state; and every
 address that feeds and sitemaps give out answers an anonymous reader."""
 
+import io
 import json
 import re
+import tempfile
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from defusedxml import ElementTree
+from django.core.management import call_command
 from django.test import TestCase
 
-from articles.models import Article
+from articles.models import Article, ReviewNote
 
 from .factories import make_article, make_author, make_related_link, make_section, tomorrow
 
@@ -178,6 +182,41 @@ class EnumeratedSurfaceTests(PublicSurfaceTestCase):
         for path in listed:
             with self.subTest(path):
                 self.assertEqual(self.client.get(path).status_code, 200)
+
+    def test_review_notes_are_on_no_public_address_in_no_search_and_in_no_export(self):
+        """The desk's notes, on the public article and on every hidden one: on no page, feed,
+        sitemap or API view (with any parameter), found by no search, in neither export."""
+        secret = "Quillwort"  # in no article
+        for article in [self.public, *self.hidden.values(), *self.alone.values()]:
+            ReviewNote.objects.create(article=article, text=f"{secret}: check the mayor's name.")
+        api = ["/api/articles/", f"/api/articles/{self.public.pk}/", "/api/authors/jane/"]
+        api += ["/api/sections/world/", "/api/tags/shared/"]
+        for url in [*self.addresses(), *api]:
+            for extra in self.WIDENING:
+                address = url + (extra if "?" not in url else extra.replace("?", "&"))
+                with self.subTest(address=address):
+                    self.assertNotIn(secret, self.client.get(address).content.decode())
+        for words in (secret, "mayor"):
+            with self.subTest(search=words):
+                response = self.client.get(f"/search/?q={words}")
+                self.assertEqual(response.context["paginator"].count, 0)
+        ninjs = io.StringIO()
+        call_command(
+            "export_articles",
+            all=True,
+            site_url="https://x.example",
+            stdout=ninjs,
+            stderr=io.StringIO(),
+        )
+        self.assertIn("Visible story", ninjs.getvalue())
+        self.assertNotIn(secret, ninjs.getvalue())
+        with tempfile.TemporaryDirectory() as folder:
+            call_command(
+                "export_articles", format="text", all=True, output=folder, stderr=io.StringIO()
+            )
+            texts = [path.read_text(encoding="utf-8") for path in Path(folder).rglob("*.txt")]
+        self.assertTrue(any("Visible story" in text for text in texts))
+        self.assertFalse([text for text in texts if secret in text])
 
     def test_counts_leave_hidden_articles_out(self):
         for url in ("/", "/sections/world/", "/authors/jane/", "/tags/shared/"):

@@ -49,6 +49,7 @@ def article_form(**overrides):
         **inline_management("related_links", 0),
         **inline_management("corrections", 0),
         **inline_management("transitions", 0),
+        **inline_management("review_notes", 0),
     }
     return data | overrides
 

@@ -429,7 +429,14 @@ def url_forms(url):
     """The admin forms that take a web address: field → (address, data, id of its error)."""
     inlines = {
         f"{prefix}-{count}": "1" if prefix == "related_links" and count == "TOTAL_FORMS" else "0"
-        for prefix in ("bylines", "captions", "related_links", "corrections", "transitions")
+        for prefix in (
+            "bylines",
+            "captions",
+            "related_links",
+            "corrections",
+            "transitions",
+            "review_notes",
+        )
         for count in ("TOTAL_FORMS", "INITIAL_FORMS")
     }
     article = {"headline": "Links", "slug": "links", "status": Article.Status.DRAFT, **inlines}

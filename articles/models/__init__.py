@@ -1,7 +1,7 @@
 """The app's models, by concern: articles (with sections, tags and related links), people
 (authors and bylines), media (captioned pictures), fronts (the slots editors order), workflow
-(status history, corrections), imports and search; the statuses and the rule of each
-editorial state in ``states``.
+(status history, corrections), review (the desk's notes, who has an article open), imports
+and search; the statuses and the rule of each editorial state in ``states``.
 
 Receivers of their signals are in ``articles/signals.py``.
 """
@@ -34,6 +34,7 @@ from .fronts import Front, FrontSlot, arrange
 from .imports import ImportedFile, ImportRun
 from .media import Caption
 from .people import Author, AuthorQuerySet, Byline
+from .review import Presence, ReviewNote, person, presence_notice
 from .search import SearchEntry
 from .states import State, Status, published_q, state_q
 from .validation import FOCAL_VALIDATORS, IMAGE_VALIDATORS, http_url_constraint
@@ -58,8 +59,10 @@ __all__ = [
     "Front",
     "FrontSlot",
     "ImportRun",
+    "Presence",
     "ImportedFile",
     "RelatedLink",
+    "ReviewNote",
     "SearchEntry",
     "Section",
     "SectionQuerySet",
@@ -74,6 +77,8 @@ __all__ = [
     "http_url_constraint",
     "listing_lookups",
     "new_preview_token",
+    "person",
+    "presence_notice",
     "pictures_follow_status",
     "public_tags",
     "published_q",

@@ -36,6 +36,7 @@ from ..publishing import missing_for_publication
 from ..sanitizer import EDITOR_EXTENSIONS, sanitize_html, strip_control_characters
 from .media import Caption
 from .people import Author, Byline
+from .review import ReviewNote
 from .states import State, Status, published_q, state_q
 from .validation import http_url_constraint
 from .workflow import Transition
@@ -168,6 +169,30 @@ class ArticleQuerySet(models.QuerySet):
         created = Article.objects.filter(created_by=user).order_by().values("pk")
         bylined = Byline.objects.filter(author__user=user).order_by().values("article")
         return self.filter(pk__in=created.union(bylined))
+
+    def waiting_for(self, user):
+        """Articles in review that name ``user`` as their reviewer, the longest waiting first."""
+        return self.in_state(State.IN_REVIEW).filter(reviewer=user).order_by("updated_at", "pk")
+
+    def returned_to(self, user):
+        """Drafts that ``user`` owns and someone else last moved back from review, the most
+        recently returned first; each with ``returned_at``, ``returned_by_id`` and the text
+        of that person's latest review note on it (``return_note``, None without one)."""
+        last_move = Transition.objects.filter(article=OuterRef("pk")).order_by("-at", "-id")
+        notes = ReviewNote.objects.filter(article=OuterRef("pk"), author=OuterRef("returned_by_id"))
+        return (
+            self.owned_by(user)
+            .in_state(State.DRAFT)
+            .annotate(
+                returned_from=Subquery(last_move.values("from_status")[:1]),
+                returned_by_id=Subquery(last_move.values("user")[:1]),
+                returned_at=Subquery(last_move.values("at")[:1]),
+            )
+            .filter(returned_from=Status.IN_REVIEW)
+            .exclude(returned_by_id=user.pk)
+            .annotate(return_note=Subquery(notes.order_by("-created_at", "-id").values("text")[:1]))
+            .order_by("-returned_at", "-pk")
+        )
 
     def with_embedded(self):
         """Articles with their section, and their tags, captions and byline as JSON in the
@@ -351,6 +376,15 @@ class Article(models.Model):
         editable=False,
         on_delete=models.SET_NULL,
         related_name="+",
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Who is asked to review it (someone who may publish): while the article is "
+        "in review, it waits on their dashboard.",
     )
     import_run = models.ForeignKey(
         "ImportRun",
@@ -620,7 +654,10 @@ class Article(models.Model):
         self.publish_at = self.publish_at or timezone.now()
         self.change_status(self.Status.PUBLISHED, by=by)
 
-    def submit_for_review(self, *, by=None):
+    def submit_for_review(self, *, by=None, reviewer=None):
+        """Ask for a review: by ``reviewer`` if named, else by whoever was named before."""
+        if reviewer is not None:
+            self.reviewer = reviewer
         self.move_to(self.Status.IN_REVIEW, by=by)
 
     def move_to(self, status, *, by=None):
@@ -638,7 +675,7 @@ class Article(models.Model):
         if status == self.Status.PUBLISHED and (missing := missing_for_publication(self)):
             raise ArticleNotReady(self, missing)
         self.status = status
-        self.save(update_fields=["status", "publish_at", "updated_at"], by=by)
+        self.save(update_fields=["status", "publish_at", "updated_at", "reviewer"], by=by)
 
     def share_link(self):
         """A preview address for people without an account; it expires (setting
