@@ -1,7 +1,8 @@
 """Cached pages: any change of what readers see makes every cached page stale, once the change
 commits (``caching.content_changed``). Search: an article's search entry is rewritten when
 anything it holds changes. Text: control characters never reach the database. Pictures: a
-caption's renditions follow it (deleted with it, made again when a restore brings it back).
+caption's renditions follow it (deleted with it, made again when a restore brings it back), and
+an article's social image's follow the article.
 
 Every receiver of the app's models is here."""
 
@@ -144,3 +145,21 @@ def remake_restored_renditions(instance, raw, using, **kwargs):
         instance.renditions = {}
         instance.update_renditions()
         Caption.objects.using(using).filter(pk=instance.pk).update(renditions=instance.renditions)
+
+
+@receiver(post_delete, sender=Article)
+def delete_social_image_renditions(instance, using, **kwargs):
+    """A deleted article's social image renditions go as a caption's do; the upload stays."""
+    if names := images.file_names(instance.social_image_renditions):
+        transaction.on_commit(partial(images.delete_files, names), using=using)
+
+
+@receiver(post_save, sender=Article)
+def remake_restored_social_renditions(instance, raw, using, **kwargs):
+    """As ``remake_restored_renditions()``, for the article's social image."""
+    if raw and instance.social_image and not images.files_exist(instance.social_image_renditions):
+        instance.social_image_renditions = {}
+        instance.update_social_renditions()
+        Article.objects.using(using).filter(pk=instance.pk).update(
+            social_image_renditions=instance.social_image_renditions
+        )

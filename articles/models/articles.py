@@ -531,7 +531,7 @@ class Article(models.Model):
         # Store a new upload now, as save() would, so that renditions are named after it.
         self._meta.get_field("social_image").pre_save(self, self.pk is None)
         self.social_image_renditions, stale = refresh_renditions(
-            self.social_image, self.social_image_renditions
+            self.social_image.name or "", self.social_image_renditions
         )
         return stale
 

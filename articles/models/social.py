@@ -34,12 +34,11 @@ class SocialImage:
         return [found for ratio in images.CROPS if (found := self.rendition(ratio))]
 
 
-def refresh_renditions(field_file, current):
-    """The renditions of ``field_file`` (a stored ``FieldFile``, possibly empty) and the names
-    of the files of ``current`` they replace, to delete once the change commits. ``current``
-    is kept when it already describes the file (no new upload); an image that cannot be read
+def refresh_renditions(source, current):
+    """The renditions of the stored picture ``source`` (a name; "" for none) and the names of
+    the files of ``current`` they replace, to delete once the change commits. ``current`` is
+    kept when it already describes ``source`` (no new upload); an image that cannot be read
     gets none, with a warning, as a caption's does."""
-    source = field_file.name if field_file else ""
     current = current or {}
     if current.get("source", "") == source:
         return current, []
