@@ -41,6 +41,7 @@ from .models import (
     WithdrawnArticle,
 )
 from .publishing import Facts, may_publish, missing
+from .seo import SearchAndSocialAdmin
 
 # What a user without the publish permission may set and edit.
 WRITER_STATUSES = (Article.Status.DRAFT, Article.Status.IN_REVIEW)
@@ -403,7 +404,7 @@ class ArticleForm(forms.ModelForm):
 
 
 @admin.register(Article)
-class ArticleAdmin(NamedInputs, VersionAdmin):
+class ArticleAdmin(NamedInputs, SearchAndSocialAdmin, VersionAdmin):
     """Every save through the admin keeps a revision of the article with its byline, captions,
     links and tags ("History"), from which an earlier version can be restored."""
 
@@ -458,6 +459,7 @@ class ArticleAdmin(NamedInputs, VersionAdmin):
         "source",
         "source_checksum",
         "import_run_link",
+        *SearchAndSocialAdmin.readonly,
     )
     fieldsets = (
         (
@@ -476,6 +478,7 @@ class ArticleAdmin(NamedInputs, VersionAdmin):
         ),
         ("Filing", {"fields": ("section", "tags", "byline_override", "language")}),
         ("Publication", {"fields": ("status", "publish_at", "embargo_until", "share_link")}),
+        SearchAndSocialAdmin.fieldset,
         (
             "Provenance",
             {

@@ -243,8 +243,7 @@ def follow_restored_status(sender, instance, raw, using, update_fields=None, **k
         getattr(instance, field)
         and (update_fields is None or field in update_fields)
         # the form's article: no query
-        and (instance if sender is Article else instance.article).status
-        == Article.Status.WITHDRAWN
+        and (instance if sender is Article else instance.article).status == Article.Status.WITHDRAWN
     ):
         return
     transaction.on_commit(partial(sync_pictures, article_id), using=using)

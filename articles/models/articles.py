@@ -36,8 +36,8 @@ from ..fields import GeneratedName, HttpURLField
 from ..publishing import missing_for_publication
 from ..sanitizer import EDITOR_EXTENSIONS, sanitize_html, strip_control_characters
 from .media import Caption
-from .social import SocialImage, refresh_renditions
 from .people import Author, Byline
+from .social import SocialImage, refresh_renditions
 from .states import State, Status, published_q, state_q
 from .validation import IMAGE_VALIDATORS, http_url_constraint
 from .workflow import Transition
