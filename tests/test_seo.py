@@ -15,6 +15,7 @@ from articles.models import Article
 
 from .factories import image_file, make_article, make_author, make_caption, make_section
 from .test_admin import AdminTestCase
+from .test_api import ApiTestCase
 from .test_metadata import HeadReader
 from .test_query_counts import QueryCountTestCase
 
@@ -350,3 +351,33 @@ class LengthTests(SimpleTestCase):
         self.assertIn("61 of about 60 characters: it may be cut short", html)
         self.assertIn("length-hint--over", html)
         self.assertIn('data-fallback-ids="id_headline"', html)
+
+
+class ApiTests(ApiTestCase):
+    def test_the_api_carries_the_titles_and_description_given(self):
+        article = make_article(
+            headline="Harbour reopens",
+            dek="Ships return.",
+            seo_title="Harbour open again",
+            social_title="Ships are back",
+            seo_description="After eleven days.",
+        )
+        item = self.get_json(f"/api/articles/{article.pk}/")
+        self.assertValidNinjs(item)
+        self.assertEqual(
+            item["headlines"],
+            [
+                {"role": "main", "value": "Harbour reopens"},
+                {"role": "seo", "value": "Harbour open again"},
+                {"role": "social", "value": "Ships are back"},
+            ],
+        )
+        self.assertEqual(
+            [(entry["role"], entry["value"]) for entry in item["descriptions"]],
+            [("summary", "Ships return."), ("seo", "After eleven days.")],
+        )
+
+    def test_without_them_only_the_headline_and_standfirst(self):
+        item = self.get_json(f"/api/articles/{make_article(dek='Ships return.').pk}/")
+        self.assertEqual([entry["role"] for entry in item["headlines"]], ["main"])
+        self.assertEqual([entry["role"] for entry in item["descriptions"]], ["summary"])
