@@ -13,11 +13,21 @@ from django.test import SimpleTestCase, TestCase, override_settings
 from articles import images, seo
 from articles.models import Article
 
-from .factories import image_file, make_article, make_author, make_caption, make_section
+from .browser_forms import browser, form_data, post_form, submit
+from .factories import (
+    image_file,
+    make_article,
+    make_author,
+    make_caption,
+    make_ready_article,
+    make_section,
+)
 from .test_admin import AdminTestCase
 from .test_api import ApiTestCase
+from .test_editors_desk import change_url
 from .test_metadata import HeadReader
 from .test_query_counts import QueryCountTestCase
+from .test_workflow import user_in
 
 TITLE = re.compile(r"<title>(.*?)</title>", re.DOTALL)
 
@@ -381,3 +391,21 @@ class ApiTests(ApiTestCase):
         item = self.get_json(f"/api/articles/{make_article(dek='Ships return.').pk}/")
         self.assertEqual([entry["role"] for entry in item["headlines"]], ["main"])
         self.assertEqual([entry["role"] for entry in item["descriptions"]], ["summary"])
+
+
+class StaleSaveTests(TestCase):
+    def test_a_search_title_a_colleague_saved_is_taken_into_a_stale_form(self):
+        """The refused save's merge knows the search and social fields: one only the colleague
+        changed comes into the editor's form, and is not undone by saving it."""
+        article = make_ready_article()
+        editor = browser(user_in("Editor", "editor"))
+        opened = form_data(editor.get(change_url(article)), "article_form")
+        submit(browser(user_in("Editor", "colleague")), change_url(article), seo_title="Theirs")
+        refused = post_form(editor, change_url(article), opened, headline="Mine")
+        self.assertContains(
+            refused, "taken into the form, since you had not changed them: Search title"
+        )
+        saved = post_form(editor, change_url(article), form_data(refused, "article_form"))
+        self.assertEqual(saved.status_code, 302)
+        article.refresh_from_db()
+        self.assertEqual((article.headline, article.seo_title), ("Mine", "Theirs"))
