@@ -409,3 +409,17 @@ class StaleSaveTests(TestCase):
         self.assertEqual(saved.status_code, 302)
         article.refresh_from_db()
         self.assertEqual((article.headline, article.seo_title), ("Mine", "Theirs"))
+
+
+class DeletionTests(TestCase):
+    def test_a_deleted_article_s_social_renditions_go_and_its_upload_stays(self):
+        article = make_article(social_image=image_file(size=(800, 600)), social_image_alt="A")
+        upload, renditions = (
+            article.social_image.name,
+            images.file_names(article.social_image_renditions),
+        )
+        media = Path(settings.MEDIA_ROOT)
+        with self.captureOnCommitCallbacks(execute=True):
+            article.delete()
+        self.assertFalse(any((media / name).exists() for name in renditions))
+        self.assertTrue((media / upload).exists(), "kept for a revision to bring back")
