@@ -333,6 +333,11 @@ class SocialAdminTests(AdminTestCase):
         self.assertIn("articles/seo-admin.css", html)
         self.assertNotRegex(html, r"<script>|<style|style=\"")  # nothing inline (CSP)
 
+    def test_a_new_article_s_form_has_the_preview_too(self):
+        html = self.client.get("/admin/articles/article/add/").content.decode()
+        self.assertIn("data-search-preview", html)
+        self.assertIn("Empty: the headline is used.", html)
+
     def test_a_bad_upload_is_refused_with_a_clear_message(self):
         bad = SimpleUploadedFile("card.jpg", b"<svg onload=alert(1)>", content_type="image/jpeg")
         response = self.post(social_image=bad, social_image_alt="A card")
