@@ -8,6 +8,7 @@ Every receiver of the app's models is here."""
 
 from functools import partial
 
+from django.core.files.storage import default_storage
 from django.db import models, transaction
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
@@ -156,8 +157,15 @@ def delete_social_image_renditions(instance, using, **kwargs):
 
 @receiver(post_save, sender=Article)
 def remake_restored_social_renditions(instance, raw, using, **kwargs):
-    """As ``remake_restored_renditions()``, for the article's social image."""
-    if raw and instance.social_image and not images.files_exist(instance.social_image_renditions):
+    """As ``remake_restored_renditions()``, for the article's social image; not while its
+    upload is hidden (``takedown``), whose renditions are hidden with it."""
+    image = instance.social_image
+    if (
+        raw
+        and image
+        and default_storage.exists(image.name)
+        and not images.files_exist(instance.social_image_renditions)
+    ):
         instance.social_image_renditions = {}
         instance.update_social_renditions()
         Article.objects.using(using).filter(pk=instance.pk).update(

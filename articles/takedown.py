@@ -231,6 +231,14 @@ def delete_hidden_renditions(instance, using, **kwargs):
         transaction.on_commit(partial(_delete, private_storage(), names), using=using)
 
 
+@receiver(post_delete, sender=Article)
+def delete_hidden_social_renditions(instance, using, **kwargs):
+    """The same for an article deleted while its social image is hidden."""
+    picture = (instance.social_image_renditions or {}).get(HIDDEN)
+    if picture and (names := images.file_names(picture["renditions"])):
+        transaction.on_commit(partial(_delete, private_storage(), names), using=using)
+
+
 @receiver(post_save, sender=Article)
 @receiver(post_save, sender=Caption)
 def follow_restored_status(sender, instance, raw, using, update_fields=None, **kwargs):

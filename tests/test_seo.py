@@ -6,9 +6,11 @@ import re
 from pathlib import Path
 
 import pytest
+import reversion
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import SimpleTestCase, TestCase, override_settings
+from reversion.models import Version
 
 from articles import images, seo
 from articles.models import Article
@@ -274,6 +276,24 @@ class SocialImageTakedownTests(TestCase):
         self.assertPublic(True)
         self.assertEqual(page_of(self.client, saved), page)  # the same addresses
 
+    def test_a_revision_restored_while_withdrawn_keeps_the_social_image_hidden(self):
+        with reversion.create_revision():
+            self.article.save()
+        with self.captureOnCommitCallbacks(execute=True):
+            self.article.withdraw()
+        with self.captureOnCommitCallbacks(execute=True):
+            Version.objects.get_for_object(self.article).get().revert()  # the row, raw
+            Article.objects.filter(pk=self.article.pk).keep_version_and_status(
+                self.article.edit_version + 1, Article.Status.WITHDRAWN
+            )
+        self.assertEqual(Article.objects.get(pk=self.article.pk).social_image.name, "")
+        self.assertPublic(False)
+        with self.captureOnCommitCallbacks(execute=True):
+            Article.objects.get(pk=self.article.pk).reinstate()
+        self.assertPublic(True)
+        saved = Article.objects.get(pk=self.article.pk)
+        self.assertEqual(saved.social_image_renditions, self.article.social_image_renditions)
+
     def test_an_image_uploaded_to_a_withdrawn_article_is_hidden_at_once(self):
         with self.captureOnCommitCallbacks(execute=True):
             self.article.withdraw()
@@ -428,3 +448,19 @@ class DeletionTests(TestCase):
             article.delete()
         self.assertFalse(any((media / name).exists() for name in renditions))
         self.assertTrue((media / upload).exists(), "kept for a revision to bring back")
+
+    def test_a_withdrawn_article_deleted_takes_its_hidden_renditions_from_private_media(self):
+        article = make_article(
+            section=make_section(),
+            authors=[make_author()],
+            social_image=image_file(size=(800, 600)),
+            social_image_alt="A",
+        )
+        renditions = images.file_names(article.social_image_renditions)
+        private = Path(settings.ARTICLES_PRIVATE_MEDIA_ROOT)
+        with self.captureOnCommitCallbacks(execute=True):
+            article.withdraw()
+        self.assertTrue(all((private / name).exists() for name in renditions))
+        with self.captureOnCommitCallbacks(execute=True):
+            Article.objects.get(pk=article.pk).delete()
+        self.assertFalse(any((private / name).exists() for name in renditions))
