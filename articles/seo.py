@@ -29,24 +29,19 @@ SEARCH_TITLE_LENGTH = 60
 SOCIAL_TITLE_LENGTH = 70
 DESCRIPTION_LENGTH = 155
 
-ASSETS = forms.Media(
-    css={"all": ("articles/seo-admin.css",)},
-    js=(forms.Script("articles/seo-admin.js", defer=True),),
-)
-
 
 class LengthHintMixin:
     """An input followed by how many characters it holds against ``recommended``; left empty,
     it names what is used instead (``fallbacks``: (field name, label) pairs, first filled
     wins), as the script keeps saying while the editor types."""
 
+    class Media:
+        css = {"all": ("articles/seo-admin.css",)}
+        js = (forms.Script("articles/seo-admin.js", defer=True),)
+
     def __init__(self, *, recommended, fallbacks=(), attrs=None):
         super().__init__(attrs)
         self.recommended, self.fallbacks = recommended, fallbacks
-
-    @property
-    def media(self):
-        return ASSETS
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
