@@ -5,7 +5,8 @@ What pages show, and what each field falls back to, is decided by the article
 (``Article.search_title``, ``share_title``, ``search_description``, ``social_picture``); this
 module only helps editors write them. The counting and the preview are plain script
 (``static/articles/seo-admin.js``, loaded from a file: the admin's Content Security Policy
-allows no inline script or style), and the form works the same without it.
+allows no inline script or style); without it, the form works the same, its hints and
+preview showing the article as saved.
 """
 
 from django import forms
@@ -102,7 +103,6 @@ def search_result(article):
             "host": site_url.partition("://")[2],
             "date_parts": [f"{date:%Y}", f"{date:%m}", f"{date:%d}"],
             "article": article,
-            "title_length": SEARCH_TITLE_LENGTH,
         },
     )
 
