@@ -46,6 +46,7 @@ from .models import (
     presence_notice,
 )
 from .publishing import Facts, may_publish, missing, reviewers
+from .seo import SearchAndSocialAdmin
 
 # What a user without the publish permission may set and edit.
 WRITER_STATUSES = (Article.Status.DRAFT, Article.Status.IN_REVIEW)
@@ -444,7 +445,7 @@ class ArticleForm(forms.ModelForm):
 
 
 @admin.register(Article)
-class ArticleAdmin(NamedInputs, VersionAdmin):
+class ArticleAdmin(NamedInputs, SearchAndSocialAdmin, VersionAdmin):
     """Every save through the admin keeps a revision of the article with its byline, captions,
     links and tags ("History"), from which an earlier version can be restored."""
 
@@ -508,6 +509,7 @@ class ArticleAdmin(NamedInputs, VersionAdmin):
         "source",
         "source_checksum",
         "import_run_link",
+        *SearchAndSocialAdmin.readonly,
     )
     fieldsets = (
         (
@@ -529,6 +531,7 @@ class ArticleAdmin(NamedInputs, VersionAdmin):
             "Publication",
             {"fields": ("status", "reviewer", "publish_at", "embargo_until", "share_link")},
         ),
+        SearchAndSocialAdmin.fieldset,
         (
             "Provenance",
             {

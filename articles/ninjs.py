@@ -48,7 +48,7 @@ def article_to_ninjs(article, *, base_url):
         "language": article.content_language(),
         "copyrightnotice": copyright_notice(article),
         "slugline": article.slug,
-        "headlines": [{"role": "main", "value": article.headline}],
+        "headlines": headlines(article),
         "descriptions": descriptions(article),
         "bodies": [
             {
@@ -141,10 +141,22 @@ def copyright_notice(article):
     )
 
 
+def headlines(article):
+    """The headline (role main), then the search and social titles an editor gave (roles seo
+    and social: ninjs leaves roles to the provider)."""
+    found = [{"role": "main", "value": article.headline}]
+    for role, value in (("seo", article.seo_title), ("social", article.social_title)):
+        if value:
+            found.append({"role": role, "value": value})
+    return found
+
+
 def descriptions(article):
     found = []
     if article.dek:
         found.append({"role": "summary", "contenttype": "text/plain", "value": article.dek})
+    if article.seo_description:
+        found.append({"role": "seo", "contenttype": "text/plain", "value": article.seo_description})
     # revised_at is set only when there are corrections: no prefetch needed for the others
     for correction in article.corrections.all() if article.revised_at else ():
         found.append(

@@ -25,6 +25,14 @@ from .models import (
     TaggedArticle,
 )
 
+# The article's texts for search and social networks (its social image is a file, which a
+# form keeps unless a new one is uploaded).
+SEARCH_AND_SOCIAL = (
+    ("seo_title", "Search title"),
+    ("seo_description", "Search and social description"),
+    ("social_title", "Social title"),
+    ("social_image_alt", "Social image alt text"),
+)
 FIELDS = (
     ("headline", "Headline"),
     ("slug", "Slug"),
@@ -33,6 +41,7 @@ FIELDS = (
     ("section_id", "Section"),
     ("byline_override", "Byline override"),
     ("language", "Language"),
+    *SEARCH_AND_SOCIAL,
     ("status", "Status"),
     ("publish_at", "Publication time"),
     ("embargo_until", "Embargo until"),
@@ -105,6 +114,7 @@ def describe(fields, *, bylines, captions, links, tags, corrections):
         else "",
         "Byline override": fields["byline_override"] or "",
         "Language": fields["language"] or "",
+        **{label: fields[name] or "" for name, label in SEARCH_AND_SOCIAL},
         "Status": Article.Status(fields["status"]).label if fields["status"] else "",
         "Publication time": _time(fields["publish_at"]),
         "Embargo until": _time(fields["embargo_until"]),

@@ -3,12 +3,13 @@ commits (``caching.content_changed``). Search: an article's search entry is rewr
 after the commit of a change of anything it holds. Writes that send no signals (bulk inserts)
 call ``articles_written()``, which does both. Text: control characters never reach the
 database. Pictures: a caption's renditions follow it (deleted with it, made again when a
-restore brings it back).
+restore brings it back), and an article's social image's follow the article.
 
 Every receiver of the app's models is here."""
 
 from functools import partial
 
+from django.core.files.storage import default_storage
 from django.db import models, transaction
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
@@ -156,3 +157,28 @@ def remake_restored_renditions(instance, raw, using, **kwargs):
         instance.renditions = {}
         instance.update_renditions()
         Caption.objects.using(using).filter(pk=instance.pk).update(renditions=instance.renditions)
+
+
+@receiver(post_delete, sender=Article)
+def delete_social_image_renditions(instance, using, **kwargs):
+    """A deleted article's social image renditions go as a caption's do; the upload stays."""
+    if names := images.file_names(instance.social_image_renditions):
+        transaction.on_commit(partial(images.delete_files, names), using=using)
+
+
+@receiver(post_save, sender=Article)
+def remake_restored_social_renditions(instance, raw, using, **kwargs):
+    """As ``remake_restored_renditions()``, for the article's social image; not while its
+    upload is hidden (``takedown``), whose renditions are hidden with it."""
+    image = instance.social_image
+    if (
+        raw
+        and image
+        and default_storage.exists(image.name)
+        and not images.files_exist(instance.social_image_renditions)
+    ):
+        instance.social_image_renditions = {}
+        instance.update_social_renditions()
+        Article.objects.using(using).filter(pk=instance.pk).update(
+            social_image_renditions=instance.social_image_renditions
+        )

@@ -10,26 +10,27 @@ from . import conf
 from .links import absolute_url
 
 
-def image_objects(caption, request):
-    """The 16:9, 4:3 and 1:1 crops of ``caption`` as ``ImageObject``s with caption and credit."""
+def image_objects(picture, request):
+    """The 16:9, 4:3 and 1:1 crops of ``picture`` (``Article.social_picture``: a caption, or
+    the article's social image) as ``ImageObject``s with caption and credit."""
     return [
         {
             "@type": "ImageObject",
             "url": absolute_url(image.url, request),
             "width": image.width,
             "height": image.height,
-            **({"caption": caption.text} if caption.text else {}),
-            **({"creditText": caption.credit} if caption.credit else {}),
+            **({"caption": picture.text} if picture.text else {}),
+            **({"creditText": picture.credit} if picture.credit else {}),
         }
-        for image in caption.social_images()
+        for image in picture.social_images()
     ]
 
 
 def social_image(news_article, article):
-    """The 16:9 crop of the lead image for Open Graph and Twitter cards, taken from the
-    ``news_article()`` data of ``article``; or None."""
+    """The 16:9 crop of ``article.social_picture`` for Open Graph and Twitter cards, taken
+    from the ``news_article()`` data of ``article``; or None."""
     images = news_article.get("image")
-    return images[0] | {"alt": article.lead_caption.alt_text} if images else None
+    return images[0] | {"alt": article.social_picture.alt_text} if images else None
 
 
 def publisher(request):
@@ -61,17 +62,18 @@ def person(byline, request):
 
 def news_article(article, request):
     canonical = absolute_url(article.get_absolute_url(), request)
-    lead = article.lead_caption
+    picture = article.social_picture
     data = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
         "@id": f"{canonical}#article",
         "url": canonical,
         "mainEntityOfPage": {"@type": "WebPage", "@id": canonical},
-        "headline": article.headline,
-        "description": article.dek,
+        "headline": article.search_title,
+        "alternativeHeadline": article.headline if article.seo_title else None,
+        "description": article.search_description,
         "inLanguage": article.content_language(),
-        "image": image_objects(lead, request) if lead and lead.image else [],
+        "image": image_objects(picture, request) if picture else [],
         "datePublished": article.publish_at.isoformat() if article.publish_at else None,
         "dateModified": (
             article.revised_at or article.publish_at or article.updated_at

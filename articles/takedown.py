@@ -1,7 +1,8 @@
 """The pictures of a withdrawn article leave public media; reinstated, they come back.
 
 ``hide_pictures(article)`` moves each caption's uploaded image and every file of its renditions
-from the default storage (served at ``MEDIA_URL``) to the private storage
+(and the article's own social image with its renditions, kept in the same way) from the
+default storage (served at ``MEDIA_URL``) to the private storage
 (``private_storage()``, which nothing serves), at the same names. The caption keeps what it
 had in ``renditions`` as ``{"hidden": {"image": name, "renditions": {...}}}`` and its
 ``image`` is emptied: every page, feed, card, API item and structured data then shows a
@@ -35,8 +36,10 @@ from django.dispatch import receiver
 
 from . import caching, conf, images
 from .models import Article, Caption
+from .models.social import refresh_renditions
 
 HIDDEN = "hidden"  # the key of ``Caption.renditions`` that holds a hidden picture
+SOCIAL_FIELDS = ("social_image", "social_image_renditions")
 
 logger = logging.getLogger(__name__)
 
@@ -76,6 +79,7 @@ def hide_pictures(article):
             _move(picture["image"], default_storage, private, keep=shown)
             for name in images.file_names(picture["renditions"]):
                 _move(name, default_storage, private, keep=same_crops)
+        changed |= _hide_social_image(article, private)
         if changed:
             transaction.on_commit(caching.content_changed)
 
@@ -105,6 +109,7 @@ def show_pictures(article):
                     _delete(private, images.file_names(renditions))
             Caption.objects.filter(pk=caption.pk).update(image=name, renditions=renditions)
             changed = True
+        changed |= _show_social_image(article, private)
         if changed:
             transaction.on_commit(caching.content_changed)
 
@@ -119,6 +124,55 @@ def sync_pictures(article_id):
         if status is not None:
             withdrawn = status == Article.Status.WITHDRAWN
             (hide_pictures if withdrawn else show_pictures)(Article(pk=article_id))
+
+
+def _hide_social_image(article, private):
+    """``hide_pictures()`` for the article's own social image (its row locked): the image and
+    its renditions kept in ``social_image_renditions`` as a caption keeps its own. Whether the
+    row changed."""
+    row = Article.objects.filter(pk=article.pk).values(*SOCIAL_FIELDS).first()
+    if row is None:
+        return False
+    image, renditions = row.values()
+    picture, changed = (renditions or {}).get(HIDDEN), False
+    if picture is None:
+        if not image:
+            return False
+        picture = {"image": image, "renditions": renditions or {}}
+        Article.objects.filter(pk=article.pk).update(
+            social_image="", social_image_renditions={HIDDEN: picture}
+        )
+        changed = True
+    shown = Article.objects.exclude(pk=article.pk).filter(social_image=picture["image"]).exists()
+    for name in [picture["image"], *images.file_names(picture["renditions"])]:
+        _move(name, default_storage, private, keep=shown)
+    return changed
+
+
+def _show_social_image(article, private):
+    """``show_pictures()`` for the article's own social image; whether the row changed."""
+    row = Article.objects.filter(pk=article.pk).values(*SOCIAL_FIELDS).first()
+    if row is None:
+        return False
+    image, renditions = row.values()
+    picture = (renditions or {}).get(HIDDEN)
+    if picture is None and not (image and private.exists(image)):
+        return False  # shown, as it should be
+    name = picture["image"] if picture else image
+    renditions = (picture["renditions"] if picture else renditions) or {}
+    hidden_elsewhere = (
+        Article.objects.exclude(pk=article.pk)
+        .filter(**{f"social_image_renditions__{HIDDEN}__image": name})
+        .exists()
+    )
+    for file in [name, *images.file_names(renditions)]:
+        _move(file, private, default_storage, keep=hidden_elsewhere)
+    if not images.files_exist(renditions):
+        renditions, _ = refresh_renditions(name, {})
+    Article.objects.filter(pk=article.pk).update(
+        social_image=name, social_image_renditions=renditions
+    )
+    return True
 
 
 def _locked_captions(article):
@@ -177,21 +231,27 @@ def delete_hidden_renditions(instance, using, **kwargs):
         transaction.on_commit(partial(_delete, private_storage(), names), using=using)
 
 
+@receiver(post_delete, sender=Article)
+def delete_hidden_social_renditions(instance, using, **kwargs):
+    """The same for an article deleted while its social image is hidden."""
+    picture = (instance.social_image_renditions or {}).get(HIDDEN)
+    if picture and (names := images.file_names(picture["renditions"])):
+        transaction.on_commit(partial(_delete, private_storage(), names), using=using)
+
+
 @receiver(post_save, sender=Article)
 @receiver(post_save, sender=Caption)
 def follow_restored_status(sender, instance, raw, using, update_fields=None, **kwargs):
     """A restore from a revision writes the article and its captions raw, past ``save()``; and
-    a picture can be uploaded to a caption of a withdrawn article. Once that commits, the
-    pictures follow the status the article has then."""
-    if raw:
-        article_id = instance.pk if sender is Article else instance.article_id
-    elif (
-        sender is Caption
-        and instance.image
-        and (update_fields is None or "image" in update_fields)
-        and instance.article.status == Article.Status.WITHDRAWN  # the form's article: no query
+    a picture can be uploaded to a caption, or as the social image, of a withdrawn article.
+    Once that commits, the pictures follow the status the article has then."""
+    article_id = instance.pk if sender is Article else instance.article_id
+    field = "social_image" if sender is Article else "image"
+    if not raw and not (
+        getattr(instance, field)
+        and (update_fields is None or field in update_fields)
+        # the form's article: no query
+        and (instance if sender is Article else instance.article).status == Article.Status.WITHDRAWN
     ):
-        article_id = instance.article_id
-    else:
         return
     transaction.on_commit(partial(sync_pictures, article_id), using=using)

@@ -24,9 +24,10 @@ from .pagination import ArchivePaginator
 RELATED_ARTICLES = 4
 STORY_SECONDS = 3600
 # What the page outside its cached story needs: whether the article is public, its headline
-# for the title and its section for the navigation.
+# and search title for the title and its section for the navigation.
 PAGE_FIELDS = (
     "headline",
+    "seo_title",
     "slug",
     "publish_date",
     "section",

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0018_fronts'),
+        ('articles', '0019_article_seo'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

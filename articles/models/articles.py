@@ -10,6 +10,7 @@ from functools import cached_property, partial
 
 from django.conf import settings
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import (
     Count,
@@ -30,15 +31,16 @@ from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 from taggit.models import Tag, TaggedItemBase
 
-from .. import embedded, languages
-from ..fields import HttpURLField
+from .. import embedded, images, languages
+from ..fields import GeneratedName, HttpURLField
 from ..publishing import missing_for_publication
 from ..sanitizer import EDITOR_EXTENSIONS, sanitize_html, strip_control_characters
 from .media import Caption
 from .people import Author, Byline
 from .review import ReviewNote
+from .social import SocialImage, refresh_renditions
 from .states import State, Status, published_q, state_q
-from .validation import http_url_constraint
+from .validation import IMAGE_VALIDATORS, http_url_constraint
 from .workflow import Transition
 
 PREVIEW_SIGNER = signing.TimestampSigner(salt="articles.preview")
@@ -320,6 +322,49 @@ class Article(models.Model):
         help_text='The language of the text as a BCP 47 code, e.g. "de" or "pt-BR"; empty for '
         "the site's own. Readers' browsers and search engines are told it.",
     )
+    seo_title = models.CharField(
+        "search title",
+        max_length=200,
+        blank=True,
+        help_text="The title of the page in search results, if it should differ from the "
+        "headline; empty: the headline.",
+    )
+    social_title = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The title of the article when it is shared on social networks; empty: the "
+        "search title, else the headline.",
+    )
+    seo_description = models.CharField(
+        "search and social description",
+        max_length=300,
+        blank=True,
+        help_text="One or two sentences under the title in search results and shared links; "
+        "empty: the standfirst.",
+    )
+    social_image = models.ImageField(
+        upload_to=GeneratedName("social"),
+        blank=True,
+        width_field="social_image_width",
+        height_field="social_image_height",
+        validators=IMAGE_VALIDATORS,
+        help_text="The picture of shared links and search results, cropped to 16:9 around its "
+        "middle; empty: the lead picture. At least 1200 pixels wide looks sharp everywhere.",
+    )
+    social_image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    social_image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    social_image_alt = models.CharField(
+        "social image alt text",
+        max_length=255,
+        blank=True,
+        help_text="What the social image shows, for readers who cannot see it.",
+    )
+    social_image_renditions = models.JSONField(
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text="The sizes and crops made from the social image (see articles/images.py).",
+    )
     status = models.CharField(max_length=12, choices=Status, default=Status.DRAFT)
     publish_at = models.DateTimeField(
         "publication time",
@@ -462,9 +507,16 @@ class Article(models.Model):
         if self.pk is not None:
             self.claim_next_version()
         self.edit_version += 1
-        if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "publish_date", "edit_version"}
+        update_fields = kwargs.get("update_fields")
+        stale = []
+        if update_fields is None or "social_image" in update_fields:
+            stale = self.update_social_renditions()
+        if update_fields is not None:
+            derived = {"publish_date", "edit_version", "social_image_renditions"}
+            kwargs["update_fields"] = {*update_fields, *derived}
         super().save(*args, **kwargs)
+        if stale:
+            transaction.on_commit(partial(images.delete_files, stale), using=kwargs.get("using"))
         self._keep_old_address()
         previous, self._loaded_status = getattr(self, "_loaded_status", None), self.status
         Transition.record(self, previous, by=by)
@@ -477,6 +529,13 @@ class Article(models.Model):
         if self.publish_date is None:
             return reverse("articles:article_preview", kwargs={"pk": self.pk})
         return article_path(self.publish_date, self.slug)
+
+    def clean(self):
+        if self.social_image and not self.social_image_alt.strip():
+            raise ValidationError(
+                {"social_image_alt": "Describe the social image for readers who cannot see it."},
+                code="social_image_without_alt_text",
+            )
 
     @classmethod
     def from_db(cls, db, field_names, values):
@@ -516,10 +575,22 @@ class Article(models.Model):
             old_path=article_path(old_date, old_slug), defaults={"article": self}
         )
 
+    def update_social_renditions(self):
+        """Make the renditions of the social image, unless they are made; returns the names
+        of the files replaced, to delete once the save commits."""
+        # Store a new upload now, as save() would, so that renditions are named after it.
+        self._meta.get_field("social_image").pre_save(self, self.pk is None)
+        self.social_image_renditions, stale = refresh_renditions(
+            self.social_image.name or "", self.social_image_renditions
+        )
+        return stale
+
     def normalize(self):
         """Clean and derive the row's own fields. ``save()`` calls it; bulk writers must too."""
         self.headline = strip_control_characters(self.headline).strip()
         self.dek = strip_control_characters(self.dek).strip()
+        for name in ("seo_title", "social_title", "seo_description", "social_image_alt"):
+            setattr(self, name, strip_control_characters(getattr(self, name)).strip())
         self.body = sanitize_html(self.body)
         self.language = languages.language_tag(self.language)
         if self.status == self.Status.PUBLISHED and self.publish_at is None:
@@ -718,6 +789,35 @@ class Article(models.Model):
         """The first caption, which is the lead image of the article (or None)."""
         captions = self.caption_list
         return captions[0] if captions else None
+
+    # What search engines and social networks show of the article: each falls back to what
+    # the article already has, so that the fields of "Search and social" are all optional.
+    # The page's <title>, its meta tags, Open Graph, the Twitter card and JSON-LD ask these.
+
+    @property
+    def search_title(self):
+        """The title of the page and of search results: the search title, else the headline."""
+        return self.seo_title or self.headline
+
+    @property
+    def share_title(self):
+        """The title of a shared link: the social title, else ``search_title``."""
+        return self.social_title or self.search_title
+
+    @property
+    def search_description(self):
+        """The description of search results and shared links: its own, else the standfirst."""
+        return self.seo_description or self.dek
+
+    @property
+    def social_picture(self):
+        """The picture of search results, shared links and structured data: the social image
+        (once its renditions are made), else the lead caption's picture, else None. Either
+        has ``social_images()`` (its crops), ``alt_text``, ``text`` and ``credit``."""
+        if self.social_image and images.file_names(self.social_image_renditions):
+            return SocialImage(self.social_image_renditions, self.social_image_alt)
+        lead = self.lead_caption
+        return lead if lead is not None and lead.image else None
 
 
 class EditConflict(Exception):
