@@ -26,6 +26,7 @@ from .changelist import (
     is_autocomplete,
     row_checkbox,
 )
+from .import_admin import ImportPageMixin
 from .models import (
     Article,
     ArticleNotReady,
@@ -831,12 +832,13 @@ class ImportedFileInline(admin.TabularInline):
 
 
 @admin.register(ImportRun)
-class ImportRunAdmin(admin.ModelAdmin):
-    """Read-only history of import_articles runs: where each imported story came from."""
+class ImportRunAdmin(ImportPageMixin, admin.ModelAdmin):
+    """Read-only history of import runs (the command's and the admin's "Import articles"
+    page's): where each imported story came from."""
 
     counters = ("created", "updated", "unchanged", "failed", "conflicts")
     list_display = ("__str__", "user", *counters, "finished_at")
-    readonly_fields = ("started_at", "finished_at", "command", "user", *counters)
+    readonly_fields = ("started_at", "finished_at", "command", "user", *counters, "error")
     inlines = (ImportedFileInline,)
     date_hierarchy = "started_at"
 

@@ -57,6 +57,15 @@ DEFAULTS = {
     # Where the pictures of withdrawn articles are kept (articles/takedown.py): a folder no web
     # server serves, outside MEDIA_ROOT. None: "private-media" beside MEDIA_ROOT.
     "ARTICLES_PRIVATE_MEDIA_ROOT": None,
+    # A background task that fails is tried again (articles/tasks.py), at most this many times
+    # in all, each retry waiting this many seconds times the attempts made so far.
+    "ARTICLES_TASK_ATTEMPTS": 3,
+    "ARTICLES_TASK_RETRY_SECONDS": 30,
+    # Uploads to the admin's "Import articles" page (articles/uploads.py): the largest upload,
+    # the most files a .zip may hold, and the most bytes they may take once unpacked.
+    "ARTICLES_IMPORT_MAX_UPLOAD_BYTES": 50 * 1024 * 1024,
+    "ARTICLES_IMPORT_MAX_FILES": 2000,
+    "ARTICLES_IMPORT_MAX_UNPACKED_BYTES": 256 * 1024 * 1024,
 }
 
 
