@@ -61,16 +61,15 @@ def run_import(run_id):
     the files again: what an earlier one imported is then unchanged. The upload is removed
     once the import is done; an error is recorded on the run, and raised."""
     run = ImportRun.objects.select_related("user").get(pk=run_id)
-    user = run.user
-    upload = user and uploads.find(user, run.upload)
-    if not upload:
-        raise FileNotFoundError(f"The files of {run} are no longer in private media.")
     run.files.all().delete()
     ImportRun.objects.filter(pk=run.pk).update(error="", done=0, total=0)
     try:
+        upload = run.user and uploads.find(run.user, run.upload)
+        if not upload:
+            raise FileNotFoundError(f"the files of {run} are no longer in private media")
         pipeline = Pipeline(
             [str(upload.folder)],
-            options(upload, keep=run.options.get("keep"), user=user, dry_run=False),
+            options(upload, keep=run.options.get("keep"), user=run.user, dry_run=False),
             run=run,
             root=upload.folder,
         )
