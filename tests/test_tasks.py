@@ -169,9 +169,11 @@ class ImmediateBackendTests(TestCase):
             calls.append(args)
             raise OSError("disk full")
 
-        with mock.patch.object(imports, "Pipeline", broken):
-            with self.captureOnCommitCallbacks(execute=True):
-                self.client.post(IMPORT_URL, {"token": token, "keep": "draft"})
+        with (
+            mock.patch.object(imports, "Pipeline", broken),
+            self.captureOnCommitCallbacks(execute=True),
+        ):
+            self.client.post(IMPORT_URL, {"token": token, "keep": "draft"})
         self.assertEqual(len(calls), 3)
         run = ImportRun.objects.get()
         self.assertEqual(run.error, "OSError: disk full")
