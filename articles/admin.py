@@ -839,6 +839,7 @@ class ImportRunAdmin(ImportPageMixin, admin.ModelAdmin):
     counters = ("created", "updated", "unchanged", "failed", "conflicts")
     list_display = ("__str__", "user", *counters, "finished_at")
     readonly_fields = ("started_at", "finished_at", "command", "user", *counters, "error")
+    fields = readonly_fields  # progress (total, done) has a box of its own
     inlines = (ImportedFileInline,)
     date_hierarchy = "started_at"
 

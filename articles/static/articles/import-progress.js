@@ -1,6 +1,7 @@
 // The progress of an import on its ImportRun page: asks the server every two seconds while
-// the import runs, then reloads the page to show each file's result.
-(function () {
+// the import runs, then reloads the page to show each file's result. (Loaded in the page's
+// head, with the admin's other scripts: it starts once the page is read.)
+document.addEventListener("DOMContentLoaded", function () {
   "use strict";
   var box = document.getElementById("import-progress");
   if (!box || !box.hasAttribute("data-running")) {
@@ -31,4 +32,4 @@
       });
   }
   window.setTimeout(check, 2000);
-})();
+});
