@@ -26,7 +26,7 @@ from .changelist import (
     is_autocomplete,
     row_checkbox,
 )
-from .import_admin import ImportPageMixin
+from .import_admin import IMPORT_PERMISSION, ImportPageMixin
 from .models import (
     Article,
     ArticleNotReady,
@@ -826,6 +826,10 @@ class ImportedFileInline(admin.TabularInline):
 
     def has_add_permission(self, request, obj=None):
         return False
+
+    def has_view_permission(self, request, obj=None):
+        # Whoever sees the run (a writer sees their own) sees its files.
+        return super().has_view_permission(request, obj) or request.user.has_perm(IMPORT_PERMISSION)
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("article")

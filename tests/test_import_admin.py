@@ -255,6 +255,13 @@ class WriterTests(ImportPageTestCase):
         self.assertFalse(Article.objects.exclude(status=Article.Status.DRAFT).exists())
         self.assertTrue(all(row["action"] != "failed" for row in rows.values()), rows)
 
+    def test_a_writer_follows_their_import_to_each_file(self):
+        _, run = self.import_files(text_file("harbour.txt", HARBOUR))
+        page = self.client.get(reverse("admin:articles_importrun_change", args=[run.pk]))
+        self.assertContains(page, "Finished: 1 of 1 files (1 created")
+        self.assertContains(page, 'id="files-group"')
+        self.assertContains(page, "harbour.txt")
+
     def test_a_writer_sees_only_their_own_runs(self):
         theirs = ImportRun.objects.create(command="x", user=self.editor)
         mine = ImportRun.objects.create(command="y", user=self.writer)
