@@ -5,12 +5,14 @@ on the dashboard."""
 from datetime import timedelta
 from unittest import mock
 
+from django.db import connection
 from django.test import TestCase, override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.management.commands.db_worker import Worker
-from django_tasks_db.models import DBTaskResult
+from django_tasks_db.models import DBTaskResult, get_date_max
 
 from articles import imports, uploads
 from articles.models import Article, ImportRun
@@ -143,6 +145,31 @@ class QueueTests(TestCase):
             retry.run_after, timezone.now() + timedelta(seconds=30), delta=timedelta(seconds=5)
         )
         self.assertEqual(list(failed_tasks()), [])
+
+    def test_the_dashboard_queries_do_not_grow_with_failed_tasks(self):
+        """Guards against a query per failed task listed (its task, its run)."""
+
+        def fail(number):
+            DBTaskResult.objects.create(
+                task_path="articles.tasks.import_upload",
+                args_kwargs={"args": [number], "kwargs": {"attempt": 3}},
+                status=TaskResultStatus.FAILED,
+                run_after=get_date_max(),
+                backend_name="default",
+                exception_class_path="builtins.OSError",
+                traceback=f"Traceback (most recent call last):\nOSError: disk {number} full\n",
+                finished_at=timezone.now(),
+            )
+
+        fail(1)
+        self.client.get("/admin/")
+        with CaptureQueriesContext(connection) as few:
+            self.assertContains(self.client.get("/admin/"), "OSError: disk 1 full")
+        for number in range(2, 8):
+            fail(number)
+        with CaptureQueriesContext(connection) as many:
+            self.assertContains(self.client.get("/admin/"), "OSError: disk 7 full")
+        self.assertEqual(len(many), len(few))
 
     def test_writers_do_not_see_failed_work(self):
         run = self.start_import()
