@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks import TaskResultStatus
-from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult, get_date_max
 
 from articles import imports, uploads
@@ -26,8 +26,10 @@ DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 def run_worker():
     """What ``manage.py db_worker --batch`` does: run every task that is ready, then stop
-    (without the command's signal handlers, which would outlive it in the test process)."""
-    Worker(
+    (without the command's signal handlers, which would outlive it in the test process). As
+    Django's test client does for requests, the worker's ``close_old_connections`` is left
+    out: inside a test's transaction it would close the connection (on PostgreSQL)."""
+    worker = db_worker.Worker(
         queue_names=["default"],
         interval=0,
         batch=True,
@@ -36,7 +38,9 @@ def run_worker():
         max_tasks=None,
         worker_id="test-worker",
         excluded_queue_names=[],
-    ).run()
+    )
+    with mock.patch.object(db_worker, "close_old_connections"):
+        worker.run()
 
 
 @override_settings(ARTICLES_TASK_RETRY_SECONDS=0)
