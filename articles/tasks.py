@@ -13,6 +13,7 @@ it under "Failed background work" (``failed_tasks``).
 from contextlib import contextmanager
 from datetime import timedelta
 
+from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
@@ -46,11 +47,9 @@ def retrying(context, attempt):
 def failed_tasks():
     """The tasks that failed for good (every attempt), newest first; only the database
     backend keeps them (None with another, whose failures only the logs keep)."""
-    from django.apps import apps
-
     if not apps.is_installed("django_tasks_db"):
         return None
-    from django_tasks_db.models import DBTaskResult
+    from django_tasks_db.models import DBTaskResult  # importable only where it is installed
 
     return (
         DBTaskResult.objects.failed()
