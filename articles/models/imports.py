@@ -1,11 +1,13 @@
-"""What each run of ``import_articles`` did, file by file."""
+"""What each import run (``import_articles``, or the admin's "Import articles" page) did, file
+by file."""
 
 from django.conf import settings
 from django.db import models
 
 
 class ImportRun(models.Model):
-    """One run of ``import_articles``: when, how it was called, and what came of each file."""
+    """One import run: when, how it was called (the command line, or the files uploaded in the
+    admin), its progress, and what came of each file."""
 
     started_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(
