@@ -28,18 +28,28 @@ test-tools:
 	@printf 'DEBUG=1\nSECRET_KEY=%s\n' "$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" > $@
 	@echo "Wrote .env (DEBUG=1, a new SECRET_KEY) for local development."
 
+# A task worker (db_worker: imports started in the admin run there) starts beside the server;
+# Ctrl-C stops both. The worker does not reload on code changes: stop and run again.
 run: install .env
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # Production serving on this machine: DEBUG off, gunicorn with a worker per CPU, WhiteNoise
 # serving compressed, hashed static files. Needs SECRET_KEY (and ALLOWED_HOSTS, SITE_URL) in the
 # environment; media is served from MEDIA_ROOT by your web server or object storage.
+# Background work (imports from the admin) runs in `manage.py db_worker` processes, one started
+# here beside gunicorn, stopped with it; a production machine runs them under its service
+# manager, as many as it needs, on any machine that reaches the database (docs/configuration.md,
+# "Workers").
 WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
 serve: install
 	ENV_FILE= $(BIN)/python manage.py migrate --noinput
 	ENV_FILE= $(BIN)/python manage.py collectstatic --noinput -v0
+	ENV_FILE= $(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	ENV_FILE= $(BIN)/gunicorn newsroom.wsgi --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile -
 
 lint: install

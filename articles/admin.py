@@ -27,6 +27,7 @@ from .changelist import (
     is_autocomplete,
     row_checkbox,
 )
+from .import_admin import IMPORT_PERMISSION, ImportPageMixin
 from .models import (
     Article,
     ArticleNotReady,
@@ -957,17 +958,23 @@ class ImportedFileInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None):
         return False
 
+    def has_view_permission(self, request, obj=None):
+        # Whoever sees the run (a writer sees their own) sees its files.
+        return super().has_view_permission(request, obj) or request.user.has_perm(IMPORT_PERMISSION)
+
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("article")
 
 
 @admin.register(ImportRun)
-class ImportRunAdmin(admin.ModelAdmin):
-    """Read-only history of import_articles runs: where each imported story came from."""
+class ImportRunAdmin(ImportPageMixin, admin.ModelAdmin):
+    """Read-only history of import runs (the command's and the admin's "Import articles"
+    page's): where each imported story came from."""
 
     counters = ("created", "updated", "unchanged", "failed", "conflicts")
     list_display = ("__str__", "user", *counters, "finished_at")
-    readonly_fields = ("started_at", "finished_at", "command", "user", *counters)
+    readonly_fields = ("started_at", "finished_at", "command", "user", *counters, "error")
+    fields = readonly_fields  # progress (total, done) has a box of its own
     inlines = (ImportedFileInline,)
     date_hierarchy = "started_at"
 

@@ -61,6 +61,15 @@ DEFAULTS = {
     # in seconds, an entry counts without news (a page closed without a word: a crash).
     "ARTICLES_PRESENCE_INTERVAL": 20,
     "ARTICLES_PRESENCE_TIMEOUT": 60,
+    # A background task that fails is tried again (articles/tasks.py), at most this many times
+    # in all, each retry waiting this many seconds times the attempts made so far.
+    "ARTICLES_TASK_ATTEMPTS": 3,
+    "ARTICLES_TASK_RETRY_SECONDS": 30,
+    # Uploads to the admin's "Import articles" page (articles/uploads.py): the largest upload,
+    # the most files a .zip may hold, and the most bytes they may take once unpacked.
+    "ARTICLES_IMPORT_MAX_UPLOAD_BYTES": 50 * 1024 * 1024,
+    "ARTICLES_IMPORT_MAX_FILES": 2000,
+    "ARTICLES_IMPORT_MAX_UNPACKED_BYTES": 256 * 1024 * 1024,
 }
 
 

@@ -3,6 +3,7 @@
 from django.contrib.auth import get_user_model
 
 from .models import Article, person
+from .tasks import failed_tasks
 
 DASHBOARD_ROWS = 8
 
@@ -10,11 +11,13 @@ DASHBOARD_ROWS = 8
 def dashboard(user):
     """The dashboard's lists for ``user``: in review, going live next (scheduled or under an
     embargo), just published, my drafts; waiting for me (my reviews) and returned to me (my
-    drafts sent back from review, with the reviewer's latest note)."""
+    drafts sent back from review, with the reviewer's latest note); and, for whoever may see
+    every import, the background work that failed for good (with the database's task
+    backend)."""
     articles = Article.objects.select_related("section").only(
         "headline", "status", "publish_at", "embargo_until", "updated_at", "section__name"
     )
-    return {
+    lists = {
         "in_review": articles.in_state(Article.State.IN_REVIEW).order_by("-updated_at"),
         "scheduled": articles.upcoming(),
         "published": articles.published().order_by("-publish_at"),
@@ -24,6 +27,10 @@ def dashboard(user):
         "waiting_for_me": articles.waiting_for(user),
         "returned_to_me": returned_to(user),
     }
+    failed = failed_tasks()
+    if failed is not None and user.has_perm("articles.view_importrun"):
+        lists["failed_tasks"] = failed
+    return lists
 
 
 def returned_to(user):

@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "reversion",
     "csp",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "articles",
 ]
 
@@ -205,6 +207,19 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 TAGGIT_CASE_INSENSITIVE = True
+
+# Background work (imports started in the admin) on Django's tasks API, here the django-tasks
+# backport: queued in the database, run by `manage.py db_worker` (`make run` starts one beside
+# the development server; see docs/configuration.md, "Workers"). TASKS_BACKEND=immediate runs
+# each task at once in the process that enqueues it, with no worker.
+TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "database")
+if TASKS_BACKEND not in TASK_BACKENDS:
+    raise ImproperlyConfigured(f"TASKS_BACKEND must be one of {sorted(TASK_BACKENDS)}.")
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASKS_BACKEND]}}
 
 # Pages for anonymous readers are cached (articles/caching.py). Without CACHE_URL: in each
 # process's memory, with the content version in files under CACHE_DIR that every process on

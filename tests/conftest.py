@@ -14,8 +14,8 @@ TEST_CACHES = {
 @pytest.fixture(autouse=True)
 def _isolated(request, settings, tmp_path, monkeypatch):
     """Each test starts with empty caches, writes uploads (and hidden pictures) to folders of
-    its own, and finds static files where they are (production's hashed manifest needs
-    ``collectstatic`` first).
+    its own, runs background tasks at once (the immediate backend), and finds static files
+    where they are (production's hashed manifest needs ``collectstatic`` first).
 
     The page and fragment caches are on, as in production. A ``TestCase`` never commits, and
     the caches and search learn of changes once they commit: here they learn at once, as if
@@ -28,6 +28,8 @@ def _isolated(request, settings, tmp_path, monkeypatch):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
     }
     settings.CACHES = TEST_CACHES
+    # Tasks run at once where they are enqueued; tests of the queue set the database backend.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     if request.node.get_closest_marker("caches_off"):
         settings.ARTICLES_PAGE_CACHE = None
         settings.ARTICLES_FRAGMENT_CACHE = "off"

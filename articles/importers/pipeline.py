@@ -38,6 +38,9 @@ ITEM_FORMATS = {"wxr": (parse_wxr, ".xml"), "ninjs": (parse_ninjs, ".json")}
 CLAIMED_BY_FILE = {"wxr"}
 FORMATS = (TEXT, *ITEM_FORMATS)
 SKIPPED = "skipped"
+# The key of a text file uploaded in the admin: its name (a text file given to the command is
+# known by its resolved path).
+UPLOADED = "upload:"
 # The ImportRun counter of each action.
 RUN_COUNTERS = {action: action for action in ImportedFile.Action.values} | {
     ImportedFile.Action.CONFLICT: "conflicts"
@@ -162,16 +165,19 @@ class Pipeline:
     batches are written; then ``counts``, ``failures``, ``conflicts``, ``skipped`` and the
     recorded ``run`` (None for a dry run) hold the totals."""
 
-    def __init__(self, paths, options, *, command_line=""):
-        self.paths, self.options = paths, options
+    def __init__(self, paths, options, *, command_line="", run=None, root=None):
+        """``run``: the ImportRun to record into (made here if None, unless a dry run).
+        ``root``: a folder of uploaded files (the admin's): files are named by their path
+        inside it, and text files known by that name, wherever the folder is."""
+        self.paths, self.options, self.root = paths, options, root and Path(root)
         # Text: a walk of the folders (files are read later); items: counted as files parse.
         self.total = sum(1 for _ in discover(paths, options.suffix)) if options.text else 0
         self.done = 0
         self.counts = dict.fromkeys(ImportedFile.Action.values, 0)
         self.failures, self.conflicts, self.skipped = [], [], Counter()
         self.claims = {}  # source: the export file that first read it in this run
-        self.run = None
-        if not options.dry_run:
+        self.run = run
+        if run is None and not options.dry_run:
             self.run = ImportRun.objects.create(command=command_line, user=options.user)
 
     def results(self):
@@ -185,7 +191,19 @@ class Pipeline:
                     self.count(result)
                     yield result
                 self.done += len(batch)
+                self.record_progress()
         self.finish()
+
+    def record_progress(self):
+        """Files (or items) done of the total so far, for the ImportRun's page."""
+        if self.run is not None:
+            ImportRun.objects.filter(pk=self.run.pk).update(done=self.done, total=self.total)
+
+    def label(self, source):
+        """How a file is named in results: its path inside ``root``, if there is one."""
+        if self.root is None or source.path is None:
+            return source.label
+        return source.path.relative_to(self.root).as_posix()
 
     def read_all(self):
         sources = discover(self.paths, self.options.suffix)
@@ -265,11 +283,11 @@ class Pipeline:
 
     def read_text(self, source):
         """Read and parse one text file."""
-        result = FileResult(source.label)
+        result = FileResult(self.label(source))
         try:
             data = source.read(max_bytes=conf.get("ARTICLES_IMPORT_MAX_BYTES"))
             result.checksum = checksum(data)
-            result.key = source.key(result.checksum)
+            result.key = f"{UPLOADED}{result.file}" if self.root else source.key(result.checksum)
             parsed = parse_article(data, encoding=self.options.encoding)
         except (SourceError, ArticleFormatError) as error:
             result.error = str(error)
@@ -285,12 +303,12 @@ class Pipeline:
             items = parse(source.read(max_bytes=conf.get("ARTICLES_IMPORT_MAX_EXPORT_BYTES")))
         except (SourceError, ArticleFormatError) as error:
             self.total += 1
-            return [FileResult(source.label, error=str(error))]
+            return [FileResult(self.label(source), error=str(error))]
         self.total += len(items)
         return [self.read_item(source, item) for item in items]
 
     def read_item(self, source, item):
-        result = FileResult(f"{source.label}#{item.ref}", warnings=list(item.warnings))
+        result = FileResult(f"{self.label(source)}#{item.ref}", warnings=list(item.warnings))
         if item.skipped:
             result.action, result.reason = SKIPPED, item.skipped
         elif item.error:

@@ -1,11 +1,13 @@
-"""What each run of ``import_articles`` did, file by file."""
+"""What each import run (``import_articles``, or the admin's "Import articles" page) did, file
+by file."""
 
 from django.conf import settings
 from django.db import models
 
 
 class ImportRun(models.Model):
-    """One run of ``import_articles``: when, how it was called, and what came of each file."""
+    """One import run: when, how it was called (the command line, or the files uploaded in the
+    admin), its progress, and what came of each file."""
 
     started_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(
@@ -28,6 +30,21 @@ class ImportRun(models.Model):
         default=0,
         help_text="Files not imported: their article was changed here since its last import.",
     )
+    # Progress, counted as batches are written; the total of a WordPress or ninjs run grows
+    # as its files are read (an item each).
+    total = models.PositiveIntegerField(default=0, help_text="Files (or items) to import.")
+    done = models.PositiveIntegerField(default=0, help_text="Files (or items) done so far.")
+    upload = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="An import from the admin: its folder of uploaded files, in private media.",
+    )
+    options = models.JSONField(
+        default=dict, blank=True, help_text="An import from the admin: how it imports."
+    )
+    error = models.TextField(
+        blank=True, help_text="Why the background task running the import failed, if it did."
+    )
 
     class Meta:
         ordering = ["-started_at"]
@@ -35,6 +52,11 @@ class ImportRun(models.Model):
 
     def __str__(self):
         return f"Import #{self.pk} of {self.started_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def running(self):
+        """Queued or importing: not finished, and not stopped by an error."""
+        return self.finished_at is None and not self.error
 
 
 class ImportedFile(models.Model):

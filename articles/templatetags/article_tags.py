@@ -33,6 +33,13 @@ def machine_time(value):
 
 
 @register.filter
+def failure(traceback):
+    """The error a traceback ends with ("ValueError: no such file")."""
+    lines = [line for line in traceback.splitlines() if line.strip()]
+    return lines[-1] if lines else ""
+
+
+@register.filter
 def json_ld(value):
     """``value`` as JSON for a ``<script type="application/ld+json">`` element."""
     text = json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False, separators=(",", ":"))
