@@ -1,6 +1,6 @@
 """The app's models, by concern: articles (with sections, tags and related links), people
-(authors and bylines), media (captioned pictures), workflow (status history, corrections),
-imports and search; the statuses and the rule of each editorial state in ``states``.
+(authors and bylines), media (the picture library, captions), workflow (status history,
+corrections), imports and search; the statuses and the rule of each editorial state in ``states``.
 
 Receivers of their signals are in ``articles/signals.py``.
 """
@@ -30,7 +30,7 @@ from .articles import (
     related_links_lookup,
 )
 from .imports import ImportedFile, ImportRun
-from .media import Caption
+from .media import Caption, Picture, PictureQuerySet
 from .people import Author, AuthorQuerySet, Byline
 from .search import SearchEntry
 from .states import State, Status, published_q, state_q
@@ -55,6 +55,8 @@ __all__ = [
     "EditConflict",
     "ImportRun",
     "ImportedFile",
+    "Picture",
+    "PictureQuerySet",
     "RelatedLink",
     "SearchEntry",
     "Section",

@@ -1,0 +1,228 @@
+"""The picture library: each caption's image, focal point, renditions, credit and alt text move
+to a ``Picture`` of their own, which the caption then shows.
+
+Every caption becomes a picture, one each, with exactly the values it had: file names and
+renditions are copied as they are, so no file is copied, moved or deleted, and a hidden picture
+(``renditions["hidden"]``, see articles/takedown.py) stays hidden. A caption without an image
+(an import whose file has not arrived) becomes a picture without one, so that its credit and alt
+text are kept; the importer attaches the file when it arrives. A picture's upload time is its
+article's creation. The way back copies the values into the captions again.
+"""
+
+import django.core.validators
+import django.db.models.deletion
+import django.utils.timezone
+from django.conf import settings
+from django.db import migrations, models
+
+import articles.fields
+import articles.validators
+
+MOVED = (
+    "image",
+    "image_width",
+    "image_height",
+    "focal_x",
+    "focal_y",
+    "renditions",
+    "credit",
+    "alt_text",
+)
+IMAGE_VALIDATORS = [
+    django.core.validators.FileExtensionValidator(("jpg", "jpeg", "png", "webp", "gif")),
+    articles.validators.validate_image_size,
+    articles.validators.validate_image_file,
+]
+FOCAL_VALIDATORS = [
+    django.core.validators.MinValueValidator(0.0),
+    django.core.validators.MaxValueValidator(1.0),
+]
+
+
+def captions_to_pictures(apps, schema_editor):
+    Caption = apps.get_model("articles", "Caption")
+    Picture = apps.get_model("articles", "Picture")
+    alias = schema_editor.connection.alias
+    captions = Caption.objects.using(alias).select_related("article").order_by("pk")
+    for caption in captions.iterator(chunk_size=500):
+        picture = Picture.objects.using(alias).create(
+            **{name: getattr(caption, name) for name in MOVED},
+            caption=caption.text,
+            uploaded_at=caption.article.created_at,
+        )
+        Caption.objects.using(alias).filter(pk=caption.pk).update(picture=picture)
+    if schema_editor.connection.vendor == "postgresql":
+        # The foreign keys just written are checked at commit: check them now, since the
+        # table is altered next (PostgreSQL refuses to alter a table with pending checks).
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
+def pictures_to_captions(apps, schema_editor):
+    Caption = apps.get_model("articles", "Caption")
+    alias = schema_editor.connection.alias
+    captions = Caption.objects.using(alias).select_related("picture").order_by("pk")
+    for caption in captions.iterator(chunk_size=500):
+        moved = {name: getattr(caption.picture, name) for name in MOVED}
+        Caption.objects.using(alias).filter(pk=caption.pk).update(**moved)
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("articles", "0017_headline_trigram_index"),
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+    ]
+
+    operations = [
+        migrations.CreateModel(
+            name="Picture",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "image",
+                    models.ImageField(
+                        blank=True,
+                        height_field="image_height",
+                        help_text="Imported pictures may arrive before their file.",
+                        upload_to=articles.fields.GeneratedName("pictures"),
+                        validators=IMAGE_VALIDATORS,
+                        width_field="image_width",
+                    ),
+                ),
+                ("image_width", models.PositiveIntegerField(blank=True, editable=False, null=True)),
+                (
+                    "image_height",
+                    models.PositiveIntegerField(blank=True, editable=False, null=True),
+                ),
+                (
+                    "focal_x",
+                    models.FloatField(
+                        default=0.5,
+                        help_text="Where the subject of the picture is, from 0 (left edge) to 1 "
+                        "(right edge); 0.5 is the middle. Crops for story lists and social "
+                        "networks keep it in view.",
+                        validators=FOCAL_VALIDATORS,
+                        verbose_name="focal point across",
+                    ),
+                ),
+                (
+                    "focal_y",
+                    models.FloatField(
+                        default=0.5,
+                        help_text="Where the subject of the picture is, from 0 (top) to 1 "
+                        "(bottom); 0.5 is the middle.",
+                        validators=FOCAL_VALIDATORS,
+                        verbose_name="focal point down",
+                    ),
+                ),
+                (
+                    "renditions",
+                    models.JSONField(
+                        blank=True,
+                        default=dict,
+                        editable=False,
+                        help_text="The sizes and crops made from the image "
+                        "(see articles/images.py).",
+                    ),
+                ),
+                (
+                    "checksum",
+                    models.CharField(
+                        blank=True,
+                        db_index=True,
+                        editable=False,
+                        help_text="SHA-256 of the image file: an import that brings the same "
+                        "file again reuses this picture.",
+                        max_length=64,
+                    ),
+                ),
+                (
+                    "caption",
+                    models.TextField(
+                        blank=True,
+                        help_text="The caption articles show with it unless they give their own.",
+                    ),
+                ),
+                (
+                    "credit",
+                    models.CharField(blank=True, help_text="e.g. Reuters/Jane Doe", max_length=255),
+                ),
+                (
+                    "alt_text",
+                    models.CharField(
+                        blank=True,
+                        help_text="What the image shows, for readers who cannot see it.",
+                        max_length=255,
+                    ),
+                ),
+                (
+                    "uploaded_at",
+                    models.DateTimeField(
+                        db_index=True, default=django.utils.timezone.now, editable=False
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+            ],
+            options={"ordering": ["-uploaded_at", "-id"], "get_latest_by": "uploaded_at"},
+        ),
+        migrations.AddConstraint(
+            model_name="picture",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("focal_x__gte", 0),
+                    ("focal_x__lte", 1),
+                    ("focal_y__gte", 0),
+                    ("focal_y__lte", 1),
+                ),
+                name="articles_picture_focal_point_in_image",
+            ),
+        ),
+        migrations.AddField(
+            model_name="caption",
+            name="picture",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="captions",
+                to="articles.picture",
+            ),
+        ),
+        migrations.RunPython(captions_to_pictures, pictures_to_captions),
+        migrations.RemoveConstraint(
+            model_name="caption", name="articles_caption_focal_point_in_image"
+        ),
+        *(migrations.RemoveField(model_name="caption", name=name) for name in MOVED),
+        migrations.AlterField(
+            model_name="caption",
+            name="text",
+            field=models.TextField(
+                blank=True, help_text="The caption here; left empty, the picture's own caption."
+            ),
+        ),
+        migrations.AlterField(
+            model_name="caption",
+            name="picture",
+            field=models.ForeignKey(
+                help_text="A picture of the library; a picture in use cannot be deleted.",
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="captions",
+                to="articles.picture",
+            ),
+        ),
+    ]
