@@ -11,7 +11,7 @@ from django.db.models import Count, Prefetch
 from django.forms.models import BaseInlineFormSet, model_to_dict
 from django.http import QueryDict
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
@@ -26,6 +26,7 @@ from .changelist import (
     is_autocomplete,
     row_checkbox,
 )
+from .editor import StoryEditorWidget, picture_search
 from .models import (
     Article,
     ArticleNotReady,
@@ -298,6 +299,7 @@ class ArticleForm(forms.ModelForm):
         widgets = {
             "headline": forms.TextInput(attrs={"class": "vTextField headline-input"}),
             "dek": forms.Textarea(attrs={"class": "vLargeTextField", "rows": 3}),
+            "body": StoryEditorWidget,
         }
 
     def __init__(self, *args, **kwargs):
@@ -742,6 +744,13 @@ class ArticleAdmin(NamedInputs, VersionAdmin):
         return super().has_delete_permission(request, obj) and (
             obj is None or self.has_change_permission(request, obj)
         )
+
+    def get_urls(self):
+        search_view = self.admin_site.admin_view(picture_search)
+        return [
+            path("pictures/", search_view, name="articles_article_pictures"),
+            *super().get_urls(),
+        ]
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         """Times are entered in the newsroom's time zone: say which."""

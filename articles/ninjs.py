@@ -3,7 +3,9 @@
 Pure functions of rows already fetched (``ArticleQuerySet.for_detail()``, or ``with_embedded()``
 then ``Article.load_details()``; corrections prefetched when ``revised_at`` is set): they make no
 query, and ``base_url`` (a scheme and host, as ``links.site_url()`` gives) makes every address
-absolute. The read API serves them; an export can write them.
+absolute. The read API serves them; an export can write them. The pictures a body places are
+read with ``body.attach_pictures()`` first (the API does, for a page at once), else one query
+per article that places any.
 
 ninjs 2.x has no field for a role in the byline, a correction or a credit line: a byline's
 role is the person's ``rel``, corrections are descriptions whose role is their kind, and a
@@ -12,13 +14,14 @@ picture's credit is its ``by``.
 
 import re
 from datetime import UTC, datetime
+from functools import partial
 
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from . import conf, images
+from . import body, conf, images
 from .links import absolute_on, object_uri
 from .models import Byline
 
@@ -55,7 +58,7 @@ def article_to_ninjs(article, *, base_url):
                 "role": "main",
                 "contenttype": "text/html",
                 "wordcount": article.word_count(),
-                "value": article.body,
+                "value": body.render(article, absolute=partial(absolute_on, base_url)),
             }
         ],
         "by": by_statement(article),

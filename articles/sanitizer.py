@@ -11,6 +11,11 @@ are allowed by name (``IMPORTED``) and turn into plain content if an editor save
 (``<p class="embed">``), and footnotes (``<ol class="footnotes">``, whose items and references
 carry ``id="fn-1"`` and ``id="fnref-1"``, the only ids kept, so that a body cannot name an
 element of the page around it).
+
+Pictures of the library placed in the story (``articles/body.py``) are a ``<figure
+data-picture="42">`` holding at most a ``<figcaption>``: ``data-picture`` is the only attribute
+a figure keeps, and only as a whole number, the id of a ``Picture``; the page draws the picture
+itself from the library when it renders.
 """
 
 import re
@@ -49,13 +54,17 @@ IMPORTED = {
     "ids": {"sup", "li"},
 }
 _FOOTNOTE_ID = re.compile(r"^fn(?:ref)?-[1-9][0-9]{0,3}$")
+PICTURE_ATTRIBUTE = "data-picture"
+_PICTURE_ID = re.compile(r"^[1-9][0-9]{0,17}$")
 
 # C0 control characters other than tab, newline and carriage return: invalid in XML feeds.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-def _keep_footnote_ids(element, attribute, value):
+def _keep_footnote_ids_and_picture_numbers(element, attribute, value):
     if attribute == "id" and not _FOOTNOTE_ID.match(value):
+        return None
+    if attribute == PICTURE_ATTRIBUTE and not _PICTURE_ID.match(value):
         return None
     return value
 
@@ -71,7 +80,8 @@ def _cleaner():
         classes[tag] = set(classes.get(tag, ())) | values
     for tag in IMPORTED["ids"]:
         allowlist["attributes"][tag] = {*allowlist["attributes"].get(tag, ()), "id"}
-    allowlist["attribute_filter"] = _keep_footnote_ids
+    allowlist["attributes"]["figure"] = {PICTURE_ATTRIBUTE}
+    allowlist["attribute_filter"] = _keep_footnote_ids_and_picture_numbers
     return nh3.Cleaner(**allowlist)
 
 
