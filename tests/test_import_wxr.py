@@ -155,8 +155,10 @@ class WxrParserTests(SimpleTestCase):
         self.assertIn("peak hours — more often than before.<br>\nTickets are unchanged.</p>", body)
         self.assertIn("<h2>What comes next</h2>\n<p>A second boat", body)
         self.assertIn("<ul>\n<li>Pier 4: every 20 minutes</li>", body)
-        for gone in ("[caption", "<!--more-->", "<img", "<figure", "Aster leaves"):
+        for gone in ("[caption", "<!--more-->", "<img", "Aster leaves"):
             self.assertNotIn(gone, body)
+        # the [caption] stood after the first paragraph: its place is kept (``placement``)
+        self.assertIn('repairs to its hull.</p>\n<figure data-caption="0"></figure>\n<p>', body)
 
     def test_block_editor_body(self):
         item = items_by_ref()["post-11"]

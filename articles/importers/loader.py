@@ -61,6 +61,8 @@ from ..models import (
     Transition,
 )
 from ..publishing import Facts, ensure_may_publish, may_publish, missing
+from ..sanitizer import sanitize_html
+from . import placement
 from .parser import Block, ParsedArticle
 
 SLUG_MAX_LENGTH = 200
@@ -100,12 +102,43 @@ BODY_TAGS = {Block.PARAGRAPH: "p", Block.SUBHEADING: "h2"}
 
 
 def render_body(blocks):
-    """Body HTML from the parsed blocks: paragraphs and subheadings, escaped."""
-    return "\n".join(
-        f"<{BODY_TAGS[block.kind]}>{html.escape(block.text, quote=False)}</{BODY_TAGS[block.kind]}>"
-        for block in blocks
-        if block.kind in BODY_TAGS
-    )
+    """Body HTML from the parsed blocks: paragraphs and subheadings, escaped; a caption after
+    the start of the text is marked where it stood (``placement``)."""
+    parts, captions = [], 0
+    for block in blocks:
+        if block.kind == Block.CAPTION:
+            if parts:
+                parts.append(placement.marker(captions))
+            captions += 1
+        elif block.kind in BODY_TAGS:
+            tag = BODY_TAGS[block.kind]
+            parts.append(f"<{tag}>{html.escape(block.text, quote=False)}</{tag}>")
+    return "\n".join(parts)
+
+
+def marked_body(parsed):
+    """The body of ``parsed`` with its captions' places marked (``placement``)."""
+    return render_body(parsed.blocks) if parsed.body_html is None else parsed.body_html
+
+
+def _place_pictures(pairs):
+    """Put the pictures of the captions that stood inside the text where they stood, once the
+    captions are saved: ``pairs`` holds (article, parse). A bulk write, as the import's inserts
+    are, within the import's transaction: the callers reindex after it."""
+    marked = [(article, marked_body(parsed)) for article, parsed in pairs]
+    marked = [(article, body) for article, body in marked if placement.positions(body)]
+    if not marked:
+        return
+    pictures = {}
+    rows = Caption.objects.filter(article__in=[article for article, _ in marked])
+    for article_id, order, picture_id, text in rows.values_list(
+        "article", "order", "picture", "text"
+    ):
+        if picture_id is not None:
+            pictures.setdefault(article_id, {})[order] = (picture_id, text)
+    for article, body in marked:
+        article.body = sanitize_html(placement.place(body, pictures.get(article.pk, {})))
+    Article.objects.bulk_update([article for article, _ in marked], ["body"])
 
 
 def unique_slug(model, text, *, max_length=SLUG_MAX_LENGTH, also_taken=(), **scope):
@@ -407,6 +440,7 @@ def _update(article, item, tags, stored, by, existing):
     elif names:  # a format without tags: the article keeps its own, and gets the run's
         article.tags.add(*tags_named(names).values())
     _keep_old_paths([(article, parsed)])
+    _place_pictures([(article, parsed)])
     search.reindex([article.pk])  # the bulk writes above send no signals
     _mark_imported([article])
     return warnings
@@ -542,7 +576,7 @@ def _fill(article, parsed, source, checksum, status, run, by):
         article.publish_at = parsed.published_at
         _free_slug(article)
     article.headline = parsed.headline
-    article.body = render_body(parsed.blocks) if parsed.body_html is None else parsed.body_html
+    article.body = placement.place(marked_body(parsed), {})  # the pictures come once saved
     article.dek = parsed.dek or article.dek
     article.language = parsed.language or article.language
     article.embargo_until = parsed.embargo_until or article.embargo_until
@@ -797,6 +831,7 @@ def _insert(new, tags, by, stored):
     transaction.on_commit(caching.content_changed)  # bulk inserts send no signals
     _tag_new(new, tags)
     _keep_old_paths([(article, item.parsed) for item, article in new])
+    _place_pictures([(article, item.parsed) for item, article in new])
     search.reindex([article.pk for article in articles])  # bulk writes send no signals
     _mark_imported(articles)
     return warnings
