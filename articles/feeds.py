@@ -130,7 +130,7 @@ class ArticleFeed(Feed):
             "mime_type": rendition.mime_type,
             "bytes": rendition.bytes,
             "caption": caption.text,
-            "credit": caption.credit,
+            "credit": caption.picture.credit,
         }
 
 

@@ -207,6 +207,7 @@ def pictures(article, *, base_url):
     """Each captioned picture, the lead one first, with its caption, alt text, credit and
     renditions."""
     for number, caption in enumerate(article.caption_list, start=1):
+        picture = caption.picture
         yield without_empty(
             {
                 "name": "lead-image" if number == 1 else f"image-{number}",
@@ -214,33 +215,33 @@ def pictures(article, *, base_url):
                 "type": "picture",
                 "descriptions": [
                     {"role": role, "contenttype": "text/plain", "value": value}
-                    for role, value in (("caption", caption.text), ("alt-text", caption.alt_text))
+                    for role, value in (("caption", caption.text), ("alt-text", picture.alt_text))
                     if value
                 ],
-                "by": caption.credit,
-                "renditions": picture_renditions(caption, base_url=base_url),
+                "by": picture.credit,
+                "renditions": picture_renditions(picture, base_url=base_url),
             }
         )
 
 
-def picture_renditions(caption, *, base_url):
-    """Every size and crop made of the picture (``articles.images``), or the uploaded file
-    while they are not made; none without a picture."""
-    if not caption.image:
+def picture_renditions(picture, *, base_url):
+    """Every size and crop made of ``picture`` (``articles.images``), or the uploaded file
+    while they are not made; none without an image."""
+    if not picture.image:
         return []
-    made = images.renditions_in(caption.renditions)
+    made = images.renditions_in(picture.renditions)
     if not made:
         original = {
             "name": "original",
-            "href": absolute_on(base_url, caption.image.url),
-            "width": caption.image_width,
-            "height": caption.image_height,
+            "href": absolute_on(base_url, picture.image.url),
+            "width": picture.image_width,
+            "height": picture.image_height,
         }
         return [without_empty(original)]
-    return [rendition(found, caption, base_url=base_url) for found in made]
+    return [rendition(found, picture, base_url=base_url) for found in made]
 
 
-def rendition(found, caption, *, base_url):
+def rendition(found, picture, *, base_url):
     data = {
         "name": f"{found.ratio}-{found.width}-{found.mime_type.partition('/')[2]}",
         "href": absolute_on(base_url, found.url),
@@ -253,8 +254,8 @@ def rendition(found, caption, *, base_url):
         data["aspectratio"] = found.ratio.replace("x", ":")
     else:  # the whole picture: the editor's focal point, in its pixels
         data["poi"] = {
-            "x": round(caption.focal_x * found.width),
-            "y": round(caption.focal_y * found.height),
+            "x": round(picture.focal_x * found.width),
+            "y": round(picture.focal_y * found.height),
         }
     return data
 

@@ -12,6 +12,7 @@ from .links import absolute_url
 
 def image_objects(caption, request):
     """The 16:9, 4:3 and 1:1 crops of ``caption`` as ``ImageObject``s with caption and credit."""
+    credit = caption.picture.credit
     return [
         {
             "@type": "ImageObject",
@@ -19,7 +20,7 @@ def image_objects(caption, request):
             "width": image.width,
             "height": image.height,
             **({"caption": caption.text} if caption.text else {}),
-            **({"creditText": caption.credit} if caption.credit else {}),
+            **({"creditText": credit} if credit else {}),
         }
         for image in caption.social_images()
     ]
@@ -46,7 +47,7 @@ def social_image(news_article, article):
     """The 16:9 crop of the lead image for Open Graph and Twitter cards, taken from the
     ``news_article()`` data of ``article``; or None."""
     images = news_article.get("image")
-    return images[0] | {"alt": article.lead_caption.alt_text} if images else None
+    return images[0] | {"alt": article.lead_caption.picture.alt_text} if images else None
 
 
 def publisher(request):
@@ -88,7 +89,7 @@ def news_article(article, request):
         "headline": article.headline,
         "description": article.dek,
         "inLanguage": article.content_language(),
-        "image": image_objects(lead, request) if lead and lead.image else [],
+        "image": image_objects(lead, request) if lead and lead.picture.image else [],
         "associatedMedia": body_images(article, request),
         "datePublished": article.publish_at.isoformat() if article.publish_at else None,
         "dateModified": (

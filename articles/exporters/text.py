@@ -54,8 +54,8 @@ def article_text(article):
         header.append(and_list(names))  # "A, B and C", as the parser splits a byline
     blocks = ["\n".join(header)]
     for caption in article.caption_list:
-        if caption.text and caption.credit:
-            blocks.append(f"{caption.text} /{caption.credit}")
+        if caption.text and caption.picture.credit:
+            blocks.append(f"{caption.text} /{caption.picture.credit}")
         elif caption.text:
             blocks += [caption.text, caption.text]  # a caption without credit is printed twice
     body = body_blocks(article.body)

@@ -34,7 +34,7 @@ from .. import embedded, languages
 from ..fields import HttpURLField
 from ..publishing import missing_for_publication
 from ..sanitizer import EDITOR_EXTENSIONS, sanitize_html, strip_control_characters
-from .media import Caption
+from .media import Caption, Picture
 from .people import Author, Byline
 from .states import State, Status, published_q, state_q
 from .validation import http_url_constraint
@@ -158,7 +158,7 @@ class ArticleQuerySet(models.QuerySet):
         same query, for ``Article.load_details()``."""
         return self.select_related("section").annotate(
             embedded_tags=embedded.tags(Article, TaggedArticle, Tag),
-            embedded_captions=embedded.captions(Article, Caption),
+            embedded_captions=embedded.captions(Article, Caption, Picture),
             embedded_bylines=embedded.bylines(Article, Byline, Author),
         )
 
@@ -202,10 +202,10 @@ class ArticleQuerySet(models.QuerySet):
 
 
 def listing_lookups():
-    """The prefetches of a story card: byline with authors, captions, tags."""
+    """The prefetches of a story card: byline with authors, captions with pictures, tags."""
     return [
         Prefetch("bylines", queryset=Byline.objects.select_related("author")),
-        "captions",
+        Prefetch("captions", queryset=Caption.objects.select_related("picture")),
         "tags",
     ]
 
@@ -533,7 +533,7 @@ class Article(models.Model):
             return None
         return {
             "tags": embedded.objects(Tag, self.embedded_tags),
-            "captions": embedded.objects(Caption, self.embedded_captions),
+            "captions": embedded.caption_objects(Caption, Picture, self.embedded_captions),
             "bylines": embedded.byline_objects(Byline, Author, self.embedded_bylines),
         }
 

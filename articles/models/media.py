@@ -14,6 +14,7 @@ from django.utils import timezone
 from .. import images
 from ..fields import GeneratedName
 from ..sanitizer import strip_control_characters
+from .states import Status
 from .validation import FOCAL_VALIDATORS, IMAGE_VALIDATORS
 
 logger = logging.getLogger(__name__)
@@ -23,6 +24,20 @@ class PictureQuerySet(models.QuerySet):
     def used_by(self, articles):
         """Pictures that a caption of one of ``articles`` (a queryset or ids) shows."""
         return self.filter(pk__in=Caption.objects.filter(article__in=articles).values("picture"))
+
+    def kept_public_by(self, articles=None):
+        """Pictures that one of ``articles`` (any article if None) shows while it is not
+        withdrawn: their files stay in public media whatever becomes of the other articles
+        showing them."""
+        shown = Caption.objects.exclude(article__status=Status.WITHDRAWN)
+        if articles is not None:
+            shown = shown.filter(article__in=articles)
+        return self.filter(pk__in=shown.values("picture"))
+
+    def withdrawn_only(self):
+        """Pictures in use, and only by withdrawn articles: no page may show them."""
+        kept = Picture.objects.kept_public_by().values("pk")
+        return self.filter(pk__in=Caption.objects.values("picture")).exclude(pk__in=kept)
 
 
 class Picture(models.Model):
@@ -170,12 +185,15 @@ class Picture(models.Model):
 
 
 def file_checksum(file):
-    """The SHA-256 of an image file's content, read in chunks."""
+    """The SHA-256 of an image file's content, read in chunks; "" if it cannot be read."""
     digest = hashlib.sha256()
-    file.seek(0)
-    for chunk in file.chunks():
-        digest.update(chunk)
-    file.seek(0)
+    try:
+        file.seek(0)
+        for chunk in file.chunks():
+            digest.update(chunk)
+        file.seek(0)
+    except OSError:
+        return ""
     return digest.hexdigest()
 
 
