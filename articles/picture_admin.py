@@ -114,11 +114,12 @@ class UsageListFilter(admin.SimpleListFilter):
 class PictureAdmin(admin.ModelAdmin):
     form = PictureForm
     list_display = ("preview", "__str__", "credit", "uploaded_at", "article_count")
-    list_display_links = ("preview", "__str__")
+    list_display_links = ("__str__",)
     search_fields = ("caption", "credit", "alt_text")
     date_hierarchy = "uploaded_at"
     list_filter = (UsageListFilter,)
     list_per_page = 50
+    ordering = ("-uploaded_at", "-id")
     fieldsets = (
         (None, {"fields": ("image", ("focal_x", "focal_y"), "crops")}),
         ("Words", {"fields": ("caption", "credit", "alt_text")}),
@@ -136,7 +137,6 @@ class PictureAdmin(admin.ModelAdmin):
             super()
             .get_queryset(request)
             .annotate(articles=Count("captions__article", distinct=True))
-            .defer("renditions")
         )
 
     def save_model(self, request, obj, form, change):

@@ -3,7 +3,7 @@
    and "focal_y" (fractions from 0 to 1) and shows a marker where the point is. */
 "use strict";
 
-document.querySelectorAll(".focal-picker").forEach((picker) => {
+function setUp(picker) {
   const form = picker.closest("form");
   const across = form.querySelector('[data-focal="focal_x"]');
   const down = form.querySelector('[data-focal="focal_y"]');
@@ -45,4 +45,9 @@ document.querySelectorAll(".focal-picker").forEach((picker) => {
   across.addEventListener("input", show);
   down.addEventListener("input", show);
   show();
+}
+
+// The admin loads form media in the page's head: wait for the form.
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll(".focal-picker").forEach(setUp);
 });
