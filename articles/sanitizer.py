@@ -7,10 +7,11 @@ blocks among them, so that an imported article opened in the editor keeps them; 
 
 Imported bodies (``importers/wpbody.py``) also hold a few things the editor does not make, which
 are allowed by name (``IMPORTED``) and turn into plain content if an editor saves the article: a
-``<figure>`` with a ``<figcaption>`` around a table or quotation, the link card of an embed
-(``<p class="embed">``), and footnotes (``<ol class="footnotes">``, whose items and references
-carry ``id="fn-1"`` and ``id="fnref-1"``, the only ids kept, so that a body cannot name an
-element of the page around it).
+``<figure>`` with a ``<figcaption>`` around a table or quotation, and footnotes (``<ol
+class="footnotes">``, whose items and references carry ``id="fn-1"`` and ``id="fnref-1"``, the
+only ids kept, so that a body cannot name an element of the page around it). The link card of
+an embed (``<p class="embed">``, a link and no player) is both imported and made by the admin's
+editor (``articles/editor.py``).
 
 Pictures of the library placed in the story (``articles/body.py``) are a ``<figure
 data-picture="42">`` holding at most a ``<figcaption>``: ``data-picture`` is the only attribute
