@@ -238,6 +238,9 @@ export const StoryPicture = Node.create({
           }
           const own = caption || found.caption
           text.textContent = [own, found.credit].filter(Boolean).join(" — ")
+          if (!found.thumbnail) {
+            text.textContent += ` (${gettext("no file yet: readers see nothing here")})`
+          }
           thumb.replaceChildren(
             found.thumbnail ? crel("img", { src: found.thumbnail, alt: found.alt_text }) : "",
           )
