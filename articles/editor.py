@@ -5,12 +5,14 @@ anywhere in the text, and the library search the picture's dialog asks.
 What they write is what ``sanitizer.py`` keeps and ``body.py`` renders.
 """
 
+import re
+
+from django import forms
 from django.db.models import Q
 from django.http import JsonResponse
 from django.templatetags.static import static
 from django.urls import reverse
 from django_prose_editor.widgets import AdminProseEditorWidget
-from js_asset import Media
 
 from .models import Picture
 
@@ -18,6 +20,7 @@ EDITOR_SCRIPT = "articles/editor/story-media.js"
 EDITOR_STYLES = "articles/editor/story-media.css"
 SEARCH_RESULTS = 24
 THUMBNAIL_WIDTH = 480
+PICTURE_ID = re.compile(r"[1-9][0-9]{0,17}")  # what a database integer holds
 
 
 class StoryEditorWidget(AdminProseEditorWidget):
@@ -36,7 +39,7 @@ class StoryEditorWidget(AdminProseEditorWidget):
 
     @property
     def media(self):
-        return super().media + Media(css={"all": [EDITOR_STYLES]})
+        return super().media + forms.Media(css={"all": [EDITOR_STYLES]})
 
 
 def picture_search(request):
@@ -50,7 +53,7 @@ def picture_search(request):
     pictures = Picture.objects.all()
     if "id" in request.GET:
         value = request.GET["id"]
-        pictures = pictures.filter(pk=int(value)) if value.isdigit() else pictures.none()
+        pictures = pictures.filter(pk=value) if PICTURE_ID.fullmatch(value) else pictures.none()
     elif query := request.GET.get("q", "").strip():
         pictures = pictures.filter(Q(caption__icontains=query) | Q(credit__icontains=query))
     return JsonResponse({"results": [as_result(p) for p in pictures[:SEARCH_RESULTS]]})

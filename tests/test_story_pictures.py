@@ -281,7 +281,8 @@ class EditorTests(TestCase):
         self.assertEqual(found["credit"], "Harbour Press/Ana Lens")
         self.assertEqual(found["alt_text"], "Two cranes against a grey sky")
         self.assertRegex(found["thumbnail"], r"^/media/renditions/.+-480\.jpg$")
-        self.assertEqual(self.client.get(url, {"id": "x"}).json()["results"], [])
+        for value in ("x", "²", "9" * 30, "-1"):
+            self.assertEqual(self.client.get(url, {"id": value}).json()["results"], [])
 
     def test_only_those_who_edit_articles_search_the_library(self):
         reader = get_user_model().objects.create_user("reader", password="pw", is_staff=True)
