@@ -40,7 +40,7 @@ def snapshot():
         {
             "headline": article.headline,
             "authors": [byline.author.name for byline in article.bylines.all()],
-            "captions": [(c.text, c.credit) for c in article.captions.all()],
+            "captions": [(c.text, c.picture.credit) for c in article.captions.all()],
             "body": article.body,
             "links": [link.title for link in article.related_links.all()],
         }
@@ -219,7 +219,9 @@ def full_snapshot():
             "status": article.status,
             "publish_at": article.publish_at,
             "bylines": [(b.author.name, b.role) for b in article.bylines.all()],
-            "captions": [(c.text, c.credit, c.alt_text) for c in article.captions.all()],
+            "captions": [
+                (c.text, c.picture.credit, c.picture.alt_text) for c in article.captions.all()
+            ],
             "links": [(link.title, link.url) for link in article.related_links.all()],
             "body": article.body,
             "slug": article.slug,
