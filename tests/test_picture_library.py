@@ -2,6 +2,7 @@
 made it from captions, uploading and finding pictures in the admin, where each is used, the
 refusal to delete one in use, and captions that choose a picture of the library."""
 
+import json
 from pathlib import Path
 
 from django.conf import settings
@@ -9,6 +10,7 @@ from django.core.files.storage import default_storage
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.test import TransactionTestCase
+from django.utils import timezone
 
 from articles import images
 from articles.models import Article, Caption, Picture
@@ -40,7 +42,8 @@ class PictureMigrationTests(TransactionTestCase):
     def setUp(self):
         self.executor = MigrationExecutor(connection)
         migration = self.executor.loader.get_migration(*MIGRATION)
-        self.before = [dep for dep in migration.dependencies if dep[0] == "articles"]
+        # Its parents: the articles' migration before it, and those of the revisions' tables.
+        self.before = [dep for dep in migration.dependencies if dep[1] != "__first__"]
         self.executor.migrate(self.before)
         self.old = self.state(self.before)
 
@@ -56,6 +59,25 @@ class PictureMigrationTests(TransactionTestCase):
         self.executor = MigrationExecutor(connection)
         self.executor.migrate(targets)
         return self.state(targets)
+
+    def revision_of(self, caption, **changes):
+        """A revision's copy of ``caption`` (as django-reversion keeps it, JSON), with
+        ``changes``."""
+        ContentType = self.old.get_model("contenttypes", "ContentType")
+        Revision = self.old.get_model("reversion", "Revision")
+        fields = {f.name: f.value_from_object(caption) for f in caption._meta.concrete_fields}
+        fields = fields | changes
+        pk = fields.pop("id")
+        fields["image"] = str(fields["image"])
+        return self.old.get_model("reversion", "Version").objects.create(
+            revision=Revision.objects.create(date_created=timezone.now()),
+            object_id=str(pk),
+            content_type=ContentType.objects.get(app_label="articles", model="caption"),
+            db="default",
+            format="json",
+            serialized_data=json.dumps([{"model": "articles.caption", "pk": pk, "fields": fields}]),
+            object_repr=fields["text"],
+        )
 
     def test_each_caption_becomes_a_picture_with_its_files_and_renditions(self):
         Article = self.old.get_model("articles", "Article")
@@ -82,6 +104,8 @@ class PictureMigrationTests(TransactionTestCase):
         hidden = {"hidden": {"image": "captions/2026/03/gone.jpg", "renditions": {}}}
         withheld = Caption.objects.create(article=article, renditions=hidden, order=2)
         rows = {c.pk: {f: getattr(c, f) for f in MOVED} for c in (shown, awaiting, withheld)}
+        kept = self.revision_of(shown)
+        gone = self.revision_of(shown, id=9999, text="A caption deleted since.")
         files = files_in(settings.MEDIA_ROOT)
         self.assertGreater(len(files), 20)  # the upload, its crops, widths and formats
 
@@ -101,12 +125,33 @@ class PictureMigrationTests(TransactionTestCase):
         self.assertEqual(captions[shown.pk].picture.image.name, name)
         self.assertEqual(captions[withheld.pk].picture.renditions, hidden)
         self.assertEqual(captions[awaiting.pk].picture.image.name, "")
+        Version = new.get_model("reversion", "Version")
+        kept_fields = json.loads(Version.objects.get(pk=kept.pk).serialized_data)[0]["fields"]
+        self.assertEqual(
+            kept_fields,
+            {
+                "article": article.pk,
+                "picture": captions[shown.pk].picture_id,
+                "text": "The ferry at dawn.",
+                "order": 0,
+            },
+        )
+        gone_fields = json.loads(Version.objects.get(pk=gone.pk).serialized_data)[0]["fields"]
+        made = new.get_model("articles", "Picture").objects.get(pk=gone_fields["picture"])
+        self.assertEqual(
+            (made.image.name, made.renditions, made.caption),
+            (name, renditions, "A caption deleted since."),
+        )
 
         back = self.migrate(self.before)
         Caption = back.get_model("articles", "Caption")
         restored = Caption.objects.get(pk=shown.pk)
         self.assertEqual({f: getattr(restored, f) for f in MOVED}, rows[shown.pk])
         self.assertEqual(restored.renditions, renditions)
+        Version = back.get_model("reversion", "Version")
+        kept_fields = json.loads(Version.objects.get(pk=kept.pk).serialized_data)[0]["fields"]
+        self.assertEqual(kept_fields["image"], name)
+        self.assertNotIn("picture", kept_fields)
         self.assertEqual(files_in(settings.MEDIA_ROOT), files)
 
 

@@ -6,8 +6,12 @@ renditions are copied as they are, so no file is copied, moved or deleted, and a
 (``renditions["hidden"]``, see articles/takedown.py) stays hidden. A caption without an image
 (an import whose file has not arrived) becomes a picture without one, so that its credit and alt
 text are kept; the importer attaches the file when it arrives. A picture's upload time is its
-article's creation. The way back copies the values into the captions again.
+article's creation. The captions kept in revisions name a picture too, so that restoring them
+works: the caption's own, or, for a caption deleted since, a picture made of what the revision
+kept. The way back copies the values into the captions (and their revisions) again.
 """
+
+import json
 
 import django.core.validators
 import django.db.models.deletion
@@ -57,6 +61,49 @@ def captions_to_pictures(apps, schema_editor):
         schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
+def caption_versions(apps, alias):
+    """The revisions' copies of captions (django-reversion's ``Version`` rows), as JSON."""
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    Version = apps.get_model("reversion", "Version")
+    content_type = ContentType.objects.using(alias).filter(app_label="articles", model="caption")
+    versions = Version.objects.using(alias).filter(content_type__in=content_type, format="json")
+    for version in versions.order_by("pk").iterator(chunk_size=500):
+        data = json.loads(version.serialized_data)
+        yield version, data, data[0]["fields"]
+
+
+def revisions_name_pictures(apps, schema_editor):
+    Caption = apps.get_model("articles", "Caption")
+    Picture = apps.get_model("articles", "Picture")
+    alias = schema_editor.connection.alias
+    pictures = dict(Caption.objects.using(alias).values_list("pk", "picture"))
+    for version, data, fields in caption_versions(apps, alias):
+        if "picture" in fields:
+            continue
+        caption_id = int(version.object_id)
+        if caption_id not in pictures:  # deleted since: its picture as the revision kept it
+            kept = {name: fields[name] for name in MOVED if fields.get(name) is not None}
+            made = Picture.objects.using(alias).create(**kept, caption=fields.get("text", ""))
+            pictures[caption_id] = made.pk
+        for name in MOVED:
+            fields.pop(name, None)
+        fields["picture"] = pictures[caption_id]
+        version.serialized_data = json.dumps(data)
+        version.save(update_fields=["serialized_data"])
+
+
+def revisions_name_images(apps, schema_editor):
+    Picture = apps.get_model("articles", "Picture")
+    alias = schema_editor.connection.alias
+    for version, data, fields in caption_versions(apps, alias):
+        picture = Picture.objects.using(alias).filter(pk=fields.pop("picture", None)).first()
+        if picture is not None:
+            fields |= {name: getattr(picture, name) for name in MOVED}
+            fields["image"] = picture.image.name
+            version.serialized_data = json.dumps(data)
+            version.save(update_fields=["serialized_data"])
+
+
 def pictures_to_captions(apps, schema_editor):
     Caption = apps.get_model("articles", "Caption")
     alias = schema_editor.connection.alias
@@ -71,6 +118,8 @@ def pictures_to_captions(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("articles", "0017_headline_trigram_index"),
+        ("contenttypes", "0002_remove_content_type_name"),
+        ("reversion", "0002_add_index_on_version_for_content_type_and_db"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -204,6 +253,7 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(captions_to_pictures, pictures_to_captions),
+        migrations.RunPython(revisions_name_pictures, revisions_name_images),
         migrations.RemoveConstraint(
             model_name="caption", name="articles_caption_focal_point_in_image"
         ),
