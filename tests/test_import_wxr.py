@@ -1214,7 +1214,7 @@ class StoryBody(HTMLParser):
             if parent in NO_BREAK_IN:
                 self.problems.append(f"<br> directly inside <{parent}>")
             return
-        if tag not in ("img", "hr"):
+        if tag not in ("img", "hr", "source"):  # void: a picture's <source>s too
             self.stack.append([tag, ""])
 
     def handle_endtag(self, tag):
