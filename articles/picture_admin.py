@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 
-from .models import Article, Caption, Picture
+from .models import Caption, Picture
 from .models.validation import IMAGE_VALIDATORS
 
 # The fields a caption form takes over to make a new picture, or to correct the one it shows.
@@ -136,7 +136,7 @@ class PictureAdmin(admin.ModelAdmin):
         return (
             super()
             .get_queryset(request)
-            .annotate(articles=Count("captions__article", distinct=True))
+            .annotate(article_total=Count("captions__article", distinct=True))
         )
 
     def save_model(self, request, obj, form, change):
@@ -148,9 +148,9 @@ class PictureAdmin(admin.ModelAdmin):
     def preview(self, picture):
         return thumbnail(picture.image) or "Awaiting its file"
 
-    @admin.display(description="Articles", ordering="articles")
+    @admin.display(description="Articles (captions)", ordering="article_total")
     def article_count(self, picture):
-        return picture.articles
+        return picture.article_total
 
     @admin.display(description="Crops around the focal point")
     def crops(self, picture):
@@ -161,17 +161,17 @@ class PictureAdmin(admin.ModelAdmin):
         """Links to the articles whose captions show the picture."""
         if picture.pk is None:
             return "—"
-        return article_links(Article.objects.filter(captions__picture=picture)) or "No article"
+        return article_links(picture.articles().order_by("headline")) or "No article"
 
     def get_deleted_objects(self, objs, request):
         """A picture in use is protected: the page lists the articles that show it (links to
         them), rather than their captions."""
         deleted, counts, permissions, protected = super().get_deleted_objects(objs, request)
-        if protected:
-            used = Article.objects.filter(captions__picture__in=objs)
+        used = {article for picture in objs for article in picture.articles()}
+        if protected or used:  # a body's picture is protected too, though no key says so
             protected = [
                 format_html('<a href="{}">{}</a>', article_url(article), article.headline)
-                for article in used.distinct().order_by("headline")
+                for article in sorted(used, key=lambda article: article.headline)
             ]
         return deleted, counts, permissions, protected
 
@@ -184,7 +184,7 @@ def article_links(articles):
     return format_html_join(
         ", ",
         '<a href="{}">{}</a>',
-        ((article_url(article), article.headline) for article in articles.distinct()),
+        ((article_url(article), article.headline) for article in articles),
     )
 
 

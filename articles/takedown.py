@@ -66,7 +66,7 @@ def hide_pictures(article):
     shows while it is not withdrawn. Call it once the article is withdrawn: no public page
     shows them then, whatever the order of rows and files."""
     with transaction.atomic():
-        others = Article.objects.exclude(pk=article.pk)
+        others = Article.objects.exclude(pk=article.pk)  # their captions and bodies
         kept = Picture.objects.kept_public_by(others).values("pk")
         changed = [_hide(picture) for picture in _locked_pictures(article).exclude(pk__in=kept)]
         if any(changed):
@@ -234,8 +234,9 @@ def follow_new_use(sender, instance, raw, using, **kwargs):
 @receiver(post_delete, sender=Caption)
 def follow_removed_use(sender, instance, using, **kwargs):
     """A picture taken out of an article may be left to withdrawn articles only: hidden
-    then."""
-    transaction.on_commit(partial(sync_picture, instance.picture_id), using=using)
+    then (looked for only when a withdrawn article's caption shows it)."""
+    if Picture.objects.filter(pk=instance.picture_id).in_withdrawn_articles().exists():
+        transaction.on_commit(partial(sync_picture, instance.picture_id), using=using)
 
 
 @receiver(post_save, sender=Picture)

@@ -261,6 +261,22 @@ class PictureLibraryAdminTests(AdminTestCase):
         self.assertContains(selected, "The selected pictures cannot be deleted")
         self.assertContains(selected, "Port reopens")
 
+    def test_a_picture_placed_in_a_body_is_used_and_protected_there_too(self):
+        picture = make_picture(caption="Cranes")
+        article = make_article(
+            headline="Cranes arrive",
+            body=f'<p>Text.</p><figure data-picture="{picture.pk}"></figure>',
+        )
+        make_article(headline="Another story", body='<figure data-picture="999"></figure>')
+        self.assertEqual(list(picture.articles()), [article])
+        page = self.client.get(f"/admin/articles/picture/{picture.pk}/change/")
+        self.assertContains(page, "Cranes arrive")
+        self.assertNotContains(page, "Another story")
+        url = f"/admin/articles/picture/{picture.pk}/delete/"
+        self.assertContains(self.client.get(url), "cannot be deleted: these articles show it")
+        self.client.post(url, {"post": "yes"})
+        self.assertTrue(Picture.objects.filter(pk=picture.pk).exists())
+
     def test_a_picture_in_no_article_is_deleted_with_its_renditions(self):
         picture = make_picture(image=image_file(size=(800, 600)))
         names = images.file_names(picture.renditions)

@@ -283,6 +283,13 @@ class PictureTakedownTests(TestCase):
         self.reinstate()
         self.assertPublic(self.names)
 
+    def test_a_picture_another_article_places_in_its_body_stays_public(self):
+        lead = self.pictures[0]
+        make_article(body=f'<p>Text.</p><figure data-picture="{lead.pk}"></figure>')
+        self.withdraw()
+        self.assertPublic(picture_names(lead))
+        self.assertPublic(picture_names(self.pictures[1]), public=False)
+
     def test_a_picture_put_in_a_public_article_leaves_private_media(self):
         self.withdraw()
         lead = Picture.objects.get(pk=self.pictures[0].pk)

@@ -6,9 +6,11 @@ import hashlib
 import logging
 from functools import partial
 
+from django.apps import apps
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from .. import images
@@ -20,24 +22,44 @@ from .validation import FOCAL_VALIDATORS, IMAGE_VALIDATORS
 logger = logging.getLogger(__name__)
 
 
+def placed_in_body(articles, picture):
+    """Those of ``articles`` whose body places ``picture`` (an id, or ``OuterRef("pk")``) as
+    ``<figure data-picture="…">`` (see ``articles/body.py``)."""
+    marker = Concat(Value('data-picture="'), Cast(picture, models.CharField()), Value('"'))
+    return articles.filter(body__contains=marker)
+
+
+def articles_model():
+    return apps.get_model("articles", "Article")
+
+
 class PictureQuerySet(models.QuerySet):
-    def used_by(self, articles):
-        """Pictures that a caption of one of ``articles`` (a queryset or ids) shows."""
-        return self.filter(pk__in=Caption.objects.filter(article__in=articles).values("picture"))
+    def shown_by(self, articles):
+        """Pictures that one of ``articles`` (a queryset of articles) shows, in a caption or
+        in its body."""
+        in_captions = Caption.objects.filter(article__in=articles.values("pk")).values("picture")
+        return self.filter(Q(pk__in=in_captions) | Exists(placed_in_body(articles, OuterRef("pk"))))
+
+    def used_by(self, article_ids):
+        """Pictures that one of the articles ``article_ids`` shows."""
+        return self.shown_by(articles_model().objects.filter(pk__in=article_ids))
 
     def kept_public_by(self, articles=None):
         """Pictures that one of ``articles`` (any article if None) shows while it is not
         withdrawn: their files stay in public media whatever becomes of the other articles
         showing them."""
-        shown = Caption.objects.exclude(article__status=Status.WITHDRAWN)
-        if articles is not None:
-            shown = shown.filter(article__in=articles)
-        return self.filter(pk__in=shown.values("picture"))
+        articles = articles_model().objects.all() if articles is None else articles
+        return self.shown_by(articles.exclude(status=Status.WITHDRAWN))
 
     def withdrawn_only(self):
         """Pictures in use, and only by withdrawn articles: no page may show them."""
         kept = Picture.objects.kept_public_by().values("pk")
-        return self.filter(pk__in=Caption.objects.values("picture")).exclude(pk__in=kept)
+        return self.shown_by(articles_model().objects.all()).exclude(pk__in=kept)
+
+    def in_withdrawn_articles(self):
+        """Pictures that a caption of a withdrawn article shows (an index lookup)."""
+        withdrawn = Caption.objects.filter(article__status=Status.WITHDRAWN)
+        return self.filter(pk__in=withdrawn.values("picture"))
 
 
 class Picture(models.Model):
@@ -156,6 +178,14 @@ class Picture(models.Model):
             self.renditions = {}
         kept = set(images.file_names(self.renditions))
         return [name for name in images.file_names(current) if name not in kept]
+
+    def articles(self):
+        """The articles that show the picture, in a caption or in their body."""
+        Article = articles_model()
+        in_captions = Caption.objects.filter(picture=self.pk).values("article")
+        return Article.objects.filter(
+            Q(pk__in=in_captions) | Q(pk__in=placed_in_body(Article.objects, self.pk).values("pk"))
+        )
 
     def rendition(self, ratio="original", fmt="jpeg", width=None):
         """The widest rendition of ``ratio`` ("original", "16x9", "4x3" or "1x1") in ``fmt``
