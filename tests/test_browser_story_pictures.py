@@ -69,6 +69,7 @@ def test_an_editor_places_a_picture_and_an_embed_card_mid_story(browser, site, w
     choice.check()
     dialog.get_by_label("Caption here").fill("The cranes at dawn on Monday.")
     screenshot(page, "picture-in-story-dialog")
+    assert_no_admin_violations_of_its_own(page)  # the dialog's own markup, open
     dialog.get_by_role("button", name="Insert").click()
     placed = editor.locator("figure.story-picture")
     expect(placed).to_contain_text("The cranes at dawn on Monday. — Harbour Press/Ana Lens")
