@@ -218,6 +218,7 @@ def file_checksum(file):
     """The SHA-256 of an image file's content, read in chunks; "" if it cannot be read."""
     digest = hashlib.sha256()
     try:
+        file.open("rb")  # reading its dimensions may have closed it
         file.seek(0)
         for chunk in file.chunks():
             digest.update(chunk)
