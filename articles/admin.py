@@ -497,9 +497,7 @@ class ArticleAdmin(NamedInputs, VersionAdmin):
                 Prefetch("bylines", queryset=Byline.objects.select_related("author")),
                 Prefetch(
                     "captions",
-                    queryset=Caption.objects.select_related("picture").defer(
-                        "picture__renditions"
-                    ),
+                    queryset=Caption.objects.select_related("picture").defer("picture__renditions"),
                 ),
             )
         )
