@@ -14,7 +14,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.crypto import get_random_string
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.text import capfirst
 from reversion.admin import VersionAdmin
 from reversion.models import Version
@@ -27,6 +27,7 @@ from .changelist import (
     is_autocomplete,
     row_checkbox,
 )
+from .editor import StoryEditorWidget, picture_search
 from .import_admin import IMPORT_PERMISSION, ImportPageMixin
 from .models import (
     Article,
@@ -46,6 +47,8 @@ from .models import (
     person,
     presence_notice,
 )
+from .picture_admin import CaptionForm, thumbnail
+from .picture_admin import crops as picture_crops
 from .publishing import Facts, may_publish, missing, reviewers
 from .seo import SearchAndSocialAdmin
 
@@ -54,13 +57,6 @@ WRITER_STATUSES = (Article.Status.DRAFT, Article.Status.IN_REVIEW)
 
 # Addresses typed without a scheme are taken as https (Django 6's default, opted into now).
 HTTPS_URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
-
-
-def thumbnail(image, *, size=80):
-    """An <img> preview of an uploaded image, or an empty string."""
-    if not image:
-        return ""
-    return format_html('<img src="{}" alt="" width="{}">', image.url, size)
 
 
 def name_inputs(widget, name):
@@ -118,10 +114,9 @@ class BylineChecks(PublicationChecks):
 
 class CaptionChecks(PublicationChecks):
     def facts(self, rows):
+        pictures = [row["shown_picture"] for row in rows if "shown_picture" in row]
         return Facts(
-            pictures_without_alt_text=sum(
-                1 for row in rows if row.get("image") and not row.get("alt_text")
-            )
+            pictures_without_alt_text=sum(1 for p in pictures if p.image and not p.alt_text)
         )
 
 
@@ -151,37 +146,38 @@ class BylineInline(NamedInputs, admin.TabularInline):
 
 
 class CaptionInline(admin.StackedInline):
+    """A picture of the library (chosen, or uploaded here) with the caption of this use."""
+
     model = Caption
+    form = CaptionForm
     formset = CaptionChecks
     extra = 0
+    autocomplete_fields = ("picture",)
     fields = (
         "order",
-        ("image", "preview"),
+        ("picture", "preview"),
+        "image",
         ("focal_x", "focal_y", "crops"),
         "text",
         ("credit", "alt_text"),
     )
     readonly_fields = ("preview", "crops")
-    # The only float fields are the focal point: from 0 to 1, and left out of a form (older
-    # clients), they keep their value; emptied, the model refuses them.
-    formfield_overrides = {models.FloatField: {"min_value": 0, "max_value": 1, "required": False}}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("picture")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form.uploaded_by = request.user  # a form class made for this request
+        return formset
 
     @admin.display(description="Preview")
     def preview(self, caption):
-        return thumbnail(caption.image, size=160)
+        return thumbnail(caption.picture.image, size=160) if caption.picture_id else ""
 
     @admin.display(description="Crops around the focal point")
     def crops(self, caption):
-        """The 16:9, 4:3 and 1:1 crops as saved, so the editor sees what the focal point does."""
-        return format_html_join(
-            " ",
-            '<img src="{}" alt="{} crop" width="{}" height="{}">',
-            (
-                (crop.url, ratio.replace("x", ":"), 96, round(96 * crop.height / crop.width))
-                for ratio in ("16x9", "4x3", "1x1")
-                if (crop := caption.rendition(ratio, fmt="webp", width=480))
-            ),
-        )
+        return picture_crops(caption.picture) if caption.picture_id else ""
 
 
 class RelatedLinkInline(NamedInputs, admin.TabularInline):
@@ -341,6 +337,7 @@ class ArticleForm(forms.ModelForm):
         widgets = {
             "headline": forms.TextInput(attrs={"class": "vTextField headline-input"}),
             "dek": forms.Textarea(attrs={"class": "vLargeTextField", "rows": 3}),
+            "body": StoryEditorWidget,
         }
 
     def __init__(self, *args, **kwargs):
@@ -555,7 +552,10 @@ class ArticleAdmin(NamedInputs, SearchAndSocialAdmin, VersionAdmin):
             .get_queryset(request)
             .prefetch_related(
                 Prefetch("bylines", queryset=Byline.objects.select_related("author")),
-                Prefetch("captions", queryset=Caption.objects.defer("renditions")),
+                Prefetch(
+                    "captions",
+                    queryset=Caption.objects.select_related("picture").defer("picture__renditions"),
+                ),
             )
         )
 
@@ -634,7 +634,7 @@ class ArticleAdmin(NamedInputs, SearchAndSocialAdmin, VersionAdmin):
     @admin.display(description="Lead image")
     def lead_thumbnail(self, article):
         caption = article.lead_caption
-        return thumbnail(caption.image) if caption else ""
+        return thumbnail(caption.picture.image) if caption else ""
 
     @admin.action(description="Publish selected articles now", permissions=("publish",))
     def publish_now(self, request, queryset):
@@ -794,8 +794,10 @@ class ArticleAdmin(NamedInputs, SearchAndSocialAdmin, VersionAdmin):
 
     def get_urls(self):
         presence = self.admin_site.admin_view(self.presence_view)
+        search_view = self.admin_site.admin_view(picture_search)
         return [
             path("<int:object_id>/presence/", presence, name="articles_article_presence"),
+            path("pictures/", search_view, name="articles_article_pictures"),
             *super().get_urls(),
         ]
 

@@ -23,7 +23,7 @@ from django.utils.cache import get_conditional_response, set_response_etag
 from django.utils.http import urlencode
 from django.views.decorators.csrf import csrf_exempt
 
-from . import conf, ninjs
+from . import body, conf, ninjs
 from .caching import request_version
 from .links import site_url
 from .models import Article, Author, Section, public_tags
@@ -121,6 +121,7 @@ def article_detail(request, pk):
             raise Gone(f"The article {pk} was withdrawn.") from None
         raise Http404(f"No public article has the id {pk}.") from None
     article.load_details()
+    body.attach_pictures([article])
     return ninjs.article_to_ninjs(article, base_url=site_url(request))
 
 
@@ -226,6 +227,7 @@ def page_of(request, articles, *, key):
     items = list(page)
     # revised_at is set only when there are corrections: the others need no query
     prefetch_related_objects([article for article in items if article.revised_at], "corrections")
+    body.attach_pictures(items)
     base_url = site_url(request)
     return {
         "count": paginator.shown_count,

@@ -3,18 +3,23 @@
 The article page fetches its row with these lists (``ArticleQuerySet.with_embedded()``), and
 ``Article.tag_list``, ``caption_list`` and ``byline_list`` make the objects from them: three
 queries fewer each time the story renders. The columns are every concrete field of the models
-(``Tag``, ``Caption``, ``Byline`` with its ``Author``), so a field added to one of them comes
-along; ``tests/test_query_counts.py`` compares the objects made here with those a query reads.
+(``Tag``, ``Caption`` with its ``Picture``, ``Byline`` with its ``Author``), so a field added to
+one of them comes along; ``tests/test_query_counts.py`` compares the objects made here with
+those a query reads.
 Each database has its own JSON functions, so the subqueries are written for SQLite and for
 PostgreSQL, from the models' table and column names only.
 """
 
+import datetime
 import json
 
+from django.conf import settings
 from django.db import models, router
 from django.db.models import Expression, TextField
+from django.utils import timezone
 
 AUTHOR_PREFIX = "author__"
+PICTURE_PREFIX = "picture__"
 
 
 class JSONRows(Expression):
@@ -90,15 +95,19 @@ def tags(article, tagged, tag):
     return JSONRows(columns("tag", tag), source, "tagged.id")
 
 
-def captions(article, caption):
+def captions(article, caption, picture):
+    """The captions in order, each row with its picture's fields prefixed ``picture__``."""
+    picture_fk = caption._meta.get_field("picture").column
     source = (
-        f'"{table(caption)}" caption WHERE {correlated(article, "caption", "article", caption)}'
+        f'"{table(caption)}" caption JOIN "{table(picture)}" picture '
+        f'ON picture.id = caption."{picture_fk}" '
+        f"WHERE {correlated(article, 'caption', 'article', caption)}"
     )
     return JSONRows(
-        columns("caption", caption),
+        columns("caption", caption) + columns("picture", picture, PICTURE_PREFIX),
         source,
         'caption."order", caption.id',
-        sqlite_json=json_fields(caption),
+        sqlite_json=json_fields(caption) | json_fields(picture, PICTURE_PREFIX),
     )
 
 
@@ -123,10 +132,18 @@ def rows(value):
     return json.loads(value) if value else []
 
 
+def value_of(field, raw):
+    """The Python value of a JSON value: SQLite writes times in UTC without an offset."""
+    value = field.to_python(raw)
+    if isinstance(value, datetime.datetime) and settings.USE_TZ and timezone.is_naive(value):
+        value = timezone.make_aware(value, datetime.UTC)
+    return value
+
+
 def instance(model, row, prefix=""):
     """A ``model`` instance from a JSON row, as if a query had read it (``Model.from_db``)."""
     fields = fields_of(model)
-    values = [field.to_python(row[f"{prefix}{field.attname}"]) for field in fields]
+    values = [value_of(field, row[f"{prefix}{field.attname}"]) for field in fields]
     return model.from_db(router.db_for_read(model), [f.attname for f in fields], values)
 
 
@@ -140,5 +157,15 @@ def byline_objects(byline, author, value):
     for row in rows(value):
         entry = instance(byline, row)
         entry.author = instance(author, row, AUTHOR_PREFIX)
+        found.append(entry)
+    return found
+
+
+def caption_objects(caption, picture, value):
+    """Captions with their pictures, from the JSON of ``captions()``."""
+    found = []
+    for row in rows(value):
+        entry = instance(caption, row)
+        entry.picture = instance(picture, row, PICTURE_PREFIX)
         found.append(entry)
     return found

@@ -3,7 +3,9 @@
 Pure functions of rows already fetched (``ArticleQuerySet.for_detail()``, or ``with_embedded()``
 then ``Article.load_details()``; corrections prefetched when ``revised_at`` is set): they make no
 query, and ``base_url`` (a scheme and host, as ``links.site_url()`` gives) makes every address
-absolute. The read API serves them; an export can write them.
+absolute. The read API serves them; an export can write them. The pictures a body places are
+read with ``body.attach_pictures()`` first (the API does, for a page at once), else one query
+per article that places any.
 
 ninjs 2.x has no field for a role in the byline, a correction or a credit line: a byline's
 role is the person's ``rel``, corrections are descriptions whose role is their kind, and a
@@ -12,13 +14,14 @@ picture's credit is its ``by``.
 
 import re
 from datetime import UTC, datetime
+from functools import partial
 
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from . import conf, images
+from . import body, conf, images
 from .links import absolute_on, object_uri
 from .models import Byline
 
@@ -55,7 +58,7 @@ def article_to_ninjs(article, *, base_url):
                 "role": "main",
                 "contenttype": "text/html",
                 "wordcount": article.word_count(),
-                "value": article.body,
+                "value": body.render(article, absolute=partial(absolute_on, base_url)),
             }
         ],
         "by": by_statement(article),
@@ -216,6 +219,7 @@ def pictures(article, *, base_url):
     """Each captioned picture, the lead one first, with its caption, alt text, credit and
     renditions."""
     for number, caption in enumerate(article.caption_list, start=1):
+        picture = caption.picture
         yield without_empty(
             {
                 "name": "lead-image" if number == 1 else f"image-{number}",
@@ -223,33 +227,33 @@ def pictures(article, *, base_url):
                 "type": "picture",
                 "descriptions": [
                     {"role": role, "contenttype": "text/plain", "value": value}
-                    for role, value in (("caption", caption.text), ("alt-text", caption.alt_text))
+                    for role, value in (("caption", caption.text), ("alt-text", picture.alt_text))
                     if value
                 ],
-                "by": caption.credit,
-                "renditions": picture_renditions(caption, base_url=base_url),
+                "by": picture.credit,
+                "renditions": picture_renditions(picture, base_url=base_url),
             }
         )
 
 
-def picture_renditions(caption, *, base_url):
-    """Every size and crop made of the picture (``articles.images``), or the uploaded file
-    while they are not made; none without a picture."""
-    if not caption.image:
+def picture_renditions(picture, *, base_url):
+    """Every size and crop made of ``picture`` (``articles.images``), or the uploaded file
+    while they are not made; none without an image."""
+    if not picture.image:
         return []
-    made = images.renditions_in(caption.renditions)
+    made = images.renditions_in(picture.renditions)
     if not made:
         original = {
             "name": "original",
-            "href": absolute_on(base_url, caption.image.url),
-            "width": caption.image_width,
-            "height": caption.image_height,
+            "href": absolute_on(base_url, picture.image.url),
+            "width": picture.image_width,
+            "height": picture.image_height,
         }
         return [without_empty(original)]
-    return [rendition(found, caption, base_url=base_url) for found in made]
+    return [rendition(found, picture, base_url=base_url) for found in made]
 
 
-def rendition(found, caption, *, base_url):
+def rendition(found, picture, *, base_url):
     data = {
         "name": f"{found.ratio}-{found.width}-{found.mime_type.partition('/')[2]}",
         "href": absolute_on(base_url, found.url),
@@ -262,8 +266,8 @@ def rendition(found, caption, *, base_url):
         data["aspectratio"] = found.ratio.replace("x", ":")
     else:  # the whole picture: the editor's focal point, in its pixels
         data["poi"] = {
-            "x": round(caption.focal_x * found.width),
-            "y": round(caption.focal_y * found.height),
+            "x": round(picture.focal_x * found.width),
+            "y": round(picture.focal_y * found.height),
         }
     return data
 

@@ -10,9 +10,28 @@ wait. Both databases take ``ANALYZE table``.
 from django.db import connection
 from taggit.models import Tag
 
-from .models import Article, Author, Byline, Caption, RelatedLink, Section, TaggedArticle
+from .models import (
+    Article,
+    Author,
+    Byline,
+    Caption,
+    Picture,
+    RelatedLink,
+    Section,
+    TaggedArticle,
+)
 
-READER_TABLES = (Article, Author, Byline, Caption, RelatedLink, Section, TaggedArticle, Tag)
+READER_TABLES = (
+    Article,
+    Author,
+    Byline,
+    Caption,
+    Picture,
+    RelatedLink,
+    Section,
+    TaggedArticle,
+    Tag,
+)
 
 
 def analyze(*, vacuum=False):

@@ -58,8 +58,8 @@ class Facts:
             dek=article.dek,
             has_section=article.section_id is not None,
             authors=article.bylines.count(),
-            pictures_without_alt_text=article.captions.exclude(image="")
-            .filter(alt_text="")
+            pictures_without_alt_text=article.captions.exclude(picture__image="")
+            .filter(picture__alt_text="")
             .count(),
         )
 

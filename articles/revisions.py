@@ -20,6 +20,7 @@ from .models import (
     Byline,
     Caption,
     Correction,
+    Picture,
     RelatedLink,
     Section,
     TaggedArticle,
@@ -89,14 +90,17 @@ def parts_in(version):
             (authors.get(row["author_id"], f"author #{row['author_id']}"), row["role"])
             for row in sorted(rows.get(Byline, []), key=lambda row: (row["order"], row["id"]))
         ],
-        captions=sorted(rows.get(Caption, []), key=lambda row: (row["order"], row["id"])),
+        captions=_with_pictures(
+            sorted(rows.get(Caption, []), key=lambda row: (row["order"], row["id"]))
+        ),
         links=sorted(rows.get(RelatedLink, []), key=lambda row: (row["order"], row["id"])),
         tags=list(tags),
         corrections=sorted(rows.get(Correction, []), key=lambda row: row["published_at"]),
     )
 
 
-CAPTION_FIELDS = ("image", "text", "credit", "alt_text", "focal_x", "focal_y")
+PICTURE_FIELDS = ("image", "credit", "alt_text", "focal_x", "focal_y")
+CAPTION_FIELDS = ("text", *(f"picture__{name}" for name in PICTURE_FIELDS))
 LINK_FIELDS = ("title", "url", "target_id")
 CORRECTION_FIELDS = ("kind", "text", "published_at")
 
@@ -121,21 +125,7 @@ def describe(fields, *, bylines, captions, links, tags, corrections):
     }
     roles = dict(Byline.Role.choices)
     parts[BYLINE] = "; ".join(f"{name} ({roles.get(role, role).lower()})" for name, role in bylines)
-    parts[PICTURES] = "; ".join(
-        " — ".join(
-            filter(
-                None,
-                [
-                    str(row["image"] or "no picture").rsplit("/", 1)[-1],
-                    row["text"],
-                    row["credit"] and f"credit {row['credit']}",
-                    f"alt “{row['alt_text']}”" if row["alt_text"] else "no alt text",
-                    f"focal point {float(row['focal_x']):.2f}, {float(row['focal_y']):.2f}",
-                ],
-            )
-        )
-        for row in captions
-    )
+    parts[PICTURES] = "; ".join(_caption(row) for row in captions)
     parts[LINKS] = "; ".join(
         row["title"] or row["url"] or f"article #{row['target_id']}" for row in links
     )
@@ -200,3 +190,36 @@ def changed_since(opened_digests, parts):
     ``digests()``; every part if they are missing or unreadable)."""
     opened = read_digests(opened_digests)
     return [(label, text) for label, text in parts.items() if opened.get(label) != digest(text)]
+
+
+def _with_pictures(captions):
+    """Caption rows of a revision with the fields of their pictures, as the library has them
+    now (a picture's file, credit, alt text and focal point are not versioned)."""
+    values = {"image": "", "credit": "", "alt_text": "", "focal_x": 0.5, "focal_y": 0.5}
+    pictures = Picture.objects.in_bulk([row.get("picture_id") for row in captions])
+    return [
+        row
+        | {
+            f"picture__{name}": getattr(pictures[row.get("picture_id")], name)
+            if row.get("picture_id") in pictures
+            else values[name]
+            for name in PICTURE_FIELDS
+        }
+        for row in captions
+    ]
+
+
+def _caption(row):
+    return " — ".join(
+        filter(
+            None,
+            [
+                str(row["picture__image"] or "no picture").rsplit("/", 1)[-1],
+                row["text"],
+                row["picture__credit"] and f"credit {row['picture__credit']}",
+                f"alt “{row['picture__alt_text']}”" if row["picture__alt_text"] else "no alt text",
+                f"focal point {float(row['picture__focal_x']):.2f}, "
+                f"{float(row['picture__focal_y']):.2f}",
+            ],
+        )
+    )

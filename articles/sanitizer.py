@@ -7,10 +7,16 @@ blocks among them, so that an imported article opened in the editor keeps them; 
 
 Imported bodies (``importers/wpbody.py``) also hold a few things the editor does not make, which
 are allowed by name (``IMPORTED``) and turn into plain content if an editor saves the article: a
-``<figure>`` with a ``<figcaption>`` around a table or quotation, the link card of an embed
-(``<p class="embed">``), and footnotes (``<ol class="footnotes">``, whose items and references
-carry ``id="fn-1"`` and ``id="fnref-1"``, the only ids kept, so that a body cannot name an
-element of the page around it).
+``<figure>`` with a ``<figcaption>`` around a table or quotation, and footnotes (``<ol
+class="footnotes">``, whose items and references carry ``id="fn-1"`` and ``id="fnref-1"``, the
+only ids kept, so that a body cannot name an element of the page around it). The link card of
+an embed (``<p class="embed">``, a link and no player) is both imported and made by the admin's
+editor (``articles/editor.py``).
+
+Pictures of the library placed in the story (``articles/body.py``) are a ``<figure
+data-picture="42">`` holding at most a ``<figcaption>``: ``data-picture`` is the only attribute
+a figure keeps, and only as a whole number, the id of a ``Picture``; the page draws the picture
+itself from the library when it renders.
 """
 
 import re
@@ -49,14 +55,18 @@ IMPORTED = {
     "ids": {"sup", "li"},
 }
 _FOOTNOTE_ID = re.compile(r"^fn(?:ref)?-[1-9][0-9]{0,3}$")
+PICTURE_ATTRIBUTE = "data-picture"
+_PICTURE_ID = re.compile(r"^[1-9][0-9]{0,17}$")
 
 # C0 control characters other than tab, newline and carriage return (invalid in XML feeds),
 # DEL and the C1 controls (``\x9b`` is a terminal escape): never text. The one rule of them.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
-def _keep_footnote_ids(element, attribute, value):
+def _keep_footnote_ids_and_picture_numbers(element, attribute, value):
     if attribute == "id" and not _FOOTNOTE_ID.match(value):
+        return None
+    if attribute == PICTURE_ATTRIBUTE and not _PICTURE_ID.match(value):
         return None
     return value
 
@@ -72,7 +82,8 @@ def _cleaner():
         classes[tag] = set(classes.get(tag, ())) | values
     for tag in IMPORTED["ids"]:
         allowlist["attributes"][tag] = {*allowlist["attributes"].get(tag, ()), "id"}
-    allowlist["attribute_filter"] = _keep_footnote_ids
+    allowlist["attributes"]["figure"] = {PICTURE_ATTRIBUTE}
+    allowlist["attribute_filter"] = _keep_footnote_ids_and_picture_numbers
     return nh3.Cleaner(**allowlist)
 
 

@@ -2,8 +2,9 @@
 commits (``caching.content_changed``). Search: an article's search entry is rewritten, once,
 after the commit of a change of anything it holds. Writes that send no signals (bulk inserts)
 call ``articles_written()``, which does both. Text: control characters never reach the
-database. Pictures: a caption's renditions follow it (deleted with it, made again when a
-restore brings it back), and an article's social image's follow the article.
+database. Pictures: a library picture's renditions follow it (deleted with it, made again when
+``loaddata`` brings it back), the articles showing it count as changed when it changes, and an
+article's social image's renditions follow the article.
 
 Every receiver of the app's models is here."""
 
@@ -24,13 +25,14 @@ from .models import (
     Caption,
     Correction,
     FrontSlot,
+    Picture,
     RelatedLink,
     Section,
     TaggedArticle,
 )
 from .sanitizer import strip_control_characters
 
-CONTENT_MODELS = (Article, Author, Section, Byline, Caption, RelatedLink, Correction, Tag)
+CONTENT_MODELS = (Article, Author, Section, Byline, Caption, Picture, RelatedLink, Correction, Tag)
 
 
 def strip_control_characters_from_text(instance, **kwargs):
@@ -141,22 +143,22 @@ def renamed(article_ids):
     Article.objects.filter(pk__in=article_ids).update(updated_at=timezone.now())
 
 
-@receiver(post_delete, sender=Caption)
-def delete_caption_renditions(instance, using, **kwargs):
-    """A deleted caption's renditions go once the deletion commits. Its uploaded image stays:
-    a revision may bring the caption back (and ``remake_restored_renditions()`` with it)."""
+@receiver(post_delete, sender=Picture)
+def delete_picture_renditions(instance, using, **kwargs):
+    """A deleted picture's renditions go once the deletion commits. Its uploaded image stays:
+    a revision of an article may name it (and ``loaddata`` bring it back)."""
     if names := images.file_names(instance.renditions):
         transaction.on_commit(partial(images.delete_files, names), using=using)
 
 
-@receiver(post_save, sender=Caption)
+@receiver(post_save, sender=Picture)
 def remake_restored_renditions(instance, raw, using, **kwargs):
-    """Reverting a revision (and ``loaddata``) writes captions raw, past ``save()``: make again
-    renditions whose files were deleted since, or that were never made."""
+    """``loaddata`` writes pictures raw, past ``save()``: make again renditions whose files
+    were deleted since, or that were never made."""
     if raw and instance.image and not images.files_exist(instance.renditions):
         instance.renditions = {}
         instance.update_renditions()
-        Caption.objects.using(using).filter(pk=instance.pk).update(renditions=instance.renditions)
+        Picture.objects.using(using).filter(pk=instance.pk).update(renditions=instance.renditions)
 
 
 @receiver(post_delete, sender=Article)
@@ -182,3 +184,11 @@ def remake_restored_social_renditions(instance, raw, using, **kwargs):
         Article.objects.using(using).filter(pk=instance.pk).update(
             social_image_renditions=instance.social_image_renditions
         )
+
+
+@receiver(post_save, sender=Picture)
+def date_changed_picture(instance, created, raw, **kwargs):
+    """The articles showing a changed picture (its credit, alt text, file or crops) count as
+    changed for the read API's ``?since=``."""
+    if not created and not raw:
+        Article.objects.filter(captions__picture=instance).update(updated_at=timezone.now())

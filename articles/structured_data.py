@@ -6,7 +6,7 @@ already loaded (``Article.load_details()``): no query of its own.
 from django.templatetags.static import static
 from django.urls import reverse
 
-from . import conf
+from . import body, conf
 from .links import absolute_url
 
 
@@ -24,6 +24,23 @@ def image_objects(picture, request):
         }
         for image in picture.social_images()
     ]
+
+
+def body_images(article, request):
+    """The pictures the body shows, in its order, as ``ImageObject``s (``associatedMedia``)."""
+    found = []
+    for picture in body.shown(article):
+        image = picture.pictures["original"]  # the <img src> of the page: at most 1200 wide
+        data = {
+            "@type": "ImageObject",
+            "url": absolute_url(image.src, request),
+            "width": image.width,
+            "height": image.height,
+            "caption": picture.caption,
+            "creditText": picture.credit,
+        }
+        found.append({key: value for key, value in data.items() if value not in (None, "")})
+    return found
 
 
 def social_image(news_article, article):
@@ -74,6 +91,7 @@ def news_article(article, request):
         "description": article.search_description,
         "inLanguage": article.content_language(),
         "image": image_objects(picture, request) if picture else [],
+        "associatedMedia": body_images(article, request),
         "datePublished": article.publish_at.isoformat() if article.publish_at else None,
         "dateModified": (
             article.revised_at or article.publish_at or article.updated_at

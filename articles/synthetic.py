@@ -23,12 +23,13 @@ from django.utils.text import slugify
 from PIL import Image, ImageDraw
 from taggit.models import Tag
 
-from . import images, planner, signals
+from . import planner, signals
 from .models import (
     Article,
     Author,
     Byline,
     Caption,
+    Picture,
     RelatedLink,
     SearchEntry,
     Section,
@@ -78,7 +79,7 @@ PICTURE_SIZE = (1600, 900)
 @dataclass(frozen=True)
 class Cast:
     """The authors, sections, tags and pictures that generated articles draw from; a picture
-    is the database values of a caption's image columns."""
+    is the id of a ``Picture`` of the library."""
 
     authors: list
     sections: list
@@ -139,8 +140,8 @@ def cast(count, rng):
 
 
 def picture(number):
-    """A generated photograph in storage with its renditions, made once and shared by many
-    captions: ``(name, width, height, renditions)`` as database values."""
+    """A generated photograph of the library with its renditions, made once and shown by many
+    captions: the id of its ``Picture``."""
     name = f"synthetic/picture-{number}.jpg"
     if not default_storage.exists(name):
         image = Image.new("RGB", PICTURE_SIZE, (40 + 50 * number, 90, 140))
@@ -148,9 +149,17 @@ def picture(number):
         buffer = io.BytesIO()
         image.save(buffer, "JPEG", quality=85)
         default_storage.save(name, ContentFile(buffer.getvalue()))
-    renditions = images.make_renditions(name)
-    field = Caption._meta.get_field("renditions")
-    return (name, *PICTURE_SIZE, field.get_db_prep_save(renditions, connection))
+    found = Picture.objects.filter(image=name).values_list("pk", flat=True).first()
+    if found is None:
+        made = Picture(
+            image=name,
+            caption=f"Generated picture {number + 1}.",
+            credit="Synthetic/Newsroom",
+            alt_text=f"A sun over a {['grey', 'green', 'blue', 'violet'][number % 4]} sea",
+        )
+        made.save()
+        found = made.pk
+    return found
 
 
 def generate(count, *, seed=1, batch_size=2000, progress=None):
@@ -220,15 +229,7 @@ def _write_batch(numbers, people, pool, rng, now):
             )
         )
         bylines += [(number, author.pk, "author", order) for order, author in enumerate(authors)]
-        captions.append(
-            (
-                number,
-                sentence(rng),
-                f"{rng.choice(people.authors).name}/Newsroom",
-                sentence(rng)[:120],
-                *rng.choice(people.pictures),
-            )
-        )
+        captions.append((number, sentence(rng), rng.choice(people.pictures)))
         links += [
             (number, headline(rng), f"https://example.org/archive/{rng.randint(1, 10**9)}", order)
             for order in range(LINKS_PER_ARTICLE)
@@ -246,20 +247,7 @@ def _write_batch(numbers, people, pool, rng, now):
         )
     insert_rows(Article, ARTICLE_FIELDS, articles)
     insert_rows(Byline, ["article", "author", "role", "order"], bylines)
-    insert_rows(
-        Caption,
-        [
-            "article",
-            "text",
-            "credit",
-            "alt_text",
-            "image",
-            "image_width",
-            "image_height",
-            "renditions",
-        ],
-        captions,
-    )
+    insert_rows(Caption, ["article", "text", "picture"], captions)
     insert_rows(RelatedLink, ["article", "title", "url", "order"], links)
     insert_rows(TaggedArticle, ["content_object", "tag"], tagged)
     insert_rows(SearchEntry, ["article", "headline", "dek", "authors", "tags", "body"], entries)

@@ -1,26 +1,28 @@
 """The pictures of a withdrawn article leave public media; reinstated, they come back.
 
-``hide_pictures(article)`` moves each caption's uploaded image and every file of its renditions
-(and the article's own social image with its renditions, kept in the same way) from the
-default storage (served at ``MEDIA_URL``) to the private storage
-(``private_storage()``, which nothing serves), at the same names. The caption keeps what it
-had in ``renditions`` as ``{"hidden": {"image": name, "renditions": {...}}}`` and its
-``image`` is emptied: every page, feed, card, API item and structured data then shows a
-caption without a picture, the staff preview included. ``show_pictures(article)`` moves the
-files back and restores the fields: the pictures return at the addresses they had.
+A picture of the library follows the articles that show it: it is hidden while every article
+showing it is withdrawn, and stays public while another article, not withdrawn, shows it.
+Hiding moves the picture's uploaded image and every file of its renditions from the default
+storage (served at ``MEDIA_URL``) to the private storage (``private_storage()``, which nothing
+serves), at the same names. The picture keeps what it had in ``renditions`` as
+``{"hidden": {"image": name, "renditions": {...}}}`` and its ``image`` is emptied: every page,
+feed, card, API item and structured data then shows its captions without a picture, the staff
+preview included. Showing moves the files back and restores the fields: the picture returns at
+the addresses it had. An article's own social image (``Article.social_image``) is hidden and
+shown with the article in the same way, kept in ``social_image_renditions``.
 
 Both are idempotent, and finish what an interrupted run left: a file is moved only while it
 is still where it leaves from. Rows are written with ``QuerySet.update()``, which sends no
-signal (no rendition made again, no revision, no search entry rewritten); the content version
-of the caches is replaced once they commit, as after any change. The article's row is locked
-meanwhile, so two runs for one article take turns. Call them after the status change commits
-(``transaction.on_commit``); ``sync_pictures()`` decides from the saved status, after a
-restore from a revision has written captions past ``save()``.
+signal (no rendition made again, no search entry rewritten); the content version of the caches
+is replaced once they commit, as after any change. The rows of the article and of the picture
+are locked meanwhile, so two runs take turns. Call them after the status change commits
+(``transaction.on_commit``); ``sync_pictures()`` and ``sync_picture()`` decide from the saved
+statuses, after a restore from a revision has written rows past ``save()``.
 
 Renditions are named after their source and focal point (``images.directory_for``), and each
-upload gets a name of its own: only captions naming the same upload share files (copies of
-rows). Such a file is copied rather than moved while a caption of another article still uses
-it where it is: that article's picture is at the same address.
+upload gets a name of its own: only pictures naming the same upload share files (the captions
+of older versions, made into a picture each by the library's migration). Such a file is copied
+rather than moved while another picture still uses it where it is.
 """
 
 import logging
@@ -35,10 +37,10 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from . import caching, conf, images
-from .models import Article, Caption
+from .models import Article, Caption, Picture
 from .models.social import refresh_renditions
 
-HIDDEN = "hidden"  # the key of ``Caption.renditions`` that holds a hidden picture
+HIDDEN = "hidden"  # the key of ``Picture.renditions`` that holds a hidden picture
 SOCIAL_FIELDS = ("social_image", "social_image_renditions")
 
 logger = logging.getLogger(__name__)
@@ -57,60 +59,32 @@ def private_storage():
     return FileSystemStorage(location=root)
 
 
-def hidden_picture(caption):
-    """``{"image": name, "renditions": {...}}`` if the caption's picture is hidden, else None."""
-    return (caption.renditions or {}).get(HIDDEN)
+def hidden_picture(picture):
+    """``{"image": name, "renditions": {...}}`` if ``picture`` is hidden, else None."""
+    return (picture.renditions or {}).get(HIDDEN)
 
 
 def hide_pictures(article):
-    """Take the pictures of ``article`` out of public media. Call it once the article is
-    withdrawn: no public page shows them then, whatever the order of rows and files."""
-    private, changed = private_storage(), False
+    """Take the pictures of ``article`` out of public media, except those another article
+    shows while it is not withdrawn. Call it once the article is withdrawn: no public page
+    shows them then, whatever the order of rows and files."""
     with transaction.atomic():
-        for caption in _locked_captions(article):
-            picture = hidden_picture(caption)
-            if picture is None:
-                if not caption.image:
-                    continue
-                picture = {"image": caption.image.name, "renditions": caption.renditions or {}}
-                Caption.objects.filter(pk=caption.pk).update(image="", renditions={HIDDEN: picture})
-                changed = True
-            shown, same_crops = _sharers(caption, picture["image"], hidden=False)
-            _move(picture["image"], default_storage, private, keep=shown)
-            for name in images.file_names(picture["renditions"]):
-                _move(name, default_storage, private, keep=same_crops)
-        changed |= _hide_social_image(article, private)
-        if changed:
+        others = Article.objects.exclude(pk=article.pk)  # their captions and bodies
+        kept = Picture.objects.kept_public_by(others).values("pk")
+        changed = [_hide(picture) for picture in _locked_pictures(article).exclude(pk__in=kept)]
+        changed.append(_hide_social_image(article, private_storage()))
+        if any(changed):
             transaction.on_commit(caching.content_changed)
 
 
 def show_pictures(article):
     """Bring the pictures of ``article`` back to public media: files first, then rows, so that
-    no page points at a file not there yet.
-
-    Renditions whose files are in neither storage (deleted with their caption while hidden,
-    before a revision brought it back) are made again. A caption that shows an image missing
-    from public media but kept in private media (restored from a revision) is mended too."""
-    private, changed = private_storage(), False
+    no page points at a file not there yet. Renditions whose files are in neither storage
+    are made again. Call it once the article is no longer withdrawn."""
     with transaction.atomic():
-        for caption in _locked_captions(article):
-            picture = hidden_picture(caption)
-            if picture is None and not (caption.image and private.exists(caption.image.name)):
-                continue  # shown, as it should be
-            name = picture["image"] if picture else caption.image.name
-            renditions = (picture["renditions"] if picture else caption.renditions) or {}
-            hidden_elsewhere, same_crops = _sharers(caption, name, hidden=True)
-            _move(name, private, default_storage, keep=hidden_elsewhere)
-            for rendition in images.file_names(renditions):
-                _move(rendition, private, default_storage, keep=same_crops)
-            if not images.files_exist(renditions):
-                renditions = _remake(caption, name)
-                if not same_crops:  # copies left in private media by the deleted caption
-                    _delete(private, images.file_names(renditions))
-            Caption.objects.filter(pk=caption.pk).update(image=name, renditions=renditions)
-            changed = True
-        changed |= _show_social_image(article, private)
-        if changed:
+        changed = [_show(picture) for picture in _locked_pictures(article)]
+        changed.append(_show_social_image(article, private_storage()))
+        if any(changed):
             transaction.on_commit(caching.content_changed)
 
 
@@ -124,6 +98,25 @@ def sync_pictures(article_id):
         if status is not None:
             withdrawn = status == Article.Status.WITHDRAWN
             (hide_pictures if withdrawn else show_pictures)(Article(pk=article_id))
+
+
+def sync_picture(picture_id):
+    """Hide or show one picture as the articles showing it are: hidden while only withdrawn
+    articles show it, shown while another does. A picture no article shows any more stays as
+    it is: one taken out of a withdrawn article stays hidden until an article shows it."""
+    with transaction.atomic():
+        picture = Picture.objects.select_for_update().filter(pk=picture_id).first()
+        if picture is None:
+            return
+        one = Picture.objects.filter(pk=picture_id)
+        if one.withdrawn_only().exists():
+            changed = _hide(picture)
+        elif one.kept_public_by().exists():
+            changed = _show(picture)
+        else:
+            return
+        if changed:
+            transaction.on_commit(caching.content_changed)
 
 
 def _hide_social_image(article, private):
@@ -175,28 +168,68 @@ def _show_social_image(article, private):
     return True
 
 
-def _locked_captions(article):
-    """The captions of ``article``, its row locked until the transaction ends."""
+def _locked_pictures(article):
+    """The pictures of ``article``, its row and theirs locked until the transaction ends."""
     list(Article.objects.select_for_update().filter(pk=article.pk).values_list("pk"))
-    return Caption.objects.filter(article=article.pk).order_by("pk")
+    return Picture.objects.used_by([article.pk]).select_for_update().order_by("pk")
 
 
-def _sharers(caption, name, *, hidden):
-    """Whether captions of other articles show (``hidden=False``) or hide the upload ``name``,
-    and whether one of them has the same focal point, so the same rendition files."""
+def _hide(picture):
+    """Move ``picture`` to private media; whether its row changed."""
+    private, changed = private_storage(), False
+    hidden = hidden_picture(picture)
+    if hidden is None:
+        if not picture.image:
+            return False
+        hidden = {"image": picture.image.name, "renditions": picture.renditions or {}}
+        Picture.objects.filter(pk=picture.pk).update(image="", renditions={HIDDEN: hidden})
+        changed = True
+    shown, same_crops = _sharers(picture, hidden["image"], hidden=False)
+    _move(hidden["image"], default_storage, private, keep=shown)
+    for name in images.file_names(hidden["renditions"]):
+        _move(name, default_storage, private, keep=same_crops)
+    return changed
+
+
+def _show(picture):
+    """Move ``picture`` back to public media; whether its row changed. A picture that shows
+    an image missing from public media but kept in private media (an interrupted run) is
+    mended too."""
+    hidden, private = hidden_picture(picture), private_storage()
+    if hidden is None:
+        if not (picture.image and private.exists(picture.image.name)):
+            return False  # shown, as it should be
+        name, renditions = picture.image.name, picture.renditions or {}
+    else:
+        name, renditions = hidden["image"], hidden["renditions"] or {}
+    hidden_elsewhere, same_crops = _sharers(picture, name, hidden=True)
+    _move(name, private, default_storage, keep=hidden_elsewhere)
+    for rendition in images.file_names(renditions):
+        _move(rendition, private, default_storage, keep=same_crops)
+    if not images.files_exist(renditions):
+        renditions = _remake(picture, name)
+        if not same_crops:  # copies left in private media
+            _delete(private, images.file_names(renditions))
+    Picture.objects.filter(pk=picture.pk).update(image=name, renditions=renditions)
+    return True
+
+
+def _sharers(picture, name, *, hidden):
+    """Whether other pictures show (``hidden=False``) or hide the upload ``name``, and whether
+    one of them has the same focal point, so the same rendition files."""
     lookup = f"renditions__{HIDDEN}__image" if hidden else "image"
-    others = Caption.objects.exclude(article=caption.article_id).filter(**{lookup: name})
+    others = Picture.objects.exclude(pk=picture.pk).filter(**{lookup: name})
     focal_points = set(others.values_list("focal_x", "focal_y"))
-    return bool(focal_points), (caption.focal_x, caption.focal_y) in focal_points
+    return bool(focal_points), (picture.focal_x, picture.focal_y) in focal_points
 
 
-def _remake(caption, name):
-    """The renditions of the image ``name`` for the caption's focal point, made again; none,
-    with a warning, if it cannot be read (as ``Caption.update_renditions()``)."""
+def _remake(picture, name):
+    """The renditions of the image ``name`` for the picture's focal point, made again; none,
+    with a warning, if it cannot be read (as ``Picture.update_renditions()``)."""
     try:
-        return images.make_renditions(name, focal=[float(caption.focal_x), float(caption.focal_y)])
+        return images.make_renditions(name, focal=[float(picture.focal_x), float(picture.focal_y)])
     except images.UnusableImage as error:
-        logger.warning("No renditions of %s for caption %s: %s", name, caption.pk, error)
+        logger.warning("No renditions of %s for picture %s: %s", name, picture.pk, error)
         return {}
 
 
@@ -221,11 +254,11 @@ def _delete(storage, names):
         storage.delete(name)
 
 
-@receiver(post_delete, sender=Caption)
+@receiver(post_delete, sender=Picture)
 def delete_hidden_renditions(instance, using, **kwargs):
-    """A caption deleted while its picture is hidden: its renditions go from private media once
-    the deletion commits, as a shown one's go from public media. Its image stays, for a
-    revision to bring back (``show_pictures()`` then makes the renditions again)."""
+    """A picture deleted while it is hidden: its renditions go from private media once the
+    deletion commits, as a shown one's go from public media. Its image stays, as a shown
+    one's does."""
     picture = hidden_picture(instance)
     if picture and (names := images.file_names(picture["renditions"])):
         transaction.on_commit(partial(_delete, private_storage(), names), using=using)
@@ -240,18 +273,45 @@ def delete_hidden_social_renditions(instance, using, **kwargs):
 
 
 @receiver(post_save, sender=Article)
-@receiver(post_save, sender=Caption)
 def follow_restored_status(sender, instance, raw, using, update_fields=None, **kwargs):
-    """A restore from a revision writes the article and its captions raw, past ``save()``; and
-    a picture can be uploaded to a caption, or as the social image, of a withdrawn article.
-    Once that commits, the pictures follow the status the article has then."""
-    article_id = instance.pk if sender is Article else instance.article_id
-    field = "social_image" if sender is Article else "image"
-    if not raw and not (
-        getattr(instance, field)
-        and (update_fields is None or field in update_fields)
-        # the form's article: no query
-        and (instance if sender is Article else instance.article).status == Article.Status.WITHDRAWN
+    """A restore from a revision writes the article raw, past ``save()``; and a social image
+    can be uploaded to a withdrawn article. Once that commits, its pictures follow the status
+    it has then."""
+    new_social_image = (
+        instance.social_image
+        and (update_fields is None or "social_image" in update_fields)
+        and instance.status == Article.Status.WITHDRAWN
+    )
+    if raw or new_social_image:
+        transaction.on_commit(partial(sync_pictures, instance.pk), using=using)
+
+
+@receiver(post_save, sender=Caption)
+def follow_new_use(sender, instance, raw, using, **kwargs):
+    """A picture put in a withdrawn article, a hidden picture put in another article, or a
+    caption restored from a revision: once that commits, the picture follows the articles
+    that show it then."""
+    if (
+        raw
+        or instance.article.status == Article.Status.WITHDRAWN
+        or hidden_picture(instance.picture)
     ):
-        return
-    transaction.on_commit(partial(sync_pictures, article_id), using=using)
+        transaction.on_commit(partial(sync_picture, instance.picture_id), using=using)
+
+
+@receiver(post_delete, sender=Caption)
+def follow_removed_use(sender, instance, using, **kwargs):
+    """A picture taken out of an article may be left to withdrawn articles only: hidden
+    then (looked for only when a withdrawn article's caption shows it)."""
+    if Picture.objects.filter(pk=instance.picture_id).in_withdrawn_articles().exists():
+        transaction.on_commit(partial(sync_picture, instance.picture_id), using=using)
+
+
+@receiver(post_save, sender=Picture)
+def hide_new_upload(sender, instance, created, raw, using, update_fields=None, **kwargs):
+    """A new image uploaded to a picture that only withdrawn articles show is hidden once the
+    upload commits."""
+    if raw or (
+        not created and instance.image and (update_fields is None or "image" in update_fields)
+    ):
+        transaction.on_commit(partial(sync_picture, instance.pk), using=using)

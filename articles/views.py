@@ -15,7 +15,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.safestring import mark_safe
 from django.views.generic import DetailView, ListView
 
-from . import conf, search, structured_data
+from . import body, conf, search, structured_data
 from .caching import request_version
 from .links import site_url
 from .models import PREVIEW_SIGNER, Article, Author, Section, arrange, public_tags
@@ -243,8 +243,12 @@ class ArticleDetailView(DetailView):
         article.load_details()
         trail = structured_data.breadcrumbs(article, request)
         news_article = structured_data.news_article(article, request)
+        lead_caption, other_captions = body.captions_around(article)
         return {
             "article": article,
+            "body": body.render(article),
+            "lead_caption": lead_caption,
+            "other_captions": other_captions,
             "is_preview": is_preview,
             "canonical_url": news_article["url"],
             "breadcrumbs": trail,

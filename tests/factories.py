@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from PIL import Image
 
-from articles.models import Article, Author, Byline, Caption, RelatedLink, Section
+from articles.models import Article, Author, Byline, Caption, Picture, RelatedLink, Section
 
 _numbers = itertools.count(1)
 
@@ -85,9 +85,33 @@ def add_photographer(article, name="Cy Lens", slug="cy-lens"):
     )
 
 
+PICTURE_FIELDS = {
+    "image",
+    "image_width",
+    "image_height",
+    "credit",
+    "alt_text",
+    "focal_x",
+    "focal_y",
+    "renditions",
+}
+
+
+def make_picture(**overrides):
+    fields = {"caption": "A caption.", "credit": "Agency/Photographer"} | overrides
+    return Picture.objects.create(**fields)
+
+
 def make_caption(article, **overrides):
+    """A caption of ``article`` showing a new picture of the library made of the picture's
+    fields among ``overrides`` (``image``, ``credit``, ``alt_text``…), or ``picture``."""
     fields = {"text": "A caption.", "credit": "Agency/Photographer"} | overrides
-    return Caption.objects.create(article=article, **fields)
+    picture = fields.pop("picture", None) or make_picture(
+        caption=fields["text"], **{name: fields[name] for name in PICTURE_FIELDS & set(fields)}
+    )
+    for name in PICTURE_FIELDS:
+        fields.pop(name, None)
+    return Caption.objects.create(article=article, picture=picture, **fields)
 
 
 def make_related_link(article, **overrides):

@@ -82,9 +82,9 @@ class ArticleAdminTests(AdminTestCase):
         self.assertEqual([b.author for b in article.byline_list], [self.john, self.jane])
         caption = article.lead_caption
         self.assertEqual(
-            (caption.text, caption.credit), ("Ships in the harbour.", "Agency/Photographer")
+            (caption.text, caption.picture.credit), ("Ships in the harbour.", "Agency/Photographer")
         )
-        self.assertEqual((caption.image_width, caption.image_height), (64, 48))
+        self.assertEqual((caption.picture.image_width, caption.picture.image_height), (64, 48))
         self.assertEqual(article.related_links.get().url, "https://example.com/closure")
         self.assertEqual(sorted(article.tags.names()), ["Harbour", "Transport"])
         self.assertNotIn("script", article.body)

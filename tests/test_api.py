@@ -257,7 +257,7 @@ class NinjsTests(ApiTestCase):
                 },
             ],
         )
-        self.assertEqual(len(lead["renditions"]), len(self.lead.renditions["files"]))
+        self.assertEqual(len(lead["renditions"]), len(self.lead.picture.renditions["files"]))
         crop = next(r for r in lead["renditions"] if r["name"] == "16x9-320-jpeg")
         wide = self.lead.rendition("16x9", width=320)
         self.assertEqual(

@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from articles.models import Correction
+from articles.models import Correction, Picture
 
 from . import test_browser
 from .factories import make_author, make_full_article, make_related_link
@@ -204,7 +204,8 @@ def test_pages_fit_a_360px_phone(browser, site):
     )
     article.bylines.create(author=author, order=5)
     make_related_link(article, title=word, url=f"https://example.com/{word}")
-    article.captions.update(text=word, credit=word)
+    article.captions.update(text=word)
+    Picture.objects.filter(captions__article=article).update(credit=word)
     problems = Problems()
     page = open_page(browser, 360, problems)
     for url in (

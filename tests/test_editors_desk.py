@@ -321,7 +321,7 @@ class PublicArticleCheckTests(DeskTestCase):
         data["captions-0-alt_text"] = "Boats moored in the harbour"
         data["captions-0-image"] = image_file()
         self.assertEqual(self.client.post(change_url(article), data).status_code, 302)
-        self.assertEqual(article.captions.get().alt_text, "Boats moored in the harbour")
+        self.assertEqual(article.captions.get().picture.alt_text, "Boats moored in the harbour")
 
     def test_a_public_article_cannot_lose_its_last_author(self):
         article = make_ready_article()

@@ -2,6 +2,7 @@
 
 import io
 import json
+import re
 import tempfile
 from pathlib import Path
 
@@ -40,12 +41,20 @@ def snapshot():
         {
             "headline": article.headline,
             "authors": [byline.author.name for byline in article.bylines.all()],
-            "captions": [(c.text, c.credit) for c in article.captions.all()],
-            "body": article.body,
+            "captions": [(c.text, c.picture.credit) for c in article.captions.all()],
+            # a picture placed in the story, by its caption's position (its id is new each import)
+            "body": placed_by_position(article),
             "links": [link.title for link in article.related_links.all()],
         }
         for article in Article.objects.for_detail().order_by("pk")
     ]
+
+
+def placed_by_position(article):
+    positions = {c.picture_id: str(n) for n, c in enumerate(article.captions.all())}
+    return re.sub(
+        r'data-picture="(\d+)"', lambda m: f'data-caption="{positions[int(m[1])]}"', article.body
+    )
 
 
 def run(*args, **options):
@@ -219,7 +228,9 @@ def full_snapshot():
             "status": article.status,
             "publish_at": article.publish_at,
             "bylines": [(b.author.name, b.role) for b in article.bylines.all()],
-            "captions": [(c.text, c.credit, c.alt_text) for c in article.captions.all()],
+            "captions": [
+                (c.text, c.picture.credit, c.picture.alt_text) for c in article.captions.all()
+            ],
             "links": [(link.title, link.url) for link in article.related_links.all()],
             "body": article.body,
             "slug": article.slug,

@@ -33,8 +33,9 @@ class GenerateDemoTests(TestCase):
                 self.assertEqual(len(article.tags.all()), 5)
                 self.assertEqual(len(article.related_links.all()), 3)
                 lead = article.lead_caption
-                self.assertTrue(lead.image and lead.alt_text and lead.credit)
-                self.assertTrue(lead.renditions["files"])
+                picture = lead.picture
+                self.assertTrue(picture.image and picture.alt_text and picture.credit)
+                self.assertTrue(picture.renditions["files"])
                 self.assertIn("<h2>", article.body)
                 self.assertEqual(article.body.count("<p>"), 14)
         self.assertEqual(SearchEntry.objects.count(), 30)

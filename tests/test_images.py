@@ -19,7 +19,7 @@ from PIL import Image, ImageChops, ImageCms, ImageDraw
 from reversion.models import Version
 
 from articles import images
-from articles.models import Article, Author, Caption
+from articles.models import Article, Author, Caption, Picture
 from articles.validators import validate_image_file
 
 from .factories import make_article, make_author, make_caption, make_section
@@ -147,7 +147,8 @@ class RenditionFileTests(TestCase):
         cls.article = make_article()
 
     def caption(self, image, **fields):
-        return make_caption(self.article, image=image, **fields)
+        """The picture of a new caption: its renditions are the subject."""
+        return make_caption(self.article, image=image, **fields).picture
 
     def test_every_ratio_at_every_width_as_webp_and_jpeg(self):
         caption = self.caption(upload(scene((1600, 900))))
@@ -300,8 +301,8 @@ class RenditionFileTests(TestCase):
 class RenditionLifecycleTests(TestCase):
     def setUp(self):
         self.article = make_article()
-        self.caption = make_caption(self.article, image=upload(scene((800, 600))))
-        self.names = images.file_names(self.caption.renditions)
+        self.picture = make_caption(self.article, image=upload(scene((800, 600)))).picture
+        self.names = images.file_names(self.picture.renditions)
 
     def assertAllExist(self, names, exist=True):
         self.assertTrue(names)
@@ -310,41 +311,43 @@ class RenditionLifecycleTests(TestCase):
 
     def test_a_new_focal_point_replaces_the_crops_once_committed(self):
         with self.captureOnCommitCallbacks(execute=True):
-            self.caption.focal_x = 0.1
-            self.caption.save()
+            self.picture.focal_x = 0.1
+            self.picture.save()
             self.assertAllExist(self.names)  # until the commit
         self.assertAllExist(self.names, exist=False)
-        self.assertAllExist(images.file_names(self.caption.renditions))
-        self.assertEqual(self.caption.renditions["focal"], [0.1, 0.5])
-        self.caption.refresh_from_db()
-        self.assertEqual(self.caption.renditions["focal"], [0.1, 0.5])
+        self.assertAllExist(images.file_names(self.picture.renditions))
+        self.assertEqual(self.picture.renditions["focal"], [0.1, 0.5])
+        self.picture.refresh_from_db()
+        self.assertEqual(self.picture.renditions["focal"], [0.1, 0.5])
 
     def test_a_new_image_replaces_the_renditions(self):
         with self.captureOnCommitCallbacks(execute=True):
-            self.caption.image = upload(scene((640, 480)), "other.jpg")
-            self.caption.save()
+            self.picture.image = upload(scene((640, 480)), "other.jpg")
+            self.picture.save()
         self.assertAllExist(self.names, exist=False)
-        self.assertEqual(self.caption.rendition().width, 640)
-        self.assertAllExist(images.file_names(self.caption.renditions))
+        self.assertEqual(self.picture.rendition().width, 640)
+        self.assertAllExist(images.file_names(self.picture.renditions))
 
     def test_removing_the_image_removes_the_renditions(self):
         with self.captureOnCommitCallbacks(execute=True):
-            self.caption.image = ""
-            self.caption.save()
+            self.picture.image = ""
+            self.picture.save()
         self.assertAllExist(self.names, exist=False)
-        self.assertEqual(self.caption.renditions, {})
-        self.assertIsNone(self.caption.rendition())
-        self.assertEqual(self.caption.social_images(), [])
+        self.assertEqual(self.picture.renditions, {})
+        self.assertIsNone(self.picture.rendition())
+        self.assertEqual(self.picture.social_images(), [])
 
-    def test_deleting_the_caption_or_its_article_removes_the_renditions(self):
-        other = make_caption(self.article, image=upload(scene((640, 480))))
+    def test_deleting_the_picture_removes_the_renditions_not_its_uses(self):
+        """A caption or article deleted leaves the picture in the library, its renditions
+        with it; the picture deleted (once nothing shows it) takes them."""
+        other = make_caption(self.article, image=upload(scene((640, 480)))).picture
+        with self.captureOnCommitCallbacks(execute=True):
+            self.article.delete()
+        self.assertAllExist(self.names)
         with self.captureOnCommitCallbacks(execute=True):
             other.delete()
         self.assertAllExist(images.file_names(other.renditions), exist=False)
         self.assertAllExist(self.names)
-        with self.captureOnCommitCallbacks(execute=True):
-            self.article.delete()
-        self.assertAllExist(self.names, exist=False)
 
     def test_a_rolled_back_change_keeps_the_files(self):
         with (
@@ -352,53 +355,54 @@ class RenditionLifecycleTests(TestCase):
             self.assertRaises(RuntimeError),
             transaction.atomic(),
         ):
-            self.caption.focal_y = 0.9
-            self.caption.save()
+            self.picture.focal_y = 0.9
+            self.picture.save()
             raise RuntimeError
         self.assertEqual(callbacks, [])
         self.assertAllExist(self.names)
 
     def test_saving_other_fields_makes_nothing_again(self):
         with mock.patch("articles.images.make_renditions") as make:
-            self.caption.text = "New words."
-            self.caption.save()
-            self.caption.save(update_fields=["text"])
-            Caption.objects.get(pk=self.caption.pk).save()
+            self.picture.caption = "New words."
+            self.picture.save()
+            self.picture.save(update_fields=["caption"])
+            Picture.objects.get(pk=self.picture.pk).save()
         make.assert_not_called()
 
     def test_a_saved_focal_point_alone_is_enough(self):
         with self.captureOnCommitCallbacks(execute=True):
-            self.caption.focal_x = 0.2
-            self.caption.save(update_fields=["focal_x"])
-        self.caption.refresh_from_db()
-        self.assertEqual(self.caption.renditions["focal"], [0.2, 0.5])
+            self.picture.focal_x = 0.2
+            self.picture.save(update_fields=["focal_x"])
+        self.picture.refresh_from_db()
+        self.assertEqual(self.picture.renditions["focal"], [0.2, 0.5])
         self.assertAllExist(self.names, exist=False)
 
     def test_images_saved_before_renditions_get_them_when_saved(self):
-        Caption.objects.filter(pk=self.caption.pk).update(renditions={})
-        caption = Caption.objects.get(pk=self.caption.pk)
-        self.assertIsNone(caption.rendition())
-        caption.save()
-        self.assertEqual(images.file_names(caption.renditions), self.names)
+        Picture.objects.filter(pk=self.picture.pk).update(renditions={})
+        picture = Picture.objects.get(pk=self.picture.pk)
+        self.assertIsNone(picture.rendition())
+        picture.save()
+        self.assertEqual(images.file_names(picture.renditions), self.names)
 
     def test_a_missing_image_file_is_logged_and_shown_as_it_is(self):
         with self.assertLogs("articles.models", "WARNING"):
             caption = make_caption(
                 self.article, image="captions/gone.jpg", image_width=64, image_height=48
             )
-        self.assertEqual(caption.renditions, {})
+        self.assertEqual(caption.picture.renditions, {})
         self.assertEqual(caption.pictures["4x3"].src, "/media/captions/gone.jpg")
 
-    def test_restoring_a_deleted_caption_from_its_revision_makes_its_renditions_again(self):
+    def test_a_caption_restored_from_its_revision_shows_its_picture_again(self):
+        caption = Caption.objects.get()
         with reversion.create_revision():
-            self.caption.save()
+            caption.save()
         with self.captureOnCommitCallbacks(execute=True):
-            self.caption.delete()
-        self.assertAllExist(self.names, exist=False)
+            caption.delete()
+        self.assertAllExist(self.names)  # the picture stays in the library
         Version.objects.get_for_model(Caption).get().revert()
         restored = Caption.objects.get()
-        self.assertEqual(images.file_names(restored.renditions), self.names)
-        self.assertAllExist(self.names)
+        self.assertEqual(restored.picture, self.picture)
+        self.assertEqual(images.file_names(restored.picture.renditions), self.names)
 
 
 class CaptionImageApiTests(TestCase):
@@ -530,7 +534,8 @@ class AdminUploadTests(TestCase):
         self.assertContains(response, message)
         self.assertFalse(Article.objects.exists())
         self.assertFalse(Caption.objects.exists())
-        for folder in ("captions", "renditions"):
+        self.assertFalse(Picture.objects.exists())
+        for folder in ("pictures", "renditions"):
             self.assertFalse(default_storage.exists(folder), folder)
 
     def test_an_upload_gets_its_focal_point_and_renditions(self):
@@ -539,8 +544,8 @@ class AdminUploadTests(TestCase):
         )
         self.assertEqual(response.status_code, 302, response.content[:3000])
         caption = Caption.objects.get()
-        self.assertEqual((caption.focal_x, caption.focal_y), (0.25, 0.75))
-        self.assertEqual(caption.renditions["focal"], [0.25, 0.75])
+        self.assertEqual((caption.picture.focal_x, caption.picture.focal_y), (0.25, 0.75))
+        self.assertEqual(caption.picture.renditions["focal"], [0.25, 0.75])
         page = self.client.get(f"/admin/articles/article/{caption.article_id}/change/")
         self.assertContains(page, "Crops around the focal point")
         self.assertContains(page, 'alt="16:9 crop"')
@@ -551,7 +556,7 @@ class AdminUploadTests(TestCase):
         del data["captions-0-focal_x"], data["captions-0-focal_y"]
         response = self.client.post("/admin/articles/article/add/", data)
         self.assertEqual(response.status_code, 302, response.content[:3000])
-        self.assertEqual(Caption.objects.get().renditions["focal"], [0.5, 0.5])
+        self.assertEqual(Caption.objects.get().picture.renditions["focal"], [0.5, 0.5])
 
     def test_a_focal_point_outside_the_picture_is_refused(self):
         data = self.article_form(upload(scene((64, 48))), **{"captions-0-focal_x": "1.5"})
@@ -647,20 +652,20 @@ class PictureTemplateTests(TestCase):
         self.assertContains(self.client.get("/"), 'tabindex="-1" aria-hidden="true"', count=2)
 
     def test_images_without_renditions_show_the_original(self):
-        Caption.objects.filter(pk=self.lead.pk).update(renditions={})
+        Picture.objects.filter(pk=self.lead.picture_id).update(renditions={})
         tags = TagReader.read(self.client.get(self.article.get_absolute_url()))
         self.assertEqual(tags[0][0], "img")
         self.assertEqual(
             tags[0][1],
             {
-                "src": self.lead.image.url,
+                "src": self.lead.picture.image.url,
                 "alt": 'Ships "at" <anchor>',
                 "width": "1000",
                 "height": "600",
             },
         )
         card = TagReader.read(self.client.get("/"))[0]
-        self.assertEqual((card[0], card[1]["src"]), ("img", self.lead.image.url))
+        self.assertEqual((card[0], card[1]["src"]), ("img", self.lead.picture.image.url))
 
     def test_captions_without_an_image_show_their_words_alone(self):
         self.lead.delete()

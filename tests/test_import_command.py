@@ -315,7 +315,9 @@ def desk_version(article):
         "row": (article.headline, article.dek, article.body, article.status, article.section_id),
         "versions": (article.edit_version, article.source_checksum, article.updated_at),
         "bylines": [(b.author.name, b.role, b.order) for b in article.bylines.all()],
-        "captions": [(c.text, c.credit, c.alt_text, c.order) for c in article.captions.all()],
+        "captions": [
+            (c.text, c.picture.credit, c.picture.alt_text, c.order) for c in article.captions.all()
+        ],
         "links": [(link.title, link.url, link.order) for link in article.related_links.all()],
         "tags": sorted(article.tags.names()),
     }

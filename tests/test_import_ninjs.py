@@ -232,7 +232,7 @@ class NinjsCommandTests(DeskEditTestCase):
         )
         self.assertEqual(sorted(article.tags.names()), ["Infrastructure", "Roads"])
         self.assertEqual(
-            article.lead_caption.alt_text, "A jagged crack in a wall of grey stone blocks"
+            article.lead_caption.picture.alt_text, "A jagged crack in a wall of grey stone blocks"
         )
 
     def test_rerun_is_unchanged_and_a_new_version_updates_in_place(self):
@@ -402,9 +402,9 @@ class NinjsCommandTests(DeskEditTestCase):
         self.assertIsNone(error)
         self.assertNotIn("not found", out)
         lead = Article.objects.get(source=QUAY_WALL).lead_caption
-        self.assertEqual((lead.image_width, lead.image_height), (1600, 900))
-        self.assertEqual(lead.credit, "Harbour Wire/Lee Park")
-        self.assertTrue(lead.renditions["files"])
+        self.assertEqual((lead.picture.image_width, lead.picture.image_height), (1600, 900))
+        self.assertEqual(lead.picture.credit, "Harbour Wire/Lee Park")
+        self.assertTrue(lead.picture.renditions["files"])
 
 
 @override_settings(ARTICLES_PUBLISH_CHECKS=WIRE_CHECKS)

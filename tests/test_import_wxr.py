@@ -43,9 +43,9 @@ from articles.models import (
     Article,
     ArticleRedirect,
     Author,
-    Caption,
     ImportedFile,
     ImportRun,
+    Picture,
     Section,
 )
 from articles.publishing import CHECKS
@@ -155,8 +155,10 @@ class WxrParserTests(SimpleTestCase):
         self.assertIn("peak hours — more often than before.<br>\nTickets are unchanged.</p>", body)
         self.assertIn("<h2>What comes next</h2>\n<p>A second boat", body)
         self.assertIn("<ul>\n<li>Pier 4: every 20 minutes</li>", body)
-        for gone in ("[caption", "<!--more-->", "<img", "<figure", "Aster leaves"):
+        for gone in ("[caption", "<!--more-->", "<img", "Aster leaves"):
             self.assertNotIn(gone, body)
+        # the [caption] stood after the first paragraph: its place is kept (``placement``)
+        self.assertIn('repairs to its hull.</p>\n<figure data-caption="0"></figure>\n<p>', body)
 
     def test_block_editor_body(self):
         item = items_by_ref()["post-11"]
@@ -763,27 +765,29 @@ class WxrPictureTests(WxrCommandTestCase):
         out, error = self.import_export("--media", self.media())
         self.assertIsNone(error)
         lead = self.article(10).lead_caption
-        self.assertTrue(lead.image.name.startswith("captions/"))
-        self.assertNotIn("ferry", lead.image.name)  # a generated name
-        self.assertEqual((lead.image_width, lead.image_height), (1600, 900))
+        self.assertTrue(lead.picture.image.name.startswith("pictures/"))
+        self.assertNotIn("ferry", lead.picture.image.name)  # a generated name
+        self.assertEqual((lead.picture.image_width, lead.picture.image_height), (1600, 900))
         self.assertEqual(lead.text, "The Aster leaves Pier 4 on Monday morning.")
-        self.assertEqual(lead.credit, "Harbour Gazette/Lee Park")
-        self.assertEqual(lead.alt_text, "A white ferry pulling away from a wooden pier")
-        self.assertTrue(lead.renditions["files"])
+        self.assertEqual(lead.picture.credit, "Harbour Gazette/Lee Park")
+        self.assertEqual(lead.picture.alt_text, "A white ferry pulling away from a wooden pier")
+        self.assertTrue(lead.picture.renditions["files"])
         self.assertTrue(
             all(
                 default_storage.exists(n)
-                for n in [lead.image.name, lead.renditions["files"][0]["name"]]
+                for n in [lead.picture.image.name, lead.picture.renditions["files"][0]["name"]]
             )
         )
-        self.assertTrue(self.article(11).lead_caption.image)  # found by name, not by path
-        self.assertTrue(self.article(12).lead_caption.image)
+        self.assertTrue(self.article(11).lead_caption.picture.image)  # found by name, not by path
+        self.assertTrue(self.article(12).lead_caption.picture.image)
         lighthouse = self.article(19).lead_caption
-        self.assertFalse(lighthouse.image)
-        self.assertEqual(lighthouse.alt_text, "A woman in a red coat at the top of a lighthouse")
+        self.assertFalse(lighthouse.picture.image)
+        self.assertEqual(
+            lighthouse.picture.alt_text, "A woman in a red coat at the top of a lighthouse"
+        )
         self.assertIn("#post-19: picture lighthouse.jpg not used: This file is not a JPEG", out)
         response = self.client.get(self.article(10).get_absolute_url())
-        self.assertContains(response, lead.renditions["files"][0]["name"].rsplit("/", 1)[0])
+        self.assertContains(response, lead.picture.renditions["files"][0]["name"].rsplit("/", 1)[0])
         self.assertContains(response, "A white ferry pulling away from a wooden pier")
 
     def test_a_picture_missing_from_media_keeps_its_caption_with_a_warning(self):
@@ -795,15 +799,15 @@ class WxrPictureTests(WxrCommandTestCase):
             out,
         )
         lead = self.article(10).lead_caption
-        self.assertFalse(lead.image)
-        self.assertEqual(lead.alt_text, "A white ferry pulling away from a wooden pier")
+        self.assertFalse(lead.picture.image)
+        self.assertEqual(lead.picture.alt_text, "A white ferry pulling away from a wooden pier")
 
     def test_a_picture_found_later_is_attached_on_the_next_run(self):
         self.import_export()
-        self.assertFalse(self.article(10).lead_caption.image)
+        self.assertFalse(self.article(10).lead_caption.picture.image)
         out, _ = self.import_export("--media", self.media())
         self.assertIn("4 updated", out)
-        self.assertTrue(self.article(10).lead_caption.image)
+        self.assertTrue(self.article(10).lead_caption.picture.image)
         out, _ = self.import_export("--media", self.folder)
         self.assertIn("0 updated, 9 unchanged", out)
 
@@ -822,14 +826,14 @@ class WxrPictureTests(WxrCommandTestCase):
         self.assertIn(f"export.xml#post-10: invalid article: {message}\n", out)
         self.assertIn("0 created, 3 updated, 5 unchanged, 1 failed", out)
         self.assertEqual(desk_version(article), kept)
-        self.assertFalse(self.article(10).lead_caption.image)
+        self.assertFalse(self.article(10).lead_caption.picture.image)
         media_root = Path(default_storage.location)
         stored = {
             p.relative_to(media_root).as_posix() for p in media_root.rglob("*") if p.is_file()
         }
         referenced = set()
-        for caption in Caption.objects.exclude(image=""):
-            referenced |= {caption.image.name, *images.file_names(caption.renditions)}
+        for picture in Picture.objects.exclude(image=""):
+            referenced |= {picture.image.name, *images.file_names(picture.renditions)}
         self.assertEqual(stored, referenced)  # the other posts' pictures, and no other file
 
     def test_a_batch_rolled_back_leaves_no_picture_files(self):
@@ -923,11 +927,11 @@ class WxrLoaderQueryTests(TestCase):
 
     def test_a_batch_of_posts_in_a_fixed_number_of_queries(self):
         """Guards against a query per post, section, tag or old address: with its section,
-        author and tags known, a batch takes the queries of a text batch (17), less the related
-        links' insert (it has none), plus the section lookup and the old addresses' (18)."""
+        author and tags known, a batch takes the queries of a text batch (18), less the related
+        links' insert (it has none), plus the section lookup and the old addresses' (19)."""
         load_articles(self.items(3, "first"))
         for size in (3, 30):
-            with self.subTest(size=size), self.assertNumQueries(18):
+            with self.subTest(size=size), self.assertNumQueries(19):
                 load_articles(self.items(size, f"batch{size}"))
         self.assertEqual(ArticleRedirect.objects.count(), 36)
         self.assertEqual(Section.objects.count(), 1)
@@ -1210,7 +1214,7 @@ class StoryBody(HTMLParser):
             if parent in NO_BREAK_IN:
                 self.problems.append(f"<br> directly inside <{parent}>")
             return
-        if tag not in ("img", "hr"):
+        if tag not in ("img", "hr", "source"):  # void: a picture's <source>s too
             self.stack.append([tag, ""])
 
     def handle_endtag(self, tag):
@@ -1304,9 +1308,9 @@ class GeneratedExportTests(ImportCommandTestCase):
             "[gist]": 'href="https://gist.github.com/harbour/0123abcdef"' in classic_body.html,
             "unknown shortcode keeps its text": "The channel will be 14 m deep." in text,
             "unknown self-closing shortcode": "contact-form" not in classic_body.html,
-            "[gallery] pictures as captions": [c.alt_text for c in captions[classic.source]]
+            "[gallery] pictures as captions": [c.picture.alt_text for c in captions[classic.source]]
             == ["The north berth", "A dredger at anchor", "A grid of depth readings"]
-            and all(c.image for c in captions[classic.source]),
+            and all(c.picture.image for c in captions[classic.source]),
             "picture shown twice keeps its caption": captions[classic.source][0].text
             == "The north berth at low tide.",
             "footnote references": '<sup id="fnref-1"><a href="#fn-1"' in blocks_body.html,
@@ -1321,7 +1325,7 @@ class GeneratedExportTests(ImportCommandTestCase):
             "block quote with cite": "<p>Harbour board</p>" in blocks_body.html,
             "block embed": 'href="https://youtu.be/SurveyBoat"' in blocks_body.html
             and "The survey boat at work" in block_text,
-            "block image and gallery": [c.alt_text for c in captions[blocks.source]]
+            "block image and gallery": [c.picture.alt_text for c in captions[blocks.source]]
             == ["A grid of depth readings", "A dredger at anchor"]
             and captions[blocks.source][0].text == "The survey grid.",
             "shortcode block": "Readings are provisional." in block_text,

@@ -1,7 +1,8 @@
 """An imported article's body opened in the admin's rich-text editor and saved unchanged: what
 the editor can make (articles/sanitizer.py's EDITOR_EXTENSIONS: subheadings h2 to h6, tables,
-code blocks, inline code) is kept as it was; what only imports make (a link card's class,
-footnote anchors, a figure around a quotation) gives way to plain content, its text kept."""
+code blocks, inline code, and the link card of an embed) is kept as it was; what only imports
+make (footnote anchors, a figure around a quotation) gives way to plain content, its text
+kept."""
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -26,6 +27,8 @@ KEPT = [
     "9 m",
     "<pre><code>if depth &lt; 12:\n    dredge()</code></pre>",
     "<code>survey_depth()</code>",
+    '<p class="embed"><a href="https://youtu.be/x" rel="noopener noreferrer"><strong>YouTube'
+    "</strong> https://youtu.be/x</a></p>",
 ]
 BODY = (
     '<p>Depths<sup id="fnref-1"><a href="#fn-1">1</a></sup> from <code>survey_depth()</code>'

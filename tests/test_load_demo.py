@@ -29,9 +29,10 @@ class LoadDemoTests(TestCase):
                 self.assertTrue(article.bylines.all())
                 self.assertTrue(article.tags.all())
                 if article.lead_caption:
-                    self.assertTrue(article.lead_caption.image)
-                    self.assertTrue(article.lead_caption.alt_text)
-                    self.assertEqual(article.lead_caption.image_width, 1600)
+                    picture = article.lead_caption.picture
+                    self.assertTrue(picture.image)
+                    self.assertTrue(picture.alt_text)
+                    self.assertEqual(picture.image_width, 1600)
         self.assertGreaterEqual(sum(1 for a in articles if a.lead_caption), 7)
         self.assertEqual(Author.objects.get(name="Zoë Hartmann").job_title, "Science correspondent")
         password = re.search(r"password '([^']+)'", out)[1]

@@ -26,6 +26,7 @@ from articles.models import (
     Caption,
     ImportedFile,
     ImportRun,
+    Picture,
     Section,
 )
 
@@ -74,7 +75,7 @@ class LoadArticleTests(TestCase):
             [b.author.name for b in article.bylines.all()], ["Ana Müller", "Tom Reyes"]
         )
         self.assertEqual(
-            [(c.text, c.credit) for c in article.captions.all()],
+            [(c.text, c.picture.credit) for c in article.captions.all()],
             [
                 (
                     "Passengers board the morning ferry at Pier 4 on March 2.",
@@ -108,13 +109,13 @@ class LoadArticleTests(TestCase):
 
     def test_changed_file_updates_in_place_and_keeps_caption_images(self):
         article = load().article
-        article.lead_caption.image.save("ferry.jpg", image_file())
-        image_name = article.lead_caption.image.name
+        article.lead_caption.picture.image.save("ferry.jpg", image_file())
+        image_name = article.lead_caption.picture.image.name
         result = load(TEXT.replace("every twenty minutes", "every half hour"), checksum="def")
         self.assertEqual((result.action, result.article.pk), ("updated", article.pk))
         article.refresh_from_db()
         self.assertIn("every half hour", article.body)
-        self.assertEqual(article.lead_caption.image.name, image_name)
+        self.assertEqual(article.lead_caption.picture.image.name, image_name)
         self.assertEqual(article.bylines.count(), 2)
         self.assertEqual(article.related_links.count(), 2)
 
@@ -220,7 +221,7 @@ class LoadArticlesInBulkTests(TestCase):
                 article.headline,
                 article.body,
                 [(b.author_id, b.order) for b in article.bylines.all()],
-                [(c.text, c.credit, c.order) for c in article.captions.all()],
+                [(c.text, c.picture.credit, c.order) for c in article.captions.all()],
                 [(link.title, link.url, link.order) for link in article.related_links.all()],
             )
 
@@ -230,16 +231,16 @@ class LoadArticlesInBulkTests(TestCase):
     def test_a_batch_in_a_fixed_number_of_queries(self):
         """Guards against a query per article, author, caption or link in the bulk path: with its
         authors and tag known, a batch takes a savepoint, the source and slug lookups, the
-        article, author and tag lookups, five bulk inserts (transitions too), the search entries
-        (bylines, tags and articles read back, one upsert), the version the import leaves the
-        articles at, and the release (17)."""
+        article, author and tag lookups, six bulk inserts (the captions' pictures and the
+        transitions too), the search entries (bylines, tags and articles read back, one
+        upsert), the version the import leaves the articles at, and the release (18)."""
         load_articles([item(source="/imports/first.txt")], tags=["Ferries"])
         for size in (3, 30):
             items = [
                 item(TEXT.replace("Harbour", f"Harbour {n}", 1), source=f"/imports/{size}-{n}.txt")
                 for n in range(size)
             ]
-            with self.subTest(size=size), self.assertNumQueries(17):
+            with self.subTest(size=size), self.assertNumQueries(18):
                 load_articles(items, tags=["Ferries"])
         self.assertEqual(Article.objects.count(), 34)
         self.assertEqual(len({a.slug for a in Article.objects.all()}), 34)
@@ -444,17 +445,21 @@ class PublicationNeedsTests(SimpleTestCase):
         article = Article(status=Article.Status.PUBLISHED, dek="Kept standfirst.", section_id=1)
         bare = replace(self.parsed, dek="", section="")
         self.assertEqual(publication_needs(bare, article), [])
-        pictured = [Caption(image="captions/ferry.jpg", image_width=8, image_height=6, alt_text="")]
+        pictured = [
+            Caption(picture=Picture(image="captions/ferry.jpg", image_width=8, image_height=6))
+        ]
         self.assertEqual(
             publication_needs(bare, article, captions=pictured),
             ["alt text on every captioned image"],
         )
         described = [
             Caption(
-                image="captions/ferry.jpg",
-                image_width=8,
-                image_height=6,
-                alt_text="A ferry at dawn",
+                picture=Picture(
+                    image="captions/ferry.jpg",
+                    image_width=8,
+                    image_height=6,
+                    alt_text="A ferry at dawn",
+                )
             )
         ]
         self.assertEqual(publication_needs(bare, article, captions=described), [])

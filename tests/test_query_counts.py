@@ -155,6 +155,10 @@ class EmbeddedRowsTests(TestCase):
         by_tagging = article.tags.order_by("articles_taggedarticle_items")
         self.assertEqual([fields(tag) for tag in tags], [fields(tag) for tag in by_tagging])
         self.assertEqual([fields(c) for c in captions], [fields(c) for c in article.captions.all()])
+        self.assertEqual(
+            [fields(c.picture) for c in captions],
+            [fields(c.picture) for c in article.captions.select_related("picture")],
+        )
         self.assertEqual([fields(b) for b in bylines], [fields(b) for b in article.bylines.all()])
         self.assertEqual(authors, [fields(author)])
-        self.assertTrue(captions[0].renditions["files"], "JSON fields come as JSON")
+        self.assertTrue(captions[0].picture.renditions["files"], "JSON fields come as JSON")

@@ -19,7 +19,7 @@ from taggit.models import Tag
 
 from articles.importers.loader import load_article
 from articles.importers.parser import parse_article
-from articles.models import Article, Author, Caption, RelatedLink, Section
+from articles.models import Article, Author, Picture, RelatedLink, Section
 from articles.validators import validate_image_file
 
 from .factories import image_file, make_article, make_author, make_caption, make_related_link
@@ -354,9 +354,9 @@ class UploadTests(TestCase):
             ("photo.jpg", truncated),
         ):
             with self.subTest(name=name, start=content[:10]):
-                caption = Caption(article=make_article(), image=SimpleUploadedFile(name, content))
+                picture = Picture(image=SimpleUploadedFile(name, content))
                 with self.assertRaises(ValidationError) as refused:
-                    caption.full_clean()
+                    picture.full_clean()
                 self.assertIn("image", str(refused.exception))
 
     def test_a_decompression_bomb_is_refused_from_its_header_with_little_memory(self):
@@ -371,8 +371,8 @@ class UploadTests(TestCase):
 
     def test_stored_names_are_generated(self):
         upload = image_file(name="../../etc/Évil name<script>.JPG")
-        caption = make_caption(make_article(), image=upload)
-        name = caption.image.name
-        self.assertRegex(name, r"^captions/\d{4}/\d{2}/[0-9a-f]{32}\.jpg$")
+        picture = make_caption(make_article(), image=upload).picture
+        name = picture.image.name
+        self.assertRegex(name, r"^pictures/\d{4}/\d{2}/[0-9a-f]{32}\.jpg$")
         author = make_author(photo=image_file(name="C:\\Users\\ann\\me.png", format="PNG"))
         self.assertRegex(author.photo.name, r"^authors/\d{4}/\d{2}/[0-9a-f]{32}\.png$")

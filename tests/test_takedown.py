@@ -20,7 +20,7 @@ from reversion.models import Version
 
 from articles import caching, images, takedown
 from articles.api import openapi_document
-from articles.models import Article, Caption
+from articles.models import Article, Caption, Picture
 
 from .factories import image_file, make_article, make_author, make_caption, make_section
 
@@ -144,9 +144,9 @@ class WithdrawnSurfaceTests(TestCase):
         return seen
 
 
-def picture_names(caption):
-    """The uploaded image and every rendition file of a caption as it is shown."""
-    return [caption.image.name, *images.file_names(caption.renditions)]
+def picture_names(picture):
+    """The uploaded image and every rendition file of a picture as it is shown."""
+    return [picture.image.name, *images.file_names(picture.renditions)]
 
 
 def picture_names_of(hidden):
@@ -161,17 +161,17 @@ class PictureTakedownTests(TestCase):
         self.article = make_article(
             section=make_section(), authors=[make_author()], headline="Harbour story"
         )
-        self.captions = [
+        self.pictures = [
             make_caption(
                 self.article,
                 image=image_file(size=size),
                 alt_text="The harbour",
                 text=f"Picture {order}",
                 order=order,
-            )
+            ).picture
             for order, size in enumerate([(1600, 900), (800, 600)])
         ]
-        self.names = [name for caption in self.captions for name in picture_names(caption)]
+        self.names = [name for picture in self.pictures for name in picture_names(picture)]
         self.media = Path(settings.MEDIA_ROOT)
         self.private = Path(settings.ARTICLES_PRIVATE_MEDIA_ROOT)
 
@@ -193,23 +193,26 @@ class PictureTakedownTests(TestCase):
         response.file_to_stream.close()
         return response.status_code
 
-    def withdraw(self):
-        with self.captureOnCommitCallbacks(execute=True):
-            self.article.withdraw()
+    def saved_pictures(self):
+        return list(Picture.objects.filter(pk__in=[p.pk for p in self.pictures]).order_by("pk"))
 
-    def reinstate(self):
+    def withdraw(self, article=None):
         with self.captureOnCommitCallbacks(execute=True):
-            self.article.reinstate()
+            (article or self.article).withdraw()
+
+    def reinstate(self, article=None):
+        with self.captureOnCommitCallbacks(execute=True):
+            (article or self.article).reinstate()
 
     def test_withdrawal_moves_every_picture_out_of_public_media(self):
         self.assertGreater(len(self.names), 40)  # each upload, its crops, widths and formats
         self.withdraw()
         self.assertPublic(self.names, public=False)
         self.assertEqual({self.served(name) for name in self.names}, {404})
-        for caption, before in zip(Caption.objects.order_by("order"), self.captions, strict=True):
-            self.assertEqual(caption.image.name, "")
+        for picture, before in zip(self.saved_pictures(), self.pictures, strict=True):
+            self.assertEqual(picture.image.name, "")
             self.assertEqual(
-                takedown.hidden_picture(caption),
+                takedown.hidden_picture(picture),
                 {"image": before.image.name, "renditions": before.renditions},
             )
 
@@ -219,9 +222,9 @@ class PictureTakedownTests(TestCase):
         self.reinstate()
         self.assertPublic(self.names)
         self.assertEqual({self.served(name) for name in self.names}, {200})
-        for caption, before in zip(Caption.objects.order_by("order"), self.captions, strict=True):
+        for picture, before in zip(self.saved_pictures(), self.pictures, strict=True):
             self.assertEqual(
-                (caption.image.name, caption.renditions), (before.image.name, before.renditions)
+                (picture.image.name, picture.renditions), (before.image.name, before.renditions)
             )
         self.assertEqual(self.client.get(self.article.get_absolute_url()).content.decode(), page)
 
@@ -248,8 +251,8 @@ class PictureTakedownTests(TestCase):
         takedown.show_pictures(self.article)
         self.assertPublic(self.names)
         self.assertEqual(
-            [picture_names(caption) for caption in Caption.objects.order_by("order")],
-            [picture_names(caption) for caption in self.captions],
+            [picture_names(picture) for picture in self.saved_pictures()],
+            [picture_names(picture) for picture in self.pictures],
         )
 
     def test_each_makes_cached_pages_stale_once_it_commits(self):
@@ -260,14 +263,48 @@ class PictureTakedownTests(TestCase):
                     move(self.article)
                 self.assertNotEqual(caching.content_version(), before)
 
-    def test_a_picture_another_article_shows_stays_public_there(self):
-        """A copy of a caption row names the same upload and renditions: the file is copied to
-        private media, and leaves it when no hidden caption needs it any more."""
-        lead = self.captions[0]
+    def test_a_library_picture_another_article_shows_stays_public(self):
+        """Hidden only once every article showing it is withdrawn; back as soon as one of
+        them is reinstated."""
+        lead = self.pictures[0]
         other = make_article(section=make_section(), authors=[make_author()])
-        Caption.objects.create(
-            article=other, image=lead.image.name, renditions=lead.renditions, alt_text="Copy"
-        )
+        make_caption(other, picture=lead, text="The same picture, reused")
+        shared = picture_names(lead)
+        self.withdraw()
+        self.assertPublic(shared)
+        self.assertPublic(self.names[len(shared) :], public=False)
+        self.assertEqual(self.client.get(other.get_absolute_url()).status_code, 200)
+        self.assertContains(self.client.get(other.get_absolute_url()), lead.rendition().url)
+        self.withdraw(other)
+        self.assertPublic(self.names, public=False)
+        self.reinstate(other)
+        self.assertPublic(shared)
+        self.assertPublic(self.names[len(shared) :], public=False)
+        self.reinstate()
+        self.assertPublic(self.names)
+
+    def test_a_picture_another_article_places_in_its_body_stays_public(self):
+        lead = self.pictures[0]
+        make_article(body=f'<p>Text.</p><figure data-picture="{lead.pk}"></figure>')
+        self.withdraw()
+        self.assertPublic(picture_names(lead))
+        self.assertPublic(picture_names(self.pictures[1]), public=False)
+
+    def test_a_picture_put_in_a_public_article_leaves_private_media(self):
+        self.withdraw()
+        lead = Picture.objects.get(pk=self.pictures[0].pk)
+        other = make_article(section=make_section(), authors=[make_author()])
+        with self.captureOnCommitCallbacks(execute=True):
+            make_caption(other, picture=lead)
+        self.assertPublic(picture_names(self.pictures[0]))
+
+    def test_an_upload_another_picture_names_is_copied_not_moved(self):
+        """Two pictures naming the same upload (captions copied before the library, a picture
+        each since its migration): the file is copied to private media, and leaves it when no
+        hidden picture needs it any more."""
+        lead = self.pictures[0]
+        other = make_article(section=make_section(), authors=[make_author()])
+        make_caption(other, image=lead.image.name, renditions=lead.renditions, alt_text="Copy")
         shared = picture_names(lead)
         self.withdraw()
         self.assertPublic(self.names[len(shared) :], public=False)
@@ -277,44 +314,44 @@ class PictureTakedownTests(TestCase):
         self.reinstate()
         self.assertPublic(self.names)
 
-    def test_a_caption_deleted_while_hidden_and_restored_from_a_revision(self):
-        """Its renditions go with it, its upload stays in private media; restored while the
-        article is withdrawn, it is hidden at once, and reinstated, it shows again with its
-        renditions made anew, at their old names."""
-        lead = self.captions[0]
-        renditions = images.file_names(lead.renditions)
+    def test_a_picture_taken_out_of_a_withdrawn_article_stays_hidden(self):
+        """Its caption deleted, and restored from a revision, the picture stays hidden until
+        the article is reinstated."""
+        lead = self.pictures[0]
+        caption = Caption.objects.get(picture=lead)
         with reversion.create_revision():
-            lead.save()
+            caption.save()
         self.withdraw()
         with self.captureOnCommitCallbacks(execute=True):
-            Caption.objects.get(pk=lead.pk).delete()
-        for name in renditions:
-            self.assertFalse((self.private / name).exists())
-        self.assertTrue((self.private / lead.image.name).exists())
-        with self.captureOnCommitCallbacks(execute=True), self.assertLogs("articles.models"):
-            Version.objects.get_for_model(Caption).get().revert()  # its upload is not public
-        restored = Caption.objects.get(pk=lead.pk)
-        self.assertEqual(restored.image.name, "")
-        self.assertEqual(takedown.hidden_picture(restored)["image"], lead.image.name)
-        self.assertPublic([lead.image.name], public=False)
+            caption.delete()
+        self.assertPublic(picture_names(lead), public=False)
+        with self.captureOnCommitCallbacks(execute=True):
+            Version.objects.get_for_model(Caption).get().revert()
+        self.assertPublic(picture_names(lead), public=False)
         self.reinstate()
-        restored = Caption.objects.get(pk=lead.pk)
-        self.assertEqual(restored.image.name, lead.image.name)
-        self.assertEqual(images.file_names(restored.renditions), renditions)
-        self.assertPublic([lead.image.name, *renditions])
+        self.assertPublic(self.names)
 
     def test_a_picture_uploaded_to_a_withdrawn_article_is_hidden_at_once(self):
         self.withdraw()
-        caption = Caption.objects.select_related("article").get(pk=self.captions[1].pk)
+        article = Article.objects.get(pk=self.article.pk)
         with self.captureOnCommitCallbacks(execute=True):
-            caption.image = image_file(size=(640, 480))
-            caption.save()
-        caption.refresh_from_db()
-        self.assertEqual(caption.image.name, "")
-        self.assertPublic(picture_names_of(takedown.hidden_picture(caption)), public=False)
+            caption = make_caption(article, image=image_file(size=(640, 480)), order=2)
+        picture = Picture.objects.get(pk=caption.picture_id)
+        self.assertEqual(picture.image.name, "")
+        self.assertPublic(picture_names_of(takedown.hidden_picture(picture)), public=False)
         self.reinstate()
-        caption.refresh_from_db()
-        self.assertPublic(picture_names(caption))
+        picture.refresh_from_db()
+        self.assertPublic(picture_names(picture))
+
+    def test_a_new_file_for_a_hidden_picture_is_hidden_at_once(self):
+        self.withdraw()
+        picture = Picture.objects.get(pk=self.pictures[1].pk)
+        with self.captureOnCommitCallbacks(execute=True):
+            picture.image = image_file(size=(640, 480))
+            picture.save()
+        picture.refresh_from_db()
+        self.assertEqual(picture.image.name, "")
+        self.assertPublic(picture_names_of(takedown.hidden_picture(picture)), public=False)
 
     def test_the_private_root_defaults_beside_media_and_never_inside_it(self):
         with override_settings(ARTICLES_PRIVATE_MEDIA_ROOT=None):

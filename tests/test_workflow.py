@@ -263,10 +263,10 @@ class PrePublishCheckTests(RoleTestCase):
 
     def test_captioned_images_need_alt_text(self):
         article = make_ready_article()
-        caption = make_caption(article, image=image_file(), alt_text="")
+        picture = make_caption(article, image=image_file(), alt_text="").picture
         self.assertEqual(missing_for_publication(article), ["alt text on every captioned image"])
-        caption.alt_text = "A harbour at dusk"
-        caption.save()
+        picture.alt_text = "A harbour at dusk"
+        picture.save()
         self.assertEqual(missing_for_publication(article), [])
 
     def test_checks_are_configurable(self):

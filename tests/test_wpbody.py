@@ -102,12 +102,14 @@ class TidyTests(SimpleTestCase):
             "<blockquote>\n<p>Deep.</p>\n<p>Ana</p>\n</blockquote>\n<p>Only a caption</p>",
         )
 
-    def test_pictures_leave_the_body(self):
+    def test_pictures_leave_the_body_and_a_figure_marks_its_place(self):
+        """A figure's place is marked with the number of its first picture (``placement``);
+        a picture inside a paragraph has no place of its own."""
         found = read_body(
             '<p>A <a href="/a.jpg"><img src="/a-300x200.jpg" alt="A" class="wp-image-4"></a>'
             'b</p><figure><img src="/c.jpg"><img src="/d.jpg"><figcaption>C</figcaption></figure>'
         )
-        self.assertEqual(found.html, "<p>A b</p>")
+        self.assertEqual(found.html, '<p>A b</p>\n<figure data-caption="1"></figure>')
         self.assertEqual(
             found.pictures,
             (

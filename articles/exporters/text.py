@@ -2,12 +2,17 @@
 
 One article a file: the headline, the byline, each caption (with its credit after " /"), then
 the body's paragraphs and subheadings, with the related links as a run of "Read more:" teasers
-before the last paragraph, where the parser looks for them. The format has no place for the
+before the last paragraph, where the parser looks for them. A picture placed inside the story
+has its caption written at its place there, not at the top. The format has no place for the
 standfirst, section, tags, dates, images or link addresses; a ninjs export keeps those.
 """
 
+from html import unescape
 from html.parser import HTMLParser
 
+from django.utils.html import strip_tags
+
+from .. import body
 from ..ninjs import and_list
 
 BLOCKS = {"p", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "figcaption", "dt", "dd"}
@@ -53,13 +58,34 @@ def article_text(article):
     if names := [byline.author.name for byline in article.byline_list]:
         header.append(and_list(names))  # "A, B and C", as the parser splits a byline
     blocks = ["\n".join(header)]
+    placed = set(body.picture_ids(article.body))
     for caption in article.caption_list:
-        if caption.text and caption.credit:
-            blocks.append(f"{caption.text} /{caption.credit}")
-        elif caption.text:
-            blocks += [caption.text, caption.text]  # a caption without credit is printed twice
-    body = body_blocks(article.body)
+        if caption.picture_id not in placed:  # else written where the story shows it
+            blocks += caption_lines(caption.text, caption.picture.credit)
+    story = story_blocks(article)
     links = [f"Read more: {link.title}" for link in article.related_links.all() if link.title]
-    if links and body:
-        body.insert(len(body) - 1, "\n".join(links))
-    return "\n\n".join(blocks + body) + "\n"
+    if links and story:
+        story.insert(len(story) - 1, "\n".join(links))
+    return "\n\n".join(blocks + story) + "\n"
+
+
+def caption_lines(text, credit):
+    """A caption as the parser reads one: its words, then its credit after " /"."""
+    if text and credit:
+        return [f"{text} /{credit}"]
+    return [text, text] if text else []  # a caption without credit is printed twice
+
+
+def story_blocks(article):
+    """The body's blocks, with the caption of each picture placed in it where it stands (the
+    story's own caption, else the picture's), so that an import puts the picture back there."""
+    pictures, html = body.pictures_of(article), article.body
+    blocks, start = [], 0
+    for found in body.FIGURE.finditer(html):
+        blocks += body_blocks(html[start : found.start()])
+        picture = pictures.get(int(found["id"]))
+        text = " ".join(unescape(strip_tags(found["caption"] or "")).split())
+        if picture is not None:
+            blocks += caption_lines(text or picture.caption, picture.credit)
+        start = found.end()
+    return blocks + body_blocks(html[start:])

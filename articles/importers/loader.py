@@ -55,12 +55,16 @@ from ..models import (
     Byline,
     Caption,
     ImportedFile,
+    Picture,
     RelatedLink,
     Section,
     TaggedArticle,
     Transition,
 )
+from ..models.media import file_checksum
 from ..publishing import Facts, ensure_may_publish, may_publish, missing
+from ..sanitizer import sanitize_html
+from . import placement
 from .parser import Block, ParsedArticle
 
 SLUG_MAX_LENGTH = 200
@@ -69,8 +73,8 @@ SLUG_BATCH = 20
 AUTHOR_WRITERS_LOCK = 0x61757468  # "auth"
 # The names of the files stored by the innermost ``_stored_files()`` block.
 _STORED_FILES = contextvars.ContextVar("stored_files", default=None)
-# The fields of a caption other than its picture: the picture is checked on its own.
-NOT_IMAGE_FIELDS = [f.name for f in Caption._meta.fields if f.name != "image"]
+# The fields of a picture other than its file: the file is checked on its own.
+NOT_IMAGE_FIELDS = [f.name for f in Picture._meta.fields if f.name != "image"]
 
 
 @dataclass(frozen=True)
@@ -100,12 +104,43 @@ BODY_TAGS = {Block.PARAGRAPH: "p", Block.SUBHEADING: "h2"}
 
 
 def render_body(blocks):
-    """Body HTML from the parsed blocks: paragraphs and subheadings, escaped."""
-    return "\n".join(
-        f"<{BODY_TAGS[block.kind]}>{html.escape(block.text, quote=False)}</{BODY_TAGS[block.kind]}>"
-        for block in blocks
-        if block.kind in BODY_TAGS
-    )
+    """Body HTML from the parsed blocks: paragraphs and subheadings, escaped; a caption after
+    the start of the text is marked where it stood (``placement``)."""
+    parts, captions = [], 0
+    for block in blocks:
+        if block.kind == Block.CAPTION:
+            if parts:
+                parts.append(placement.marker(captions))
+            captions += 1
+        elif block.kind in BODY_TAGS:
+            tag = BODY_TAGS[block.kind]
+            parts.append(f"<{tag}>{html.escape(block.text, quote=False)}</{tag}>")
+    return "\n".join(parts)
+
+
+def marked_body(parsed):
+    """The body of ``parsed`` with its captions' places marked (``placement``)."""
+    return render_body(parsed.blocks) if parsed.body_html is None else parsed.body_html
+
+
+def _place_pictures(pairs):
+    """Put the pictures of the captions that stood inside the text where they stood, once the
+    captions are saved: ``pairs`` holds (article, parse). A bulk write, as the import's inserts
+    are, within the import's transaction: the callers reindex after it."""
+    marked = [(article, marked_body(parsed)) for article, parsed in pairs]
+    marked = [(article, body) for article, body in marked if placement.positions(body)]
+    if not marked:
+        return
+    pictures = {}
+    rows = Caption.objects.filter(article__in=[article for article, _ in marked])
+    for article_id, order, picture_id, text in rows.values_list(
+        "article", "order", "picture", "text"
+    ):
+        if picture_id is not None:
+            pictures.setdefault(article_id, {})[order] = (picture_id, text)
+    for article, body in marked:
+        article.body = sanitize_html(placement.place(body, pictures.get(article.pk, {})))
+    Article.objects.bulk_update([article for article, _ in marked], ["body"])
 
 
 def unique_slug(model, text, *, max_length=SLUG_MAX_LENGTH, also_taken=(), **scope):
@@ -275,8 +310,8 @@ def publication_needs(
     pictures_without_alt_text = 0
     for order, new in enumerate(parsed.captions):
         old = kept[order] if order < len(kept) else None  # an update keeps rows by position
-        pictured = order in images or bool(old and old.image)
-        alt_text = new.alt_text or (old.alt_text if old else "")
+        pictured = order in images or bool(old and old.picture.image)
+        alt_text = new.alt_text or (old.picture.alt_text if old else "")
         pictures_without_alt_text += pictured and not alt_text
     return missing(
         Facts(
@@ -352,7 +387,7 @@ def load_article(
             return ImportResult(
                 ImportedFile.Action.CREATED, article, warnings=kept + noted + warnings[0]
             )
-        captions = list(Caption.objects.filter(article=article))
+        captions = list(Caption.objects.filter(article=article).select_related("picture"))
         if needs := publication_needs(
             parsed, article, section=section, images=item.images, captions=captions
         ):
@@ -384,21 +419,28 @@ def _update(article, item, tags, stored, by, existing):
     article.save(by=by)
     Byline.objects.filter(article=article).delete()
     Byline.objects.bulk_create(_bylines(article, parsed, authors_named(parsed.authors)))
-    pictured = {}
+    pictured, left = {}, []
     for caption, new in itertools.zip_longest(existing, _captions(article, parsed)):
         if new is None:
             caption.delete()
+            left.append(caption.picture)
             continue
         if caption is None:
             caption = new
         else:
-            caption.text, caption.credit, caption.order = new.text, new.credit, new.order
-            caption.alt_text = new.alt_text or caption.alt_text
-        if caption.order in item.images and not caption.image:
+            caption.text, caption.order = new.text, new.order
+            picture = caption.picture
+            picture.credit = new.picture.credit
+            picture.alt_text = new.picture.alt_text or picture.alt_text
+        if caption.order in item.images and not caption.picture.image:
+            if caption.picture.pk is not None:
+                left.append(caption.picture)
             pictured[caption.order] = caption
         else:
+            caption.picture.save()
             caption.save()
     warnings = _save_pictured(pictured, item, stored)
+    _forget_awaited(left)
     RelatedLink.objects.filter(article=article).delete()
     RelatedLink.objects.bulk_create(_links(article, parsed))
     names = [*(parsed.tags or ()), *tags]
@@ -407,6 +449,7 @@ def _update(article, item, tags, stored, by, existing):
     elif names:  # a format without tags: the article keeps its own, and gets the run's
         article.tags.add(*tags_named(names).values())
     _keep_old_paths([(article, parsed)])
+    _place_pictures([(article, parsed)])
     signals.articles_written([article.pk])  # the bulk writes above send no signals
     _mark_imported([article])
     return warnings
@@ -542,7 +585,7 @@ def _fill(article, parsed, source, checksum, status, run, by):
         article.publish_at = parsed.published_at
         _free_slug(article)
     article.headline = parsed.headline
-    article.body = render_body(parsed.blocks) if parsed.body_html is None else parsed.body_html
+    article.body = placement.place(marked_body(parsed), {})  # the pictures come once saved
     article.dek = parsed.dek or article.dek
     article.language = parsed.language or article.language
     article.embargo_until = parsed.embargo_until or article.embargo_until
@@ -736,8 +779,9 @@ def predict_articles(
     ]
     captions = {}  # what an update keeps of them
     if updated:
-        fields = ("article", "image", "alt_text", "order")
-        for caption in Caption.objects.filter(article__in=updated).only(*fields):
+        fields = ("article", "order", "picture__image", "picture__alt_text")
+        found = Caption.objects.filter(article__in=updated).select_related("picture")
+        for caption in found.only(*fields):
             captions.setdefault(caption.article_id, []).append(caption)
     results = []
     for item, action, other in zip(items, actions, others, strict=True):
@@ -777,7 +821,7 @@ def _insert(new, tags, by, stored):
     _assign_unique_slugs([(article, item.parsed.slug or article.headline) for item, article in new])
     Article.objects.bulk_create(articles)
     authors = authors_named([name for item, _ in new for name in item.parsed.authors])
-    bylines, captions, links, warnings = [], [], [], []
+    bylines, captions, pictures, links, warnings = [], [], [], [], []
     for item, article in new:
         bylines += _bylines(article, item.parsed, authors)
         pictured = {}
@@ -786,9 +830,11 @@ def _insert(new, tags, by, stored):
                 pictured[caption.order] = caption
             else:
                 captions.append(caption)
+                pictures.append(caption.picture)
         warnings.append(_save_pictured(pictured, item, stored))
         links += _links(article, item.parsed)
     Byline.objects.bulk_create(bylines)
+    Picture.objects.bulk_create(pictures)  # awaiting their files
     Caption.objects.bulk_create(captions)
     RelatedLink.objects.bulk_create(links)
     Transition.objects.bulk_create(
@@ -796,6 +842,7 @@ def _insert(new, tags, by, stored):
     )
     _tag_new(new, tags)
     _keep_old_paths([(article, item.parsed) for item, article in new])
+    _place_pictures([(article, item.parsed) for item, article in new])
     signals.articles_written([article.pk for article in articles])  # bulk inserts send none
     _mark_imported(articles)
     return warnings
@@ -857,27 +904,66 @@ def _stored_files():
 
 
 def _save_pictured(captions, item, stored):
-    """Save ``captions`` (by position) with the picture files ``item.images`` has for them,
-    each checked as an upload is; a picture that is refused leaves its caption without one.
-    Returns warnings for the refused pictures; appends the stored files' names to ``stored``."""
+    """Save ``captions`` (by position) with the pictures of the files ``item.images`` has for
+    them (``import_picture``). Returns warnings for the refused files; appends the stored
+    files' names to ``stored``."""
     warnings = []
     for order, caption in captions.items():
-        path = item.images[order]
+        words = caption.picture
+        caption.picture, warning = import_picture(
+            caption=words.caption,
+            credit=words.credit,
+            alt_text=words.alt_text,
+            path=item.images[order],
+            stored=stored,
+        )
+        caption.save()
+        warnings += [warning] if warning else []
+    return tuple(warnings)
+
+
+def import_picture(
+    *, caption: str, credit: str, alt_text: str, path: Path | None, stored: list[str]
+) -> tuple[Picture, str]:
+    """The library picture of an imported caption, saved, and a warning ("" if none).
+
+    A file already in the library (the same bytes, by checksum) gives its picture, as it is.
+    Otherwise a new picture is made with ``caption``, ``credit`` and ``alt_text``, and the file
+    at ``path``, checked as an upload is, with its renditions. Without a file (``path`` None),
+    or with one that is refused (the warning says why), the new picture awaits its file. The
+    names of the files stored are appended to ``stored``, for a rollback to delete them."""
+    picture = Picture(caption=caption, credit=credit or "", alt_text=alt_text)
+    picture.clean_fields(exclude=["image", "uploaded_by"])
+    warning = ""
+    if path is not None:
         try:
             content = _picture_file(path)
-            caption.image = content
-            caption.clean_fields(exclude=NOT_IMAGE_FIELDS)
+            checksum = file_checksum(content)
+            if found := Picture.objects.filter(checksum=checksum).order_by("pk").first():
+                return found, ""
+            picture.image = content
+            picture.clean_fields(exclude=NOT_IMAGE_FIELDS)
         except (OSError, ValidationError) as error:
             reason = " ".join(error.messages) if isinstance(error, ValidationError) else error
-            warnings.append(f"picture {path.name} not used: {reason}")
-            caption.image = ""
+            warning = f"picture {path.name} not used: {reason}"
+            picture.image = ""
         else:
-            caption.image.save(path.name, content, save=False)
-            stored.append(caption.image.name)
-            caption.image_width, caption.image_height = get_image_dimensions(content)
-        caption.save()
-        stored.extend(images.file_names(caption.renditions))
-    return tuple(warnings)
+            picture.image.save(path.name, content, save=False)
+            stored.append(picture.image.name)
+            picture.image_width, picture.image_height = get_image_dimensions(content)
+    picture.save()
+    stored.extend(images.file_names(picture.renditions))
+    return picture, warning
+
+
+def _forget_awaited(pictures):
+    """Delete the pictures awaiting their file that an update left without a caption: an
+    import made them, and nothing else shows them."""
+    awaiting = [picture.pk for picture in pictures if picture.pk and not picture.image]
+    if awaiting:
+        Picture.objects.filter(pk__in=awaiting, image="").exclude(
+            pk__in=Caption.objects.values("picture")
+        ).exclude(renditions__has_key="hidden").delete()
 
 
 def _picture_file(path):
@@ -911,14 +997,14 @@ def _byline_roles(parsed):
 
 
 def _captions(article, parsed):
-    captions = [
-        Caption(
-            article=article, text=c.text, credit=c.credit or "", alt_text=c.alt_text, order=order
-        )
-        for order, c in enumerate(parsed.captions)
-    ]
-    for caption in captions:
-        caption.clean_fields(exclude=["article", "image"])
+    """Unsaved captions of the parse, each with a new picture (unsaved) that awaits its file."""
+    captions = []
+    for order, c in enumerate(parsed.captions):
+        picture = Picture(caption=c.text, credit=c.credit or "", alt_text=c.alt_text)
+        picture.clean_fields(exclude=["image", "uploaded_by"])
+        caption = Caption(article=article, picture=picture, text=c.text, order=order)
+        caption.clean_fields(exclude=["article", "picture"])
+        captions.append(caption)
     return captions
 
 

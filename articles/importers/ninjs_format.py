@@ -46,7 +46,7 @@ from django.utils.html import strip_tags
 
 from .. import languages
 from ..sanitizer import strip_control_characters
-from . import rules
+from . import placement, rules
 from .parser import (
     DRAFT,
     FIRST_YEAR,
@@ -112,6 +112,18 @@ _BODY_CLOSE = re.compile(r"</body\s*>", re.IGNORECASE)
 _HEAD_OPEN = re.compile(r"<head\b[^<>]*>", re.IGNORECASE)
 _HEAD_CLOSE = re.compile(r"</head\s*>", re.IGNORECASE)
 _DOCUMENT_TAGS = re.compile(r"<!doctype[^<>]*>|</?(?:html|head|body)\b[^<>]*>", re.IGNORECASE)
+# Superdesk's marks around an association shown in the body (its name is the id).
+_EMBED = re.compile(
+    r'<!--\s*EMBED START \w+ \{\s*id\s*:\s*"(?P<name>[^"]+)"\s*\}\s*-->'
+    r"(?:(?!<!--\s*EMBED START).)*?"
+    r'<!--\s*EMBED END \w+ \{\s*id\s*:\s*"(?P=name)"\s*\}\s*-->',
+    re.DOTALL,
+)
+# Each match stops at the next opener, so that unclosed ones are not scanned again and again.
+_FIGURE = re.compile(
+    r"<figure\b[^<>]*>(?:(?!</?figure\b).)*</figure\s*>", re.DOTALL | re.IGNORECASE
+)
+_IMG_SRC = re.compile(r"""<img\b[^<>]*?\bsrc\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
 _H1_OPEN = re.compile(r"<h1\b[^<>]*>", re.IGNORECASE)
 _H1_CLOSE = re.compile(r"</h1\s*>", re.IGNORECASE)
 _PARENTHESES = re.compile(r"\s*\([^()]*\)")
@@ -173,8 +185,9 @@ def _article(item, warnings):
     if pubstatus not in STATUSES:
         raise ArticleFormatError(f"pubstatus: {pubstatus!r} is not one of {', '.join(STATUSES)}")
     html, text = _body(item)
+    pictures = _picture_associations(item)
     if html is not None:
-        html = _without_headline(_document_body(html), headline)
+        html = _placed(_without_headline(_document_body(html), headline), pictures)
     paragraphs = _paragraphs(text, headline)
     if not paragraphs and not _plain_text(html or ""):
         warnings.append(NO_BODY)
@@ -183,7 +196,7 @@ def _article(item, warnings):
         headline=headline,
         authors=tuple(authors),
         roles=tuple(authors.values()),
-        captions=_pictures(item),
+        captions=tuple(_caption(picture) for picture in pictures),
         blocks=tuple(Block(Block.PARAGRAPH, p) for p in paragraphs),
         dropped=(),
         dek=_dek(item),
@@ -452,12 +465,36 @@ def _is_web(url):
     return url.casefold().startswith(("http://", "https://"))
 
 
-def _pictures(item):
-    """Captions of the associated pictures, the featured one first."""
+def _picture_associations(item):
+    """The associated pictures, the featured one first: the article's captions, in order."""
     associations = _associations(item)
     pictures = [a for a in associations if _string(a, "type", "associations") in PICTURE_TYPES]
     pictures.sort(key=lambda a: _string(a, "name", "associations") != FEATURED)
-    return tuple(_caption(picture) for picture in pictures)
+    return pictures
+
+
+def _placed(html, pictures):
+    """``html`` with the place of each associated picture it shows marked (``placement``):
+    a block between Superdesk's EMBED marks naming the association, or a ``<figure>`` whose
+    ``<img>`` is one of the picture's renditions. ``pictures`` are the associations in the
+    order of the captions; a picture shown before any text leads the story instead."""
+    names = {_string(p, "name", "associations"): n for n, p in enumerate(pictures)}
+    urls = {url: n for n, p in reversed(list(enumerate(pictures))) for url in _rendition_urls(p)}
+    placed = set()
+
+    def mark(found, position):
+        if position is None or position in placed:
+            return found[0]
+        placed.add(position)
+        return f"\n{placement.marker(position)}\n"
+
+    html = _EMBED.sub(lambda found: mark(found, names.get(found["name"])), html)
+
+    def figure(found):
+        image = _IMG_SRC.search(found[0])
+        return mark(found, urls.get(unescape(image[1]).strip()) if image else None)
+
+    return placement.without_leading(_FIGURE.sub(figure, html))
 
 
 def _caption(picture):

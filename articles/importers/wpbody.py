@@ -9,7 +9,8 @@ As WordPress shows a post (``the_content``):
 - classic content gets its shortcodes and auto-embeds rendered (``shortcodes``), then
   paragraphs and line breaks (``wpautop``);
 - then ``Tidy`` reads the result as a browser would (implied end tags, stray tags ignored)
-  and writes it back as blocks only: pictures taken out (they become the article's captions),
+  and writes it back as blocks only: pictures taken out (they become the article's captions;
+  a figure's place is marked with the number of its first picture, ``placement``),
   ``h1`` made ``h2``, no text outside a block, no empty paragraph, no ``<br>`` directly inside
   a list, table or row, ``<pre>`` text kept to the character, tags the body does not keep
   unwrapped (their text stays) or dropped with their content (scripts, styles, forms, media
@@ -25,7 +26,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
-from . import rules, shortcodes
+from . import placement, rules, shortcodes
 from .wpautop import wpautop
 
 # Each match stops at the next opener: an unclosed one is not scanned to the end of the post
@@ -527,16 +528,18 @@ class Tidy:
         images = list(_images(rest))
         if images:
             caption = rules.normalize_space(_text(captions[0])) if captions else ""
+            first = len(self.pictures)
             for number, image in enumerate(images):
                 self._picture(image, caption if number == 0 else "")
             for child in rest:
                 for nested in _figures(child):
                     self.figure(nested)
-            return []
+            return [placement.marker(first)]
         before = len(self.pictures)
         blocks = self.flow(rest)
         if "gallery" in " ".join(_classes(node)) and len(self.pictures) > before:
             self.galleries.append(len(self.pictures) - before)
+            blocks = [block for block in blocks if not placement.MARKER.fullmatch(block)]
         caption = self.inline(captions[0].children) if captions else ""
         if not blocks:
             return [f"<p>{caption}</p>"] if caption else []

@@ -8,7 +8,8 @@ Each post (``wp:post_type`` ``post``) becomes an article:
   shortcodes, ``<figure>``s with an ``<img>``, bare ``<img>``s, galleries) become captions,
   after the featured picture (``_thumbnail_id``); a picture shown twice is one caption, with the
   words any of its showings gave; a picture's caption, alt text and credit come from its
-  attachment where the page has none;
+  attachment where the page has none; a picture's figure inside the text keeps its place
+  there (``placement``), not one before any text;
 - a post without a title gets the start of its text as its headline (or "Untitled"), with a
   warning; a post is known by its ``wp:post_id``, else by its ``guid``;
 - the authors are the post's Co-Authors Plus terms in order, else ``dc:creator``, each login
@@ -42,7 +43,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError, iterparse
 
 from ..sanitizer import strip_control_characters
-from . import rules
+from . import placement, rules
 from .parser import (
     DRAFT,
     FIRST_YEAR,
@@ -311,7 +312,7 @@ def _article(record, export):
             else f"no title and no text: the headline is {UNTITLED!r}"
         )
         headline = headline or UNTITLED
-    captions = _captions(record, body.pictures, export.attachments)
+    captions, numbers = _captions(record, body.pictures, export.attachments)
     categories = [
         name
         for domain, nicename, name in record["categories"]
@@ -335,7 +336,7 @@ def _article(record, export):
         published_at=published_at,
         slug=unquote(record.get("wp:post_name", "").strip()),
         old_paths=(old,) if old else (),
-        body_html=body.html,
+        body_html=placement.without_leading(placement.renumber(body.html, numbers)),
     )
     return article, warnings
 
@@ -406,12 +407,15 @@ def _authors(record, names):
 def _captions(record, pictures, attachments):
     """The featured picture, then the body's, each once, where it first showed; a picture
     shown twice keeps the caption and alt text of whichever showing gave them. Each is filled
-    in from its attachment where no showing gave a caption, alt text or credit."""
+    in from its attachment where no showing gave a caption, alt text or credit. Returns the
+    captions, and the position of each of the body's pictures among them (by its number)."""
     featured = record["meta"].get("_thumbnail_id", "").strip()
+    shift = 0
     if featured in attachments:
-        pictures = [Picture(attachment_id=featured), *pictures]
+        pictures, shift = [Picture(attachment_id=featured), *pictures], 1
     found, keys = [], {}  # [Picture, Attachment, urls]; index by attachment id and url
-    for picture in pictures:
+    numbers = {}  # a body picture's number: the position of its caption
+    for number, picture in enumerate(pictures, start=-shift):
         attachment = attachments.get(picture.attachment_id) or Attachment(url="")
         urls = tuple(unique(url for url in (attachment.url, picture.src) if url))
         if not urls:
@@ -429,7 +433,8 @@ def _captions(record, pictures, attachments):
                 alt_text=first.alt_text or picture.alt_text,
             )
         keys.update({key: index for key in (urls[0], picture.attachment_id) if key})
-    return tuple(
+        numbers[number] = index
+    captions = tuple(
         ParsedCaption(
             text=picture.caption or attachment.caption,
             credit=attachment.credit or None,
@@ -438,6 +443,7 @@ def _captions(record, pictures, attachments):
         )
         for picture, attachment, urls in found
     )
+    return captions, numbers
 
 
 class _TextReader(HTMLParser):

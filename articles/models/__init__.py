@@ -1,7 +1,7 @@
 """The app's models, by concern: articles (with sections, tags and related links), people
-(authors and bylines), media (captioned pictures), fronts (the slots editors order), workflow
-(status history, corrections), review (the desk's notes, who has an article open), imports
-and search; the statuses and the rule of each editorial state in ``states``.
+(authors and bylines), media (the picture library, captions), fronts (the slots editors
+order), workflow (status history, corrections), review (the desk's notes, who has an article
+open), imports and search; the statuses and the rule of each editorial state in ``states``.
 
 Receivers of their signals are in ``articles/signals.py``.
 """
@@ -32,7 +32,7 @@ from .articles import (
 )
 from .fronts import Front, FrontSlot, arrange
 from .imports import ImportedFile, ImportRun
-from .media import Caption
+from .media import Caption, Picture, PictureQuerySet
 from .people import Author, AuthorQuerySet, Byline
 from .review import Presence, ReviewNote, person, presence_notice
 from .search import SearchEntry
@@ -61,6 +61,8 @@ __all__ = [
     "ImportRun",
     "Presence",
     "ImportedFile",
+    "Picture",
+    "PictureQuerySet",
     "RelatedLink",
     "ReviewNote",
     "SearchEntry",

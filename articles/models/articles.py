@@ -35,7 +35,7 @@ from .. import embedded, images, languages
 from ..fields import GeneratedName, HttpURLField
 from ..publishing import missing_for_publication
 from ..sanitizer import EDITOR_EXTENSIONS, sanitize_html, strip_control_characters
-from .media import Caption
+from .media import Caption, Picture
 from .people import Author, Byline
 from .review import ReviewNote
 from .social import SocialImage, refresh_renditions
@@ -201,7 +201,7 @@ class ArticleQuerySet(models.QuerySet):
         same query, for ``Article.load_details()``."""
         return self.select_related("section").annotate(
             embedded_tags=embedded.tags(Article, TaggedArticle, Tag),
-            embedded_captions=embedded.captions(Article, Caption),
+            embedded_captions=embedded.captions(Article, Caption, Picture),
             embedded_bylines=embedded.bylines(Article, Byline, Author),
         )
 
@@ -245,10 +245,10 @@ class ArticleQuerySet(models.QuerySet):
 
 
 def listing_lookups():
-    """The prefetches of a story card: byline with authors, captions, tags."""
+    """The prefetches of a story card: byline with authors, captions with pictures, tags."""
     return [
         Prefetch("bylines", queryset=Byline.objects.select_related("author")),
-        "captions",
+        Prefetch("captions", queryset=Caption.objects.select_related("picture")),
         "tags",
     ]
 
@@ -654,7 +654,7 @@ class Article(models.Model):
             return None
         return {
             "tags": embedded.objects(Tag, self.embedded_tags),
-            "captions": embedded.objects(Caption, self.embedded_captions),
+            "captions": embedded.caption_objects(Caption, Picture, self.embedded_captions),
             "bylines": embedded.byline_objects(Byline, Author, self.embedded_bylines),
         }
 
@@ -813,11 +813,15 @@ class Article(models.Model):
     def social_picture(self):
         """The picture of search results, shared links and structured data: the social image
         (once its renditions are made), else the lead caption's picture, else None. Either
-        has ``social_images()`` (its crops), ``alt_text``, ``text`` and ``credit``."""
+        is a ``SocialImage``: its crops (``social_images()``), ``alt_text``, ``text`` and
+        ``credit``."""
         if self.social_image and images.file_names(self.social_image_renditions):
             return SocialImage(self.social_image_renditions, self.social_image_alt)
         lead = self.lead_caption
-        return lead if lead is not None and lead.image else None
+        if lead is None or not lead.picture.image:
+            return None
+        picture = lead.picture
+        return SocialImage(picture.renditions, picture.alt_text, lead.text, picture.credit)
 
 
 class EditConflict(Exception):

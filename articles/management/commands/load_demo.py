@@ -81,13 +81,14 @@ class Command(BaseCommand):
         article.publish_at = timezone.now() - timedelta(hours=entry["hours_ago"])
         article.save()
         lead = article.lead_caption
-        if lead is not None and not lead.image:
-            lead.alt_text = entry.get("alt_text", "")
+        if lead is not None and not lead.picture.image:
+            photo = lead.picture
+            photo.alt_text = entry.get("alt_text", "")
             # Django reads no dimensions from a ContentFile it has just written: set them here.
-            lead.image.save(f"{article.slug[:60]}.jpg", ContentFile(picture(article.pk)), False)
-            lead.image_width, lead.image_height = PICTURE_SIZE
-            lead.focal_x, lead.focal_y = sun_position(article.pk)
-            lead.save()
+            photo.image.save(f"{article.slug[:60]}.jpg", ContentFile(picture(article.pk)), False)
+            photo.image_width, photo.image_height = PICTURE_SIZE
+            photo.focal_x, photo.focal_y = sun_position(article.pk)
+            photo.save()
         return True
 
     def _editor(self):
