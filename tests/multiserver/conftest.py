@@ -78,7 +78,7 @@ def database_url(django_db_setup):
 @pytest.fixture(scope="module")
 def environment(database_url, redis_url, static_root, tmp_path_factory):
     """What every process of the site shares: production settings, the test database, the
-    Redis, a folder of media."""
+    Redis, a folder of media, the queue of tasks in the database."""
     folder = tmp_path_factory.mktemp("site")
     return site_env(folder) | {
         "ENV_FILE": "",
@@ -88,6 +88,7 @@ def environment(database_url, redis_url, static_root, tmp_path_factory):
         "DATABASE_URL": database_url,
         "CACHE_URL": redis_url,
         "STATIC_ROOT": str(static_root),
+        "TASKS_BACKEND": "database",  # tasks wait for a worker, whatever this shell says
     }
 
 
