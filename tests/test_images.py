@@ -679,8 +679,8 @@ class PictureTemplateTests(TestCase):
         """The article page and the home page of tests/test_query_counts.py, with pictures."""
         url = self.article.get_absolute_url()
         self.client.get(url)
-        with self.assertNumQueries(3):
+        with self.assertNumQueries(4):
             self.client.get(url)
         self.client.get("/")  # the list's count is cached from here on
-        with self.assertNumQueries(4):
+        with self.assertNumQueries(6):
             self.client.get("/")

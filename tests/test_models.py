@@ -94,7 +94,7 @@ class ArticleSaveTests(TestCase):
         self.assertEqual(article.headline, "Ferry returns")
         self.assertEqual(article.body, "<p>abcd</p>")
         caption.refresh_from_db()
-        self.assertEqual((caption.text, caption.credit), ("Quayside", "Jo Doe"))
+        self.assertEqual((caption.text, caption.picture.credit), ("Quayside", "Jo Doe"))
 
     def test_publishing_without_a_time_sets_it_to_now(self):
         article = make_ready_article(status=Article.Status.DRAFT, publish_at=None)
