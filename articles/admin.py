@@ -19,16 +19,21 @@ from django.utils.text import capfirst
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
-from . import conf, revisions, search
-from .changelist import (
+from . import conf
+from .editorial import revisions
+from .editorial.changelist import (
     ArticlePaginator,
     AuthorListFilter,
     TagListFilter,
     is_autocomplete,
     row_checkbox,
 )
-from .editor import StoryEditorWidget, picture_search
-from .import_admin import IMPORT_PERMISSION, ImportPageMixin
+from .editorial.editor import StoryEditorWidget, picture_search
+from .editorial.import_admin import IMPORT_PERMISSION, ImportPageMixin
+from .editorial.picture_admin import CaptionForm, thumbnail
+from .editorial.picture_admin import crops as picture_crops
+from .editorial.publishing import Facts, may_publish, missing, reviewers
+from .editorial.seo import SearchAndSocialAdmin
 from .models import (
     Article,
     ArticleNotReady,
@@ -47,10 +52,7 @@ from .models import (
     person,
     presence_notice,
 )
-from .picture_admin import CaptionForm, thumbnail
-from .picture_admin import crops as picture_crops
-from .publishing import Facts, may_publish, missing, reviewers
-from .seo import SearchAndSocialAdmin
+from .reader import search
 
 # What a user without the publish permission may set and edit.
 WRITER_STATUSES = (Article.Status.DRAFT, Article.Status.IN_REVIEW)
@@ -470,7 +472,7 @@ class ArticleAdmin(NamedInputs, SearchAndSocialAdmin, VersionAdmin):
         "Whole words and “quoted phrases” in headlines, standfirsts, bodies, authors and tags, "
         f"in articles of every status: the newest {search.MAX_RESULTS:,} matches."
     )
-    # Counted as far as the page asked for needs (articles.changelist): no full count, no
+    # Counted as far as the page asked for needs (articles.editorial.changelist): no full count, no
     # facet counts.
     paginator = ArticlePaginator
     show_full_result_count = False
@@ -987,4 +989,4 @@ class ImportRunAdmin(ImportPageMixin, admin.ModelAdmin):
         return False
 
 
-from . import admin_fronts  # noqa: E402, F401 (registers the Fronts admin, which uses the above)
+from .editorial import admin_fronts  # noqa: E402, F401 (registers the Fronts admin, after these)

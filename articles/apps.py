@@ -7,4 +7,5 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Newsroom"
 
     def ready(self):
-        from . import signals, takedown  # noqa: F401 (connect their receivers)
+        from . import signals  # noqa: F401 (connect their receivers)
+        from .editorial import takedown  # noqa: F401

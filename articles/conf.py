@@ -22,7 +22,7 @@ DEFAULTS = {
     # Most pixels an uploaded image may have (read from its header, before decoding, against
     # decompression bombs); 40 million is a 7700x5200 photo, ~160 MB once decoded.
     "ARTICLES_MAX_IMAGE_PIXELS": 40_000_000,
-    # What an article needs before an editor can publish it (see articles/publishing.py).
+    # What an article needs before an editor can publish it (see articles/editorial/publishing.py).
     "ARTICLES_PUBLISH_CHECKS": ("headline", "author", "section", "alt_text", "dek"),
     # How long a share-able preview link works, in seconds.
     "ARTICLES_PREVIEW_MAX_AGE": 48 * 60 * 60,
@@ -54,8 +54,8 @@ DEFAULTS = {
     # Largest WordPress export or ninjs file import_articles will read, in bytes: it is read
     # and parsed whole (its items are then written in batches).
     "ARTICLES_IMPORT_MAX_EXPORT_BYTES": 256 * 1024 * 1024,
-    # Where the pictures of withdrawn articles are kept (articles/takedown.py): a folder no web
-    # server serves, outside MEDIA_ROOT. None: "private-media" beside MEDIA_ROOT.
+    # Where the pictures of withdrawn articles are kept (articles/editorial/takedown.py): a folder
+    # no web server serves, outside MEDIA_ROOT. None: "private-media" beside MEDIA_ROOT.
     "ARTICLES_PRIVATE_MEDIA_ROOT": None,
     # How often an open change form tells the others who has the article open, and how long,
     # in seconds, an entry counts without news (a page closed without a word: a crash).
@@ -65,8 +65,8 @@ DEFAULTS = {
     # in all, each retry waiting this many seconds times the attempts made so far.
     "ARTICLES_TASK_ATTEMPTS": 3,
     "ARTICLES_TASK_RETRY_SECONDS": 30,
-    # Uploads to the admin's "Import articles" page (articles/uploads.py): the largest upload,
-    # the most files a .zip may hold, and the most bytes they may take once unpacked.
+    # Uploads to the admin's "Import articles" page (articles/importers/uploads.py): the largest
+    # upload, the most files a .zip may hold, and the most bytes they may take once unpacked.
     "ARTICLES_IMPORT_MAX_UPLOAD_BYTES": 50 * 1024 * 1024,
     "ARTICLES_IMPORT_MAX_FILES": 2000,
     "ARTICLES_IMPORT_MAX_UNPACKED_BYTES": 256 * 1024 * 1024,

@@ -11,9 +11,9 @@ are allowed by name (``IMPORTED``) and turn into plain content if an editor save
 class="footnotes">``, whose items and references carry ``id="fn-1"`` and ``id="fnref-1"``, the
 only ids kept, so that a body cannot name an element of the page around it). The link card of
 an embed (``<p class="embed">``, a link and no player) is both imported and made by the admin's
-editor (``articles/editor.py``).
+editor (``articles/editorial/editor.py``).
 
-Pictures of the library placed in the story (``articles/body.py``) are a ``<figure
+Pictures of the library placed in the story (``articles/reader/body.py``) are a ``<figure
 data-picture="42">`` holding at most a ``<figcaption>``: ``data-picture`` is the only attribute
 a figure keeps, and only as a whole number, the id of a ``Picture``; the page draws the picture
 itself from the library when it renders.

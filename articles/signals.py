@@ -17,7 +17,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 from taggit.models import Tag
 
-from . import caching, images, search
+from . import caching, images
 from .models import (
     Article,
     Author,
@@ -30,6 +30,7 @@ from .models import (
     Section,
     TaggedArticle,
 )
+from .reader import search
 from .sanitizer import strip_control_characters
 
 CONTENT_MODELS = (Article, Author, Section, Byline, Caption, Picture, RelatedLink, Correction, Tag)

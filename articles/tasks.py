@@ -61,7 +61,7 @@ def failed_tasks():
 @task(takes_context=True)
 def import_upload(context, run_id, *, attempt=1):
     """Import the files uploaded in the admin for the ImportRun ``run_id``."""
-    from .imports import run_import
+    from .importers.admin_imports import run_import
 
     with retrying(context, attempt):
         run_import(run_id)

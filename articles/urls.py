@@ -1,8 +1,8 @@
 from django.urls import include, path, re_path, register_converter
 from django.urls.converters import SlugConverter
 
-from . import api, feeds, sitemaps, views
-from .feedgenerators import FORMATS
+from .reader import api, feeds, sitemaps, views
+from .reader.feedgenerators import FORMATS
 
 app_name = "articles"
 

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from articles.dashboard import DASHBOARD_ROWS, dashboard
+from articles.editorial.dashboard import DASHBOARD_ROWS, dashboard
 
 
 class NewsroomAdminSite(admin.AdminSite):

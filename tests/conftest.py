@@ -2,7 +2,8 @@ import pytest
 from django.core.cache import caches
 from django.db import transaction
 
-from articles import caching, search
+from articles import caching
+from articles.reader import search
 
 TEST_CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"},

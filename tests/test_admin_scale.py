@@ -1,5 +1,5 @@
-"""What keeps the admin's article list fast on a large archive (articles/changelist.py): a query
-budget that does not grow, full-text search over every status, a bounded count, filters that
+"""What keeps the admin's article list fast on a large archive (articles/editorial/changelist.py):
+a query budget that does not grow, full-text search over every status, a bounded count, filters that
 list only what matches what the editor typed, and list queries served by an index."""
 
 from unittest import mock
@@ -10,10 +10,10 @@ from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from articles import pagination
 from articles.admin import ArticleAdmin
-from articles.changelist import TypedListFilter
+from articles.editorial.changelist import TypedListFilter
 from articles.models import Article
+from articles.reader import pagination
 
 from .factories import make_article, make_author, make_caption, make_section, tomorrow
 from .test_query_counts import enrich

@@ -1,4 +1,5 @@
-"""The read API (``articles/api.py``) and its ninjs (``articles/ninjs.py``): items valid against
+"""The read API (``articles/reader/api.py``) and its ninjs (``articles/reader/ninjs.py``): items
+valid against
 IPTC's ninjs 2.4 JSON Schema whatever the article holds, filters, pages and sync, answers to bad
 input, HTTP (ETag, CORS, methods), no non-public article anywhere, and query budgets."""
 
@@ -18,7 +19,7 @@ from jsonschema import Draft202012Validator
 
 from articles import caching
 from articles.models import Article, Byline, Correction
-from articles.ninjs import article_to_ninjs
+from articles.reader.ninjs import article_to_ninjs
 
 from .factories import (
     image_file,

@@ -11,8 +11,8 @@ from django.db import close_old_connections
 from django.urls import reverse
 from hypothesis import HealthCheck, settings
 
-from articles.api import openapi_document
 from articles.models import Byline, Correction
+from articles.reader.api import openapi_document
 
 from .factories import make_article, make_author, make_caption, make_related_link, make_section
 

@@ -8,8 +8,9 @@ from django.db import connection
 from django.test import TestCase
 from taggit.models import Tag
 
-from articles import planner, search
+from articles import planner
 from articles.models import Article, SearchEntry
+from articles.reader import search
 
 
 def generate(*args):

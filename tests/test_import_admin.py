@@ -12,9 +12,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase, override_settings
 from django.urls import reverse
 
-from articles import uploads
+from articles.editorial.takedown import private_storage
+from articles.importers import uploads
 from articles.models import Article, ImportedFile, ImportRun
-from articles.takedown import private_storage
 
 from .test_workflow import user_in
 

@@ -12,10 +12,10 @@ from django.core.management import CommandError, call_command
 from django.db.models import QuerySet
 from django.test import TestCase, override_settings
 
+from articles.editorial.publishing import CHECKS
 from articles.importers.loader import ImportItem, load_article, load_articles
 from articles.importers.parser import parse_article
 from articles.models import Article, Author, Caption, ImportedFile, ImportRun
-from articles.publishing import CHECKS
 
 from .factories import make_section
 from .test_workflow import article_form, user_in
@@ -460,7 +460,8 @@ class ImportConflictTests(DeskEditTestCase):
 
 
 class ImportPublishChecksTests(ImportCommandTestCase):
-    """What an import would make public meets the pre-publish checks (articles/publishing.py):
+    """What an import would make public meets the pre-publish checks
+    (articles/editorial/publishing.py):
     a new article lacking something is kept as a draft, and an update that would leave a
     published one lacking something fails."""
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from articles.editorial.publishing import CHECKS
 from articles.importers.ninjs_format import NO_BODY, by_names, parse_ninjs
 from articles.importers.parser import (
     DRAFT,
@@ -26,7 +27,6 @@ from articles.importers.parser import (
 )
 from articles.languages import site_language
 from articles.models import Article, Author, ImportedFile, ImportRun
-from articles.publishing import CHECKS
 
 from .factories import make_article, make_author, make_section, write_picture
 from .test_import_command import DeskEditTestCase, desk_version

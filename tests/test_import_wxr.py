@@ -26,6 +26,7 @@ from hypothesis import strategies as st
 from taggit.models import Tag
 
 from articles import images
+from articles.editorial.publishing import CHECKS
 from articles.importers.files import MediaFolder
 from articles.importers.loader import ImportItem, load_articles
 from articles.importers.parser import (
@@ -48,7 +49,6 @@ from articles.models import (
     Picture,
     Section,
 )
-from articles.publishing import CHECKS
 
 from .factories import write_picture
 from .test_import_command import DeskEditTestCase, ImportCommandTestCase, desk_version

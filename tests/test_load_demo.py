@@ -5,8 +5,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import TestCase
 
+from articles.editorial.publishing import missing_for_publication
 from articles.models import Article, Author, Section
-from articles.publishing import missing_for_publication
 
 
 def load_demo():

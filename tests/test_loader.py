@@ -337,7 +337,8 @@ class ImportActionTests(SimpleTestCase):
 
 
 class PublishChecksTests(TestCase):
-    """What an import would make public meets the pre-publish checks (articles/publishing.py)."""
+    """What an import would make public meets the pre-publish checks
+    (articles/editorial/publishing.py)."""
 
     @classmethod
     def setUpTestData(cls):

@@ -1,4 +1,5 @@
-"""The picture library (``articles.Picture``, ``articles/picture_admin.py``): the migration that
+"""The picture library (``articles.Picture``, ``articles/editorial/picture_admin.py``): the
+migration that
 made it from captions, uploading and finding pictures in the admin, where each is used, the
 refusal to delete one in use, and captions that choose a picture of the library."""
 

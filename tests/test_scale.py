@@ -9,9 +9,9 @@ from django.test import TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from articles import pagination, search
 from articles.models import Article, Byline, TaggedArticle
-from articles.ninjs import changed_since_q
+from articles.reader import pagination, search
+from articles.reader.ninjs import changed_since_q
 
 from .factories import make_article, make_author, make_section
 

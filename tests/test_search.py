@@ -19,10 +19,10 @@ from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase as HypothesisTestCase
 from taggit.models import Tag
 
-from articles import search
 from articles.importers.loader import ImportItem, load_article, load_articles
 from articles.importers.parser import parse_article
 from articles.models import Article, Byline, SearchEntry
+from articles.reader import search
 
 from .factories import make_article, make_author, make_caption, make_section
 from .test_import_command import TEXT_CHECKS

@@ -12,7 +12,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import SimpleTestCase, TestCase, override_settings
 from reversion.models import Version
 
-from articles import images, seo
+from articles import images
+from articles.editorial import seo
 from articles.models import Article
 
 from .browser_forms import browser, form_data, post_form, submit

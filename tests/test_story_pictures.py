@@ -1,4 +1,4 @@
-"""Pictures of the library placed inside a story (``articles/body.py``): what the sanitizer
+"""Pictures of the library placed inside a story (``articles/reader/body.py``): what the sanitizer
 keeps of them, how the page, the feeds, the API and structured data show them, and what that
 costs."""
 
@@ -12,8 +12,8 @@ from django.contrib.auth import get_user_model
 from django.test import SimpleTestCase, TestCase
 from django.urls import reverse
 
-from articles import body
 from articles.models import Caption, Picture
+from articles.reader import body
 from articles.sanitizer import sanitize_html
 
 from .factories import image_file, make_article, make_author, make_section

@@ -1,7 +1,7 @@
 """A takedown is the same everywhere at once: a withdrawn article answers 410 by its address and
 by its id in the API, leaves feeds, sitemaps and search, takes with it the pages and feeds of
 an author or tag only it named, and its pictures leave public media until it is reinstated
-(``articles/takedown.py``)."""
+(``articles/editorial/takedown.py``)."""
 
 import json
 import os
@@ -18,9 +18,10 @@ from django.test import RequestFactory, TestCase, override_settings
 from django.views.static import serve
 from reversion.models import Version
 
-from articles import caching, images, takedown
-from articles.api import openapi_document
+from articles import caching, images
+from articles.editorial import takedown
 from articles.models import Article, Caption, Picture
+from articles.reader.api import openapi_document
 
 from .factories import image_file, make_article, make_author, make_caption, make_section
 

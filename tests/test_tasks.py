@@ -14,7 +14,7 @@ from django_tasks import TaskResultStatus
 from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult, get_date_max
 
-from articles import imports, uploads
+from articles.importers import admin_imports, uploads
 from articles.models import Article, ImportRun
 from articles.tasks import failed_tasks
 
@@ -117,7 +117,7 @@ class QueueTests(TestCase):
 
     def test_an_attempt_that_fails_once_succeeds_on_retry(self):
         run = self.start_import()
-        real = imports.Pipeline
+        real = admin_imports.Pipeline
         calls = []
 
         def flaky(*args, **kwargs):
@@ -126,7 +126,7 @@ class QueueTests(TestCase):
                 raise OSError("disk full")
             return real(*args, **kwargs)
 
-        with mock.patch.object(imports, "Pipeline", flaky):
+        with mock.patch.object(admin_imports, "Pipeline", flaky):
             run_worker()
 
         statuses = DBTaskResult.objects.order_by("enqueued_at").values_list("status", flat=True)
@@ -201,7 +201,7 @@ class ImmediateBackendTests(TestCase):
             raise OSError("disk full")
 
         with (
-            mock.patch.object(imports, "Pipeline", broken),
+            mock.patch.object(admin_imports, "Pipeline", broken),
             self.captureOnCommitCallbacks(execute=True),
         ):
             self.client.post(IMPORT_URL, {"token": token, "keep": "draft"})

@@ -11,8 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from reversion.models import Version
 
+from articles.editorial.publishing import missing_for_publication
 from articles.models import Article, Transition
-from articles.publishing import missing_for_publication
 
 from .factories import (
     image_file,

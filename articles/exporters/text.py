@@ -12,8 +12,8 @@ from html.parser import HTMLParser
 
 from django.utils.html import strip_tags
 
-from .. import body
-from ..ninjs import and_list
+from ..reader import body
+from ..reader.ninjs import and_list
 
 BLOCKS = {"p", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "figcaption", "dt", "dd"}
 

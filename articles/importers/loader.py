@@ -48,6 +48,7 @@ from django.utils.text import slugify
 from taggit.models import Tag
 
 from .. import conf, images, signals
+from ..editorial.publishing import Facts, ensure_may_publish, may_publish, missing
 from ..models import (
     Article,
     ArticleRedirect,
@@ -62,7 +63,6 @@ from ..models import (
     Transition,
 )
 from ..models.media import file_checksum
-from ..publishing import Facts, ensure_may_publish, may_publish, missing
 from ..sanitizer import sanitize_html
 from . import placement
 from .parser import Block, ParsedArticle

@@ -20,8 +20,8 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from .. import caching, conf, planner
+from ..editorial.publishing import ensure_may_publish
 from ..models import Article, ImportedFile, ImportRun, Section
-from ..publishing import ensure_may_publish
 from .files import MediaFolder, SourceError, checksum, discover, item_checksum
 from .loader import ImportItem, load_articles, predict_articles
 from .ninjs_format import parse_ninjs

@@ -5,7 +5,7 @@ A format's parse marks where such a caption stood in its body HTML with ``marker
 the body is not marked (``without_leading()``): it leads the story, or follows it, as before.
 Once the captions' pictures are in the library, the loader puts each there (``place()``): a
 ``<figure data-picture>`` holding the article's caption, which pages, feeds and the API draw
-(``articles/body.py``). A marker whose caption has no picture is removed.
+(``articles/reader/body.py``). A marker whose caption has no picture is removed.
 """
 
 import html

@@ -1,5 +1,5 @@
 """Site search: a search entry per article, the database's full-text index over the entries, and
-entries for the articles written before this migration (see articles/search.py).
+entries for the articles written before this migration (see articles/reader/search.py).
 
 SQLite: an FTS5 table reading its text from articles_searchentry (external content), kept in
 step by triggers. Django rebuilds a SQLite table for most schema changes, which drops its
@@ -12,7 +12,7 @@ and tags (C), body (D), with a GIN index.
 import django.db.models.deletion
 from django.db import migrations, models
 
-from articles import search
+from articles.reader import search
 
 COLUMNS = "headline, dek, authors, tags, body"
 NEW = "new.article_id, new.headline, new.dek, new.authors, new.tags, new.body"

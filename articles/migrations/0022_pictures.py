@@ -3,7 +3,7 @@ to a ``Picture`` of their own, which the caption then shows.
 
 Every caption becomes a picture, one each, with exactly the values it had: file names and
 renditions are copied as they are, so no file is copied, moved or deleted, and a hidden picture
-(``renditions["hidden"]``, see articles/takedown.py) stays hidden. A caption without an image
+(``renditions["hidden"]``, see articles/editorial/takedown.py) stays hidden. A caption without an image
 (an import whose file has not arrived) becomes a picture without one, so that its credit and alt
 text are kept; the importer attaches the file when it arrives. A picture's upload time is its
 article's creation. The captions kept in revisions name a picture too, so that restoring them

@@ -32,8 +32,8 @@ from taggit.managers import TaggableManager
 from taggit.models import Tag, TaggedItemBase
 
 from .. import embedded, images, languages
+from ..editorial.publishing import missing_for_publication
 from ..fields import GeneratedName, HttpURLField
-from ..publishing import missing_for_publication
 from ..sanitizer import EDITOR_EXTENSIONS, sanitize_html, strip_control_characters
 from .media import Caption, Picture
 from .people import Author, Byline
@@ -851,7 +851,7 @@ class WithdrawnArticle(Exception):
 def pictures_follow_status(article_id):
     """Move an article's pictures out of public media on a withdrawal, back on reinstatement
     (as its status is when this runs: two quick moves may run in either order)."""
-    from .. import takedown  # takedown moves the files of captions: it imports this module
+    from ..editorial import takedown  # takedown moves the files of captions: it imports this module
 
     takedown.sync_pictures(article_id)
 

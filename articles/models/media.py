@@ -23,7 +23,7 @@ logger = logging.getLogger(__name__)
 
 def placed_in_body(articles, picture):
     """Those of ``articles`` whose body places ``picture`` (an id, or ``OuterRef("pk")``) as
-    ``<figure data-picture="…">`` (see ``articles/body.py``)."""
+    ``<figure data-picture="…">`` (see ``articles/reader/body.py``)."""
     marker = Concat(Value('data-picture="'), Cast(picture, models.CharField()), Value('"'))
     return articles.filter(body__contains=marker)
 

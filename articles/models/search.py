@@ -6,7 +6,7 @@ from django.db import models
 class SearchEntry(models.Model):
     """An article's text as search sees it: plain words, author names in byline order, tags.
 
-    Written only by ``articles.search.reindex()``. The full-text index over these rows is
+    Written only by ``articles.reader.search.reindex()``. The full-text index over these rows is
     database SQL from migration 0004 (an FTS5 table and triggers on SQLite, a generated
     ``document`` column on PostgreSQL): a migration that alters this table must keep it working.
     """

@@ -5,8 +5,8 @@
 
 --format text writes one file per article into DIR, in the plain-text format import_articles
 reads (headline, byline, captions, body, related links; see articles/exporters/text.py).
---format ninjs writes one JSON list of IPTC ninjs items (see articles/ninjs.py) to FILE, or to
-standard output; import_articles --format ninjs reads it back.
+--format ninjs writes one JSON list of IPTC ninjs items (see articles/reader/ninjs.py) to FILE, or
+to standard output; import_articles --format ninjs reads it back.
 
 Only public articles are exported, unless --all is given. --section and --since narrow the
 export; articles are read a chunk at a time, so memory stays flat whatever the archive's size.
@@ -22,7 +22,7 @@ from django.core.management.base import BaseCommand, CommandError
 from articles.exporters.text import article_text
 from articles.links import configured_site_url
 from articles.models import Article, Section
-from articles.ninjs import article_to_ninjs, changed_since_q, parse_since
+from articles.reader.ninjs import article_to_ninjs, changed_since_q, parse_since
 
 CHUNK_SIZE = 200
 SLUG_IN_NAME = 200  # bytes of a file name's 255, with room for the id

@@ -33,7 +33,7 @@ from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from .sanitizer import strip_control_characters
+from ..sanitizer import strip_control_characters
 
 MAX_QUERY_LENGTH = 200
 MAX_RESULTS = 1000

@@ -5,7 +5,7 @@
 the list only as far as the page asked for needs: at least ``COUNTED_PAGES`` pages, else the
 next power of two past the page. A tag with 10,000 articles is not counted whole to show its
 first page (on PostgreSQL that is a row read per article); the page then says "of 50+" and
-"1,000+ articles". The admin's article list uses it as it is (``articles.changelist``);
+"1,000+ articles". The admin's article list uses it as it is (``articles.editorial.changelist``);
 ``ArchivePaginator``, the public lists', keeps a count once per content version (a scheduled
 article going live changes it without a save: it lasts until then at most).
 """
@@ -15,7 +15,7 @@ from django.core.paginator import Paginator
 from django.db.models import Subquery
 from django.utils.functional import cached_property
 
-from .caching import next_publication, now
+from ..caching import next_publication, now
 
 COUNT_SECONDS = 600
 COUNTED_PAGES = 50

@@ -6,8 +6,9 @@ already loaded (``Article.load_details()``): no query of its own.
 from django.templatetags.static import static
 from django.urls import reverse
 
-from . import body, conf
-from .links import absolute_url
+from .. import conf
+from ..links import absolute_url
+from . import body
 
 
 def image_objects(picture, request):

@@ -17,9 +17,9 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from . import conf
-from .models import ImportRun
-from .takedown import private_storage
+from .. import conf
+from ..editorial.takedown import private_storage
+from ..models import ImportRun
 
 FORMATS = {".txt": "text", ".xml": "wxr", ".json": "ninjs"}
 PICTURES = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif"}

@@ -2,8 +2,8 @@
 
 from django.contrib.auth import get_user_model
 
-from .models import Article, person
-from .tasks import failed_tasks
+from ..models import Article, person
+from ..tasks import failed_tasks
 
 DASHBOARD_ROWS = 8
 

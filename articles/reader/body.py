@@ -15,7 +15,7 @@ import re
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
-from .models import Picture
+from ..models import Picture
 
 FIGURE = re.compile(
     r'<figure data-picture="(?P<id>[1-9][0-9]*)">\s*'

@@ -14,7 +14,7 @@ from django.utils.html import strip_tags
 from reversion.models import Version
 from taggit.models import Tag
 
-from .models import (
+from ..models import (
     Article,
     Author,
     Byline,

@@ -7,8 +7,8 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.html import format_html
 
-from .admin import NamedDeleteFormSet, NamedInputs
-from .models import Front, FrontSlot
+from ..admin import NamedDeleteFormSet, NamedInputs
+from ..models import Front, FrontSlot
 
 # More than a front's first page shows (ARTICLES_PAGINATE_BY) would never be seen.
 MAX_SLOTS = 12

@@ -12,10 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from . import conf
-from .caching import without_last_modified
-from .links import configured_site_url, site_url
-from .models import Article, Author, Section, public_tags, published_q
+from .. import conf
+from ..caching import without_last_modified
+from ..links import configured_site_url, site_url
+from ..models import Article, Author, Section, public_tags, published_q
 
 NEWS_WINDOW = timedelta(hours=48)
 NEWS_MAX_ARTICLES = 1000  # Google News reads at most this many URLs per sitemap

@@ -7,10 +7,11 @@ not publish imports drafts only, whatever the files say.
 
 from django.db import transaction
 
-from . import tasks, uploads
-from .importers.pipeline import ImportOptions, Pipeline
-from .models import Article, ImportRun
-from .publishing import may_publish
+from .. import tasks
+from ..editorial.publishing import may_publish
+from ..models import Article, ImportRun
+from . import uploads
+from .pipeline import ImportOptions, Pipeline
 
 # What new articles get: drafts, or what the files say (text files: published).
 AS_DRAFTS, AS_THE_FILES_SAY = "draft", "files"

@@ -14,7 +14,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django_prose_editor.widgets import AdminProseEditorWidget
 
-from .models import Picture
+from ..models import Picture
 
 EDITOR_SCRIPT = "articles/editor/story-media.js"
 EDITOR_STYLES = "articles/editor/story-media.css"

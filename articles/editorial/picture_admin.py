@@ -18,8 +18,8 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 
-from .models import Caption, Picture
-from .models.validation import IMAGE_VALIDATORS
+from ..models import Caption, Picture
+from ..models.validation import IMAGE_VALIDATORS
 
 # The fields a caption form takes over to make a new picture, or to correct the one it shows.
 PICTURE_FIELDS = ("credit", "alt_text", "focal_x", "focal_y")

@@ -15,9 +15,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import format_html
 
-from . import conf
-from .links import configured_site_url
-from .models.social import SocialImage
+from .. import conf
+from ..links import configured_site_url
+from ..models.social import SocialImage
 
 # Recommended lengths, in characters: guidance for the hints, never a limit of the form.
 # - Search title 60: Google shows titles in a box about 600 pixels wide, which holds some 50 to

@@ -36,9 +36,9 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from . import caching, conf, images
-from .models import Article, Caption, Picture
-from .models.social import refresh_renditions
+from .. import caching, conf, images
+from ..models import Article, Caption, Picture
+from ..models.social import refresh_renditions
 
 HIDDEN = "hidden"  # the key of ``Picture.renditions`` that holds a hidden picture
 SOCIAL_FIELDS = ("social_image", "social_image_renditions")

@@ -1,5 +1,5 @@
-"""The read API: public articles as IPTC ninjs 2.4 JSON (``articles/ninjs.py``), newest first,
-and the articles of an author, a section or a tag, with an OpenAPI description.
+"""The read API: public articles as IPTC ninjs 2.4 JSON (``articles/reader/ninjs.py``), newest
+first, and the articles of an author, a section or a tag, with an OpenAPI description.
 
 Only ``published()`` articles, whoever asks: an editor's session changes nothing; a withdrawn
 article's id answers 410 Gone, as its page does, any other that is not public 404. GET and HEAD
@@ -23,10 +23,11 @@ from django.utils.cache import get_conditional_response, set_response_etag
 from django.utils.http import urlencode
 from django.views.decorators.csrf import csrf_exempt
 
-from . import body, conf, ninjs
-from .caching import request_version
-from .links import site_url
-from .models import Article, Author, Section, public_tags
+from .. import conf
+from ..caching import request_version
+from ..links import site_url
+from ..models import Article, Author, Section, public_tags
+from . import body, ninjs
 from .pagination import LAST_PAGE, ArchivePaginator
 
 ALLOWED_METHODS = "GET, HEAD, OPTIONS"

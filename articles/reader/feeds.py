@@ -12,10 +12,11 @@ from django.utils.decorators import method_decorator
 from django.utils.feedgenerator import Enclosure, Rss201rev2Feed
 from django.utils.html import escape
 
-from . import body, conf
-from .caching import without_last_modified
-from .links import absolute_url, object_uri, site_url
-from .models import Article, Author, Section, public_tags
+from .. import conf
+from ..caching import without_last_modified
+from ..links import absolute_url, object_uri, site_url
+from ..models import Article, Author, Section, public_tags
+from . import body
 
 FEED_ITEMS = 50
 

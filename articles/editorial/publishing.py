@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 
-from . import conf
+from .. import conf
 
 HEADLINE_MAX_LENGTH = 110
 PUBLISH_PERMISSION = "articles.publish_article"

@@ -15,10 +15,11 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.safestring import mark_safe
 from django.views.generic import DetailView, ListView
 
-from . import body, conf, search, structured_data
-from .caching import request_version
-from .links import site_url
-from .models import PREVIEW_SIGNER, Article, Author, Section, arrange, public_tags
+from .. import conf
+from ..caching import request_version
+from ..links import site_url
+from ..models import PREVIEW_SIGNER, Article, Author, Section, arrange, public_tags
+from . import body, search, structured_data
 from .pagination import ArchivePaginator
 
 RELATED_ARTICLES = 4

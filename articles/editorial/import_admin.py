@@ -11,9 +11,9 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from . import imports, uploads
-from .importers.pipeline import SKIPPED, ImportOptionsError
-from .models import ImportedFile
+from ..importers import admin_imports, uploads
+from ..importers.pipeline import SKIPPED, ImportOptionsError
+from ..models import ImportedFile
 from .publishing import may_publish
 
 IMPORT_PERMISSION = "articles.add_article"
@@ -38,8 +38,8 @@ class MultipleFileField(forms.FileField):
 
 
 KEEP_CHOICES = (
-    (imports.AS_DRAFTS, "Drafts, whatever the files say"),
-    (imports.AS_THE_FILES_SAY, "As the files say (text files: published)"),
+    (admin_imports.AS_DRAFTS, "Drafts, whatever the files say"),
+    (admin_imports.AS_THE_FILES_SAY, "As the files say (text files: published)"),
 )
 
 
@@ -52,7 +52,7 @@ class UploadForm(forms.Form):
     keep = forms.ChoiceField(
         label="New articles are",
         choices=KEEP_CHOICES,
-        initial=imports.AS_DRAFTS,
+        initial=admin_imports.AS_DRAFTS,
         widget=forms.RadioSelect,
     )
 
@@ -178,7 +178,9 @@ class ImportPageMixin:
                 request.user, confirmed.cleaned_data["token"]
             )
             if upload:
-                run = imports.start(upload, keep=confirmed.cleaned_data["keep"], user=request.user)
+                run = admin_imports.start(
+                    upload, keep=confirmed.cleaned_data["keep"], user=request.user
+                )
                 self.message_user(request, f"{run} is queued: its progress is below.")
                 return redirect(reverse("admin:articles_importrun_change", args=[run.pk]))
             self.message_user(
@@ -190,7 +192,7 @@ class ImportPageMixin:
         elif request.method == "POST":
             form = UploadForm(request.POST, request.FILES, user=request.user)
             if form.is_valid():
-                keep = form.cleaned_data.get("keep", imports.AS_DRAFTS)
+                keep = form.cleaned_data.get("keep", admin_imports.AS_DRAFTS)
                 rows, confirm = self.dry_run(request, form, keep)
         context = {
             **self.admin_site.each_context(request),
@@ -213,7 +215,7 @@ class ImportPageMixin:
             form.add_error("files", str(error))
             return None, None
         try:
-            results = imports.preview(upload, keep=keep, user=request.user)
+            results = admin_imports.preview(upload, keep=keep, user=request.user)
         except ImportOptionsError as error:
             uploads.discard(upload)
             form.add_error(None, str(error))

@@ -21,9 +21,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from . import body, conf, images
-from .links import absolute_on, object_uri
-from .models import Byline
+from .. import conf, images
+from ..links import absolute_on, object_uri
+from ..models import Byline
+from . import body
 
 NINJS_VERSION = "2.4"
 NINJS_SCHEMA = "http://www.iptc.org/std/ninjs/ninjs-schema_2.4.json"

@@ -4,7 +4,7 @@
   lists do (``pagination.BoundedPaginator``): the page then says "2,500+ articles"
   (``templates/admin/articles/article/``), and a deep page reads its ids from the index of the
   list's order (migration 0016).
-- The list's search is the site's full-text search (``articles.search``) over every status
+- The list's search is the site's full-text search (``articles.reader.search``) over every status
   (``ArticleAdmin.get_search_results``), not ``icontains`` over every body.
 - ``AuthorListFilter`` and ``TagListFilter`` take a name the editor types and filter by the one
   author or tag it names, or offer the few that match it, instead of listing every one in the
@@ -22,8 +22,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from taggit.models import Tag
 
-from .models import Author
-from .pagination import BoundedPaginator
+from ..models import Author
+from ..reader.pagination import BoundedPaginator
 
 
 class ArticlePaginator(BoundedPaginator):
