@@ -7,5 +7,4 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Newsroom"
 
     def ready(self):
-        from . import signals  # noqa: F401 (connect their receivers)
-        from .editorial import takedown  # noqa: F401
+        from . import signals  # noqa: F401 (connects the receivers)

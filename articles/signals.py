@@ -18,6 +18,7 @@ from django.utils import timezone
 from taggit.models import Tag
 
 from . import caching, images
+from .editorial import takedown
 from .models import (
     Article,
     Author,
@@ -193,3 +194,65 @@ def date_changed_picture(instance, created, raw, **kwargs):
     changed for the read API's ``?since=``."""
     if not created and not raw:
         Article.objects.filter(captions__picture=instance).update(updated_at=timezone.now())
+
+
+# Takedown: pictures follow the articles that show them (``editorial/takedown.py``).
+
+
+@receiver(post_delete, sender=Picture)
+def delete_hidden_picture_renditions(instance, using, **kwargs):
+    """A picture deleted while it is hidden: its renditions go from private media once the
+    deletion commits, as a shown one's go from public media. Its image stays, as a shown
+    one's does."""
+    picture = takedown.hidden_picture(instance)
+    if picture and (names := images.file_names(picture["renditions"])):
+        transaction.on_commit(partial(takedown.delete_hidden_files, names), using=using)
+
+
+@receiver(post_delete, sender=Article)
+def delete_hidden_social_renditions(instance, using, **kwargs):
+    """The same for an article deleted while its social image is hidden."""
+    picture = takedown.hidden_social_image(instance)
+    if picture and (names := images.file_names(picture["renditions"])):
+        transaction.on_commit(partial(takedown.delete_hidden_files, names), using=using)
+
+
+@receiver(post_save, sender=Article)
+def follow_restored_status(sender, instance, raw, using, update_fields=None, **kwargs):
+    """A restore from a revision writes the article raw, past ``save()``; and a social image
+    can be uploaded to a withdrawn article. Once that commits, its pictures follow the status
+    it has then."""
+    new_social_image = (
+        instance.social_image
+        and (update_fields is None or "social_image" in update_fields)
+        and instance.is_withdrawn()
+    )
+    if raw or new_social_image:
+        transaction.on_commit(partial(takedown.sync_pictures, instance.pk), using=using)
+
+
+@receiver(post_save, sender=Caption)
+def follow_new_use(sender, instance, raw, using, **kwargs):
+    """A picture put in a withdrawn article, a hidden picture put in another article, or a
+    caption restored from a revision: once that commits, the picture follows the articles
+    that show it then."""
+    if raw or instance.article.is_withdrawn() or takedown.hidden_picture(instance.picture):
+        transaction.on_commit(partial(takedown.sync_picture, instance.picture_id), using=using)
+
+
+@receiver(post_delete, sender=Caption)
+def follow_removed_use(sender, instance, using, **kwargs):
+    """A picture taken out of an article may be left to withdrawn articles only: hidden
+    then (looked for only when a withdrawn article's caption shows it)."""
+    if Picture.objects.filter(pk=instance.picture_id).in_withdrawn_articles().exists():
+        transaction.on_commit(partial(takedown.sync_picture, instance.picture_id), using=using)
+
+
+@receiver(post_save, sender=Picture)
+def hide_new_upload(sender, instance, created, raw, using, update_fields=None, **kwargs):
+    """A new image uploaded to a picture that only withdrawn articles show is hidden once the
+    upload commits."""
+    if raw or (
+        not created and instance.image and (update_fields is None or "image" in update_fields)
+    ):
+        transaction.on_commit(partial(takedown.sync_picture, instance.pk), using=using)

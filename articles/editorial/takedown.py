@@ -26,18 +26,15 @@ rather than moved while another picture still uses it where it is.
 """
 
 import logging
-from functools import partial
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files.storage import FileSystemStorage, default_storage
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 
 from .. import caching, conf, images
-from ..models import Article, Caption, Picture
+from ..models import Article, Picture
 from ..models.social import refresh_renditions
 
 HIDDEN = "hidden"  # the key of ``Picture.renditions`` that holds a hidden picture
@@ -254,64 +251,11 @@ def _delete(storage, names):
         storage.delete(name)
 
 
-@receiver(post_delete, sender=Picture)
-def delete_hidden_renditions(instance, using, **kwargs):
-    """A picture deleted while it is hidden: its renditions go from private media once the
-    deletion commits, as a shown one's go from public media. Its image stays, as a shown
-    one's does."""
-    picture = hidden_picture(instance)
-    if picture and (names := images.file_names(picture["renditions"])):
-        transaction.on_commit(partial(_delete, private_storage(), names), using=using)
+def delete_hidden_files(names):
+    """Delete the files ``names`` from private media (renditions of a hidden picture deleted)."""
+    _delete(private_storage(), names)
 
 
-@receiver(post_delete, sender=Article)
-def delete_hidden_social_renditions(instance, using, **kwargs):
-    """The same for an article deleted while its social image is hidden."""
-    picture = (instance.social_image_renditions or {}).get(HIDDEN)
-    if picture and (names := images.file_names(picture["renditions"])):
-        transaction.on_commit(partial(_delete, private_storage(), names), using=using)
-
-
-@receiver(post_save, sender=Article)
-def follow_restored_status(sender, instance, raw, using, update_fields=None, **kwargs):
-    """A restore from a revision writes the article raw, past ``save()``; and a social image
-    can be uploaded to a withdrawn article. Once that commits, its pictures follow the status
-    it has then."""
-    new_social_image = (
-        instance.social_image
-        and (update_fields is None or "social_image" in update_fields)
-        and instance.status == Article.Status.WITHDRAWN
-    )
-    if raw or new_social_image:
-        transaction.on_commit(partial(sync_pictures, instance.pk), using=using)
-
-
-@receiver(post_save, sender=Caption)
-def follow_new_use(sender, instance, raw, using, **kwargs):
-    """A picture put in a withdrawn article, a hidden picture put in another article, or a
-    caption restored from a revision: once that commits, the picture follows the articles
-    that show it then."""
-    if (
-        raw
-        or instance.article.status == Article.Status.WITHDRAWN
-        or hidden_picture(instance.picture)
-    ):
-        transaction.on_commit(partial(sync_picture, instance.picture_id), using=using)
-
-
-@receiver(post_delete, sender=Caption)
-def follow_removed_use(sender, instance, using, **kwargs):
-    """A picture taken out of an article may be left to withdrawn articles only: hidden
-    then (looked for only when a withdrawn article's caption shows it)."""
-    if Picture.objects.filter(pk=instance.picture_id).in_withdrawn_articles().exists():
-        transaction.on_commit(partial(sync_picture, instance.picture_id), using=using)
-
-
-@receiver(post_save, sender=Picture)
-def hide_new_upload(sender, instance, created, raw, using, update_fields=None, **kwargs):
-    """A new image uploaded to a picture that only withdrawn articles show is hidden once the
-    upload commits."""
-    if raw or (
-        not created and instance.image and (update_fields is None or "image" in update_fields)
-    ):
-        transaction.on_commit(partial(sync_picture, instance.pk), using=using)
+def hidden_social_image(article):
+    """``{"image": name, "renditions": {...}}`` if the social image of ``article`` is hidden."""
+    return (article.social_image_renditions or {}).get(HIDDEN)

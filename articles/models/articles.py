@@ -606,6 +606,10 @@ class Article(models.Model):
         """``publish_at`` in the newsroom's time zone, which dates the article's address."""
         return timezone.localtime(self.publish_at, timezone.get_default_timezone())
 
+    def is_withdrawn(self):
+        """Taken down: its address answers 410 Gone, its pictures are out of public media."""
+        return self.status == self.Status.WITHDRAWN
+
     def is_published(self):
         """The same rule as ``ArticleQuerySet.published()``, for one article in memory."""
         now = timezone.now()
