@@ -60,16 +60,18 @@ lint: install
 
 # The whole suite on SQLite, then on PostgreSQL too when DATABASE_URL names one. The tests of
 # several app servers (tests/multiserver/) need PostgreSQL and a Redis (TEST_REDIS_URL; .ci/run
-# starts both): they run in the PostgreSQL pass only.
+# starts both): they run in the PostgreSQL pass only. Each pass runs on every CPU (pytest-xdist;
+# a test class or module stays on one worker, so its shared data is made once).
+PYTEST := $(BIN)/python -m pytest -n auto --dist loadscope
 test: lint sqlite-tests postgres-tests
 
 sqlite-tests: install test-tools
-	env -u DATABASE_URL ENV_FILE= $(BIN)/python -m pytest --ignore=tests/multiserver
+	env -u DATABASE_URL ENV_FILE= $(PYTEST) --ignore=tests/multiserver
 
 postgres-tests: install test-tools
 	@if [ -n "$$DATABASE_URL" ]; then \
 		echo "Running the suite again on $${DATABASE_URL%%:*}"; \
-		ENV_FILE= $(BIN)/python -m pytest; \
+		ENV_FILE= $(PYTEST); \
 	else \
 		echo "DATABASE_URL is not set: PostgreSQL run skipped (.ci/run provides one)."; \
 	fi
