@@ -60,9 +60,9 @@ lint: install
 
 # The whole suite on SQLite, then on PostgreSQL too when DATABASE_URL names one. The tests of
 # several app servers (tests/multiserver/) need PostgreSQL and a Redis (TEST_REDIS_URL; .ci/run
-# starts both): they run in the PostgreSQL pass only. Each pass runs on every CPU (pytest-xdist;
-# a test class or module stays on one worker, so its shared data is made once).
-PYTEST := $(BIN)/python -m pytest -n auto --dist loadscope
+# starts both): they run in the PostgreSQL pass only. Each pass runs on every CPU (pytest-xdist,
+# handing tests out in pytest-django's order: those that flush the database come last).
+PYTEST := $(BIN)/python -m pytest -n auto
 test: lint sqlite-tests postgres-tests
 
 sqlite-tests: install test-tools

@@ -8,10 +8,12 @@ from .models import Section
 
 
 def site(request):
-    """``site_name``, ``nav_sections`` (queried once, if the page shows them) and
-    ``content_version``, read once per request for the cached fragments the page holds."""
+    """``site_name``, ``nav_sections`` (queried only when the navigation's fragment is rendered,
+    once per content version), ``content_version`` (read once per request) and the fragment
+    cache's alias."""
     return {
         "site_name": conf.get("ARTICLES_SITE_NAME"),
         "nav_sections": Section.objects.all(),
         "content_version": SimpleLazyObject(lambda: request_version(request.META)),
+        "fragment_cache": conf.get("ARTICLES_FRAGMENT_CACHE"),
     }

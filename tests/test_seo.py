@@ -234,10 +234,10 @@ class QueryTests(QueryCountTestCase):
 class CachedStoryTests(TestCase):
     def test_the_title_of_a_cached_story_is_the_search_title(self):
         """The page around a cached story reads its article with the light query, which
-        brings the search title (and the navigation its sections): no query more."""
+        brings the search title: no query more."""
         article = make_article(headline="Headline", seo_title="Search title")
         self.client.get(article.get_absolute_url())
-        with self.assertNumQueries(2):
+        with self.assertNumQueries(1):
             html = page_of(self.client, article)
         self.assertIn("<title>Search title — ", html)
 
