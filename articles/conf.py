@@ -22,6 +22,11 @@ DEFAULTS = {
     # Most pixels an uploaded image may have (read from its header, before decoding, against
     # decompression bombs); 40 million is a 7700x5200 photo, ~160 MB once decoded.
     "ARTICLES_MAX_IMAGE_PIXELS": 40_000_000,
+    # A library picture with more pixels than this gets its renditions from a background
+    # task (articles/tasks.py), not while the editor's save waits: pages show the original
+    # image until the task has run. 6 million is about 3000x2000: a 12-megapixel phone photo
+    # goes to the background, a picture already cut for the web does not. None: never.
+    "ARTICLES_BACKGROUND_RENDITIONS_PIXELS": 6_000_000,
     # What an article needs before an editor can publish it (see articles/editorial/publishing.py).
     "ARTICLES_PUBLISH_CHECKS": ("headline", "author", "section", "alt_text", "dek"),
     # How long a share-able preview link works, in seconds.
