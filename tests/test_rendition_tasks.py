@@ -213,12 +213,13 @@ class ImmediateBackendTests(AdminTestCase):
 
 
 class LimitTests(SimpleTestCase):
-    def test_a_phone_photo_is_large_and_a_picture_cut_for_the_web_is_not(self):
+    def test_a_photo_is_large_and_a_picture_cut_for_the_web_is_not(self):
         def picture(width, height):
             return Picture(image="pictures/a.jpg", image_width=width, image_height=height)
 
-        self.assertTrue(picture(4032, 3024).is_large())  # 12 megapixels
-        self.assertFalse(picture(3000, 2000).is_large())  # the limit itself
-        self.assertFalse(picture(2400, 1600).is_large())
+        self.assertTrue(picture(4032, 3024).is_large())  # a phone's 12 megapixels
+        self.assertTrue(picture(2400, 1600).is_large())
+        self.assertFalse(picture(2000, 1500).is_large())  # the limit itself
+        self.assertFalse(picture(1600, 1200).is_large())
         with override_settings(ARTICLES_BACKGROUND_RENDITIONS_PIXELS=None):
             self.assertFalse(picture(4032, 3024).is_large())
