@@ -22,6 +22,13 @@ DEFAULTS = {
     # Most pixels an uploaded image may have (read from its header, before decoding, against
     # decompression bombs); 40 million is a 7700x5200 photo, ~160 MB once decoded.
     "ARTICLES_MAX_IMAGE_PIXELS": 40_000_000,
+    # A library picture with more pixels than this gets its renditions from a background
+    # task (articles/tasks.py), not while the editor's save waits: pages show the original
+    # image until the task has run. Making them took ~1 s for 1200x800, ~2 s for 1600x1200
+    # and 3-4 s from 2400x1600 up (every width of every crop, then a longer decode): 3 million
+    # (2000x1500) keeps a picture cut for the web at once and sends a phone's or a camera's
+    # photo to the background. None: never.
+    "ARTICLES_BACKGROUND_RENDITIONS_PIXELS": 3_000_000,
     # What an article needs before an editor can publish it (see articles/editorial/publishing.py).
     "ARTICLES_PUBLISH_CHECKS": ("headline", "author", "section", "alt_text", "dek"),
     # How long a share-able preview link works, in seconds.

@@ -2,9 +2,9 @@
 commits (``caching.content_changed``). Search: an article's search entry is rewritten, once,
 after the commit of a change of anything it holds. Writes that send no signals (bulk inserts)
 call ``articles_written()``, which does both. Text: control characters never reach the
-database. Pictures: a library picture's renditions follow it (deleted with it, made again when
-``loaddata`` brings it back), the articles showing it count as changed when it changes, and an
-article's social image's renditions follow the article.
+database. Pictures: a library picture's renditions follow it (deleted with it, made by a task
+for a large image, made again when ``loaddata`` brings it back), the articles showing it count
+as changed when it changes, and an article's social image's renditions follow the article.
 
 Every receiver of the app's models is here."""
 
@@ -17,7 +17,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 from taggit.models import Tag
 
-from . import caching, images
+from . import caching, images, tasks
 from .editorial import takedown
 from .models import (
     Article,
@@ -151,6 +151,16 @@ def delete_picture_renditions(instance, using, **kwargs):
     a revision of an article may name it (and ``loaddata`` bring it back)."""
     if names := images.file_names(instance.renditions):
         transaction.on_commit(partial(images.delete_files, names), using=using)
+
+
+@receiver(post_save, sender=Picture)
+def make_large_renditions_later(instance, raw, using, update_fields=None, **kwargs):
+    """The renditions that ``save()`` left to a task (a large image) are made by a worker,
+    enqueued once the save commits (a worker must find the picture)."""
+    changed = update_fields is None or {"image", "focal_x", "focal_y"} & set(update_fields)
+    if not raw and changed and instance.renders_later():
+        enqueue = partial(tasks.make_picture_renditions.enqueue, instance.pk)
+        transaction.on_commit(enqueue, using=using)
 
 
 @receiver(post_save, sender=Picture)

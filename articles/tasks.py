@@ -1,5 +1,6 @@
-"""Work in the background, on Django's tasks API (the django-tasks backport on Django 5.2;
-``django.tasks`` from Django 6 on, with the same code).
+"""Work in the background (admin imports, renditions of large pictures), on Django's tasks
+API (the django-tasks backport on Django 5.2; ``django.tasks`` from Django 6 on, with the same
+code).
 
 The configured backend is the database's (django-tasks-db): tasks wait in a table until a
 worker (``manage.py db_worker``) runs them. The backport retries nothing by itself, so each
@@ -19,6 +20,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from . import conf
+from .models import Picture
 
 
 class Retried(Exception):  # noqa: N818 (it names what happened to the attempt)
@@ -65,6 +67,15 @@ def import_upload(context, run_id, *, attempt=1):
 
     with retrying(context, attempt):
         run_import(run_id)
+
+
+@task(takes_context=True)
+def make_picture_renditions(context, picture_id, *, attempt=1):
+    """Make the renditions of a large picture of the library (``Picture.renders_later()``);
+    nothing if it was deleted meanwhile."""
+    with retrying(context, attempt):
+        if picture := Picture.objects.filter(pk=picture_id).first():
+            picture.finish_renditions()
 
 
 def enqueue_import(run):

@@ -3,9 +3,10 @@
 A picture is uploaded once (``PictureAdmin``) with its credit, alt text, caption and a focal
 point chosen by clicking on its preview (``FocalPointWidget``, a small script with the arrow
 keys and the two number fields as keyboard alternatives); its renditions are made as it is
-saved. The list is searched by caption, credit and alt text and drilled down by upload date,
-and each picture lists the articles that show it. A picture in use cannot be deleted: the
-confirmation page lists the articles instead (``PROTECT``).
+saved, or by a background task for a large picture. The list is searched by caption, credit
+and alt text and drilled down by upload date, and each picture lists the articles that show
+it. A picture in use cannot be deleted: the confirmation page lists the articles instead
+(``PROTECT``).
 
 A caption of an article either chooses a picture of the library (an autocomplete) or uploads
 a new one from the inline (``CaptionForm``), which then joins the library.
@@ -154,6 +155,8 @@ class PictureAdmin(admin.ModelAdmin):
 
     @admin.display(description="Crops around the focal point")
     def crops(self, picture):
+        if picture.renders_later():
+            return "Being made in the background (a large picture): reload in a moment."
         return crops(picture)
 
     @admin.display(description="Used in")

@@ -13,7 +13,7 @@ from django.db.models import Exists, OuterRef, Q, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
-from .. import images
+from .. import conf, images
 from ..fields import GeneratedName
 from .states import Status
 from .validation import FOCAL_VALIDATORS, IMAGE_VALIDATORS
@@ -67,7 +67,9 @@ class Picture(models.Model):
     Saving a new image or focal point makes its renditions (``update_renditions()``, see
     ``articles.images``): sizes and crops described in ``renditions``, so that pages, feeds and
     structured data show them without a query; the files of the ones they replace are deleted
-    once the change commits. An imported picture may have no image yet: its file has not
+    once the change commits. A large image's are left to a task (``renders_later()``): the
+    save stores the upload, pages show the original image until the task has made them
+    (``finish_renditions()``). An imported picture may have no image yet: its file has not
     arrived, and the importer attaches it when it does.
     """
 
@@ -147,36 +149,95 @@ class Picture(models.Model):
         update_fields = kwargs.get("update_fields")
         stale = []
         if update_fields is None or {"image", "focal_x", "focal_y"} & set(update_fields):
-            stale = self.update_renditions()
+            stale = self.update_renditions(later=self.is_large())
             if update_fields is not None:
                 kwargs["update_fields"] = {*update_fields, "renditions", "checksum"}
         super().save(*args, **kwargs)
         if stale:
             transaction.on_commit(partial(images.delete_files, stale), using=kwargs.get("using"))
 
-    def update_renditions(self):
+    def update_renditions(self, *, later=False):
         """Make the renditions of the image for its focal point, unless ``renditions`` already
         describes them; returns the names of the files replaced, to delete after the commit.
 
         One call does the whole work, so that it can run apart from the request. An image that
-        cannot be read gets none (pages show the original), and a warning."""
-        source = self.image.name if self.image else ""
-        focal = [float(self.focal_x), float(self.focal_y)]
-        current = self.renditions or {}
-        if current.get("source", "") == source and (not source or current.get("focal") == focal):
+        cannot be read gets none (pages show the original), and a warning. With ``later``, a
+        new upload is stored and nothing is made: the renditions of the image it replaces go
+        (pages show the new original meanwhile), those of the same image with another focal
+        point stay until ``finish_renditions()`` replaces them."""
+        if self.renditions_made():
             return []
+        current = self.renditions or {}
         # Store a new upload now, as save() would, so that renditions are named after it.
         self._meta.get_field("image").pre_save(self, self.pk is None)
         if (self.image.name if self.image else "") != current.get("source", ""):
             self.checksum = file_checksum(self.image) if self.image else ""
         source = self.image.name if self.image else ""
-        try:
-            self.renditions = images.make_renditions(source, focal=focal) if source else {}
-        except images.UnusableImage as error:
-            logger.warning("No renditions of %s for picture %s: %s", source, self.pk, error)
-            self.renditions = {}
+        if later:
+            self.renditions = current if current.get("source", "") == source else {}
+        else:
+            self.renditions = self.make_renditions(source)
         kept = set(images.file_names(self.renditions))
         return [name for name in images.file_names(current) if name not in kept]
+
+    def renditions_made(self):
+        """Whether ``renditions`` describes the image (none: nothing to make) and its focal
+        point."""
+        source = self.image.name if self.image else ""
+        current = self.renditions or {}
+        return current.get("source", "") == source and (
+            not source or current.get("focal") == self.focal()
+        )
+
+    def focal(self):
+        return [float(self.focal_x), float(self.focal_y)]
+
+    def make_renditions(self, source):
+        """The renditions of the stored image ``source``; none, with a warning, if it cannot
+        be read."""
+        try:
+            return images.make_renditions(source, focal=self.focal()) if source else {}
+        except images.UnusableImage as error:
+            logger.warning("No renditions of %s for picture %s: %s", source, self.pk, error)
+            return {}
+
+    def is_large(self):
+        """Whether the image has more pixels than ``ARTICLES_BACKGROUND_RENDITIONS_PIXELS``
+        (None: no image is): its renditions are made by a task, not while the editor waits."""
+        limit = conf.get("ARTICLES_BACKGROUND_RENDITIONS_PIXELS")
+        pixels = (self.image_width or 0) * (self.image_height or 0)
+        return bool(self.image) and limit is not None and pixels > limit
+
+    def renders_later(self):
+        """Whether a task is to make the renditions: the image is large and they are not made
+        (``save()`` left them; ``articles.tasks.make_picture_renditions`` makes them)."""
+        return self.is_large() and not self.renditions_made()
+
+    def finish_renditions(self):
+        """Make the renditions ``save()`` left to a task and save them through ``save()``, so
+        that the pages showing the picture change at once; the files they replace go once that
+        commits. Made from a picture read before an image or focal point saved since (or a
+        takedown, which empties ``image``), they are thrown away: that change has its own."""
+        made_for = (self.image.name, self.focal_x, self.focal_y)
+        before = self.renditions
+        stale = self.update_renditions()
+        if self.renditions == before:
+            return
+        with transaction.atomic():
+            saved = Picture.objects.select_for_update().filter(pk=self.pk)
+            if saved.values_list("image", "focal_x", "focal_y").first() != made_for:
+                self.discard_renditions()
+                return
+            self.save(update_fields=["renditions", "checksum"])
+            transaction.on_commit(partial(images.delete_files, stale))
+
+    def discard_renditions(self):
+        """Delete the files of ``renditions``, made but never saved; unless another picture
+        of the same upload (the library's migration made some) may name them."""
+        made = images.file_names(self.renditions)
+        shared = Picture.objects.exclude(pk=self.pk).filter(renditions__source=self.image.name)
+        if made and not shared.exists():
+            images.delete_files(made)
 
     def articles(self):
         """The articles that show the picture, in a caption or in their body."""
