@@ -588,7 +588,7 @@ class ArticleAdmin(NamedInputs, SearchAndSocialAdmin, VersionAdmin):
     @admin.display(description="State", ordering="status")
     def state(self, article):
         """The state, with the time a scheduled or embargoed article goes live."""
-        state = Article.State(article.state())
+        state = article.state()
         live = article.goes_live_at()
         if live is None:
             return state.label
@@ -823,19 +823,17 @@ class ArticleAdmin(NamedInputs, SearchAndSocialAdmin, VersionAdmin):
         Presence.seen(article, request.user, page)
         return JsonResponse({"notice": presence_notice(Presence.others(article, request.user))})
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         """The form says who else has the article open, and counts this page as open."""
-        context = extra_context or {}
-        article = self.get_object(request, object_id)
-        if article is not None and self.has_change_permission(request, article):
+        if change and obj is not None and self.has_change_permission(request, obj):
             page = get_random_string(32)
-            Presence.seen(article, request.user, page)
+            Presence.seen(obj, request.user, page)
             context = {
                 "presence_page": page,
                 "presence_interval": conf.get("ARTICLES_PRESENCE_INTERVAL"),
-                "presence_notice": presence_notice(Presence.others(article, request.user)),
+                "presence_notice": presence_notice(Presence.others(obj, request.user)),
             } | context
-        return super().change_view(request, object_id, form_url, context)
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def history_view(self, request, object_id, extra_context=None):
         """The history, with the review notes for those who may change the article."""

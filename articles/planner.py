@@ -10,26 +10,17 @@ wait. Both databases take ``ANALYZE table``.
 from django.db import connection
 from taggit.models import Tag
 
-from .models import (
-    Article,
-    Author,
-    Byline,
-    Caption,
-    Picture,
-    RelatedLink,
-    Section,
-    TaggedArticle,
-)
+from . import models
 
 READER_TABLES = (
-    Article,
-    Author,
-    Byline,
-    Caption,
-    Picture,
-    RelatedLink,
-    Section,
-    TaggedArticle,
+    models.Article,
+    models.Author,
+    models.Byline,
+    models.Caption,
+    models.Picture,
+    models.RelatedLink,
+    models.Section,
+    models.TaggedArticle,
     Tag,
 )
 

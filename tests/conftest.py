@@ -5,6 +5,8 @@ from django.db import transaction
 from articles import caching
 from articles.reader import search
 
+from .browser import browser, site  # noqa: F401 (the browser tests' fixtures)
+
 TEST_CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"},
     "shared": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "shared"},

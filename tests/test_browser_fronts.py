@@ -1,4 +1,4 @@
-"""A front ordered in a real browser, with the fixtures of ``tests/test_browser.py`` (Debian's
+"""A front ordered in a real browser, with the fixtures of ``tests/browser.py`` (Debian's
 Chromium against the live server, DEBUG off, the full Content Security Policy): an editor
 moves slots with the keyboard and by dragging, saves, and an anonymous reader, whose home page
 was cached, sees the new order at once."""
@@ -6,25 +6,21 @@ was cached, sees the new order at once."""
 from datetime import timedelta
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from articles.models import Front, FrontSlot
 
-from . import test_browser
-from .factories import make_ready_article
-from .test_browser import (
+from .browser import (
     Problems,
     assert_no_admin_violations_of_its_own,
+    axe_violations,
     log_in,
     open_page,
     screenshot,
 )
+from .factories import make_ready_article
 from .test_workflow import user_in
-
-# The fixtures of tests/test_browser.py: a Chromium, and the live server's address.
-browser, site = test_browser.browser, test_browser.site
 
 pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -97,7 +93,6 @@ def test_an_editor_orders_the_home_front_and_readers_see_it_at_once(browser, sit
 
     reader.goto(site + "/")
     assert front_headlines(reader)[:4] == [*order, "Newest, not pinned"]
-    violations = Axe().run(reader).response["violations"]
-    assert [(v["id"], [node["target"] for node in v["nodes"]]) for v in violations] == []
+    assert axe_violations(reader) == []
     reader.context.close()
     assert problems == []

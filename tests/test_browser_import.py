@@ -1,4 +1,4 @@
-"""An admin import in a real browser (see tests/test_browser.py for the fixtures): upload, the
+"""An admin import in a real browser (see tests/browser.py for the fixtures): upload, the
 dry run's table, confirm; the import waits on the database queue until a worker (run here, in
 this process) takes it, and the ImportRun's page follows it by itself (its script, allowed by
 the Content Security Policy) to each file's result."""
@@ -8,15 +8,13 @@ from playwright.sync_api import expect
 
 from articles.models import Article
 
-from .test_browser import (  # noqa: F401 (fixtures)
+from .browser import (
     SCREENSHOTS,
     Problems,
     assert_no_admin_violations_of_its_own,
-    browser,
     log_in,
     open_page,
     screenshot,
-    site,
 )
 from .test_import_admin import HARBOUR, MARKET
 from .test_tasks import DATABASE_QUEUE, run_worker
@@ -26,8 +24,8 @@ pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def test_an_editor_previews_an_import_then_follows_its_progress(
-    browser,  # noqa: F811
-    site,  # noqa: F811
+    browser,
+    site,
     settings,
     tmp_path,
 ):

@@ -2,30 +2,28 @@
 seen by a reader (Playwright driving Debian's Chromium, as tests/test_browser.py)."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
 from articles.models import Article, Picture
 
-from .factories import image_file, make_article, make_author, make_section
-from .test_browser import (  # noqa: F401 (the fixtures)
+from .browser import (
     Problems,
     assert_fits,
     assert_no_admin_violations_of_its_own,
-    browser,
+    axe_violations,  # noqa: F401 (the fixtures)
     log_in,
     open_page,
     screenshot,
-    site,
 )
+from .factories import image_file, make_article, make_author, make_section
 
 pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 PASSWORD = "correct horse battery"
 
 
 @pytest.mark.parametrize("width", (1280,))
-def test_an_editor_places_a_picture_and_an_embed_card_mid_story(browser, site, width):  # noqa: F811
+def test_an_editor_places_a_picture_and_an_embed_card_mid_story(browser, site, width):
     """The editor puts the cursor after the first paragraph, opens "Picture from the library",
     searches it by credit, picks the picture, gives it a caption of its own and inserts it;
     then an embed card of a video after the second paragraph. Saved, the reader's page shows
@@ -121,8 +119,7 @@ def test_an_editor_places_a_picture_and_an_embed_card_mid_story(browser, site, w
         " + window.scrollY - 24)"
     )
     screenshot(page, "picture-in-story")
-    violations = Axe().run(page).response["violations"]
-    assert [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations] == []
+    assert axe_violations(page) == []
     page.context.close()
     assert problems == []
     assert Article.objects.get(pk=article.pk).is_published()

@@ -10,13 +10,10 @@ from playwright.sync_api import expect
 
 from articles.models import Correction, Picture
 
-from . import test_browser
+from .browser import Problems, assert_fits, open_page
 from .factories import make_author, make_full_article, make_related_link
-from .test_browser import Problems, assert_fits, open_page
 
 # The browser tests' fixtures: a Chromium, and the live server's address.
-browser = test_browser.browser
-site = test_browser.site
 
 # As in tests/test_browser.py: committed rows, for the live server's thread to see.
 pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True)]

@@ -10,12 +10,9 @@ from playwright.sync_api import expect
 
 from articles.models import Article
 
-from . import test_browser
+from .browser import Problems, log_in, open_page
 from .factories import make_full_article
-from .test_browser import Problems, log_in, open_page
 
-browser = test_browser.browser
-site = test_browser.site
 pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 KEPT = [

@@ -9,13 +9,10 @@ are the bytes themselves, as the stylesheet is on disk; a compressing server sen
 import pytest
 from playwright.sync_api import expect
 
-from . import test_browser
+from .browser import Problems, open_page
 from .factories import make_full_article
-from .test_browser import Problems, open_page
 
 # The browser tests' fixtures: a Chromium, and the live server's address.
-browser = test_browser.browser
-site = test_browser.site
 
 PAGE_BUDGET = 50_000
 CSS_BUDGET = 15_000

@@ -1,4 +1,4 @@
-"""The picture library in a real browser (the fixtures of tests/test_browser.py): an editor
+"""The picture library in a real browser (the fixtures of tests/browser.py): an editor
 uploads a picture, chooses its focal point by clicking on it (and nudges it with the arrow
 keys), saves, finds it by its credit and sees where it is used. The picture is
 docs/screenshots/picture-library.png."""
@@ -10,21 +10,19 @@ from playwright.sync_api import expect
 from articles.management.commands.load_demo import picture as demo_picture
 from articles.models import Picture
 
-from .factories import make_article, make_caption
-from .test_browser import (  # noqa: F401 (fixtures)
+from .browser import (
     Problems,
     assert_no_admin_violations_of_its_own,
-    browser,
     log_in,
     open_page,
     screenshot,
-    site,
 )
+from .factories import make_article, make_caption
 
 pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
-def test_editor_uploads_a_picture_and_clicks_its_focal_point(browser, site, tmp_path):  # noqa: F811
+def test_editor_uploads_a_picture_and_clicks_its_focal_point(browser, site, tmp_path):
     get_user_model().objects.create_superuser("editor", password="correct horse battery")
     photo = tmp_path / "harbour.jpg"
     photo.write_bytes(demo_picture(3))  # bands of colour under a sun

@@ -1,4 +1,4 @@
-"""Review in a real browser (the fixtures and checks of tests/test_browser.py): a writer asks
+"""Review in a real browser (the fixtures and checks of tests/browser.py): a writer asks
 a named reviewer, who leaves a note and sends the article back; two people on one article
 each see that the other has it open, and the notice goes when one leaves."""
 
@@ -7,9 +7,7 @@ from playwright.sync_api import expect
 
 from articles.models import Article, Presence
 
-from . import test_browser
-from .factories import make_ready_article
-from .test_browser import (
+from .browser import (
     ARTICLE_LIST,
     Problems,
     assert_no_admin_violations_of_its_own,
@@ -17,11 +15,10 @@ from .test_browser import (
     open_page,
     screenshot,
 )
+from .factories import make_ready_article
 from .test_workflow import user_in
 
-pytestmark = test_browser.pytestmark
-browser = test_browser.browser
-site = test_browser.site
+pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 @pytest.fixture

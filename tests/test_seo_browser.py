@@ -10,22 +10,20 @@ from playwright.sync_api import expect
 from articles import conf, images
 from articles.models import Article
 
-from .factories import make_ready_article, write_picture
-from .test_browser import (
+from .browser import (
     SCREENSHOTS,
     Problems,
     assert_no_admin_violations_of_its_own,
-    browser,  # noqa: F401 (a fixture, found by its name)
     log_in,
     open_page,
-    site,  # noqa: F401 (a fixture)
 )
+from .factories import make_ready_article, write_picture
 
 # As in tests/test_browser.py: committed, for the live server's thread to see.
 pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
-def test_the_search_preview_follows_what_the_editor_types(browser, site, tmp_path):  # noqa: F811
+def test_the_search_preview_follows_what_the_editor_types(browser, site, tmp_path):
     """An editor opens an article, types a search title, a description and a new slug: the
     hints count each character and the preview shows the result as it would be listed; an
     emptied title falls back to the headline, and one too long is marked. The article saves

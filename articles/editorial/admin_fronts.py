@@ -1,10 +1,11 @@
 """The Fronts admin: the home page and each section, each with its slots in order (moved up and
 down, or dragged, by ``static/articles/front-slots.js``)."""
 
+from collections import Counter
+
 from django import forms
 from django.contrib import admin
 from django.db.models import Count
-from django.utils import timezone
 from django.utils.html import format_html
 
 from ..admin import NamedDeleteFormSet, NamedInputs
@@ -12,6 +13,11 @@ from ..models import Front, FrontSlot
 
 # More than a front's first page shows (ARTICLES_PAGINATE_BY) would never be seen.
 MAX_SLOTS = 12
+
+
+def repeated(values):
+    """The values that stand more than once in ``values``."""
+    return [value for value, count in Counter(values).items() if count > 1]
 
 
 class FrontSlotFormSet(NamedDeleteFormSet):
@@ -26,7 +32,7 @@ class FrontSlotFormSet(NamedDeleteFormSet):
         ]
         errors = []
         positions = [row["position"] for row in kept if row.get("position")]
-        for position in sorted({p for p in positions if positions.count(p) > 1}):
+        for position in sorted(repeated(positions)):
             errors.append(
                 forms.ValidationError(
                     "Two slots have position %(position)s: give each slot a place of its own.",
@@ -35,7 +41,7 @@ class FrontSlotFormSet(NamedDeleteFormSet):
                 )
             )
         articles = [row["article"] for row in kept if row.get("article")]
-        for article in {a for a in articles if articles.count(a) > 1}:
+        for article in repeated(articles):
             errors.append(
                 forms.ValidationError(
                     "“%(article)s” is in two slots: an article takes one place on a front.",
@@ -75,10 +81,9 @@ class FrontSlotInline(NamedInputs, admin.TabularInline):
             return "—"
         if slot.holds():
             return "Yes"
-        if slot.pinned_until is not None and slot.pinned_until <= timezone.now():
+        if not slot.pin_holds():
             return "No: the pin has ended"
-        state = slot.article.State(slot.article.state()).label.lower()
-        return f"No: the article is {state}"
+        return f"No: the article is {slot.article.state().label.lower()}"
 
 
 @admin.register(Front)

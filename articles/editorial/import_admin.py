@@ -159,10 +159,10 @@ class ImportPageMixin:
         may_import = request.user.has_perm(IMPORT_PERMISSION)
         return super().changelist_view(request, {"may_import": may_import} | (extra_context or {}))
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        run = self.get_object(request, object_id)
-        extra = {"progress": progress(run)} if run else {}
-        return super().change_view(request, object_id, form_url, extra | (extra_context or {}))
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context = {"progress": progress(obj)} | context
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def progress_view(self, request, pk):
         run = get_object_or_404(self.get_queryset(request), pk=pk)

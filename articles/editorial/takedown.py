@@ -25,7 +25,6 @@ of older versions, made into a picture each by the library's migration). Such a 
 rather than moved while another picture still uses it where it is.
 """
 
-import logging
 from pathlib import Path
 
 from django.conf import settings
@@ -39,8 +38,6 @@ from ..models.social import refresh_renditions
 
 HIDDEN = "hidden"  # the key of ``Picture.renditions`` that holds a hidden picture
 SOCIAL_FIELDS = ("social_image", "social_image_renditions")
-
-logger = logging.getLogger(__name__)
 
 
 def private_storage():
@@ -106,10 +103,10 @@ def sync_picture(picture_id):
         if picture is None:
             return
         one = Picture.objects.filter(pk=picture_id)
-        if one.withdrawn_only().exists():
-            changed = _hide(picture)
-        elif one.kept_public_by().exists():
+        if one.kept_public_by().exists():
             changed = _show(picture)
+        elif one.shown_by(Article.objects.all()).exists():  # by withdrawn articles only
+            changed = _hide(picture)
         else:
             return
         if changed:
@@ -204,7 +201,7 @@ def _show(picture):
     for rendition in images.file_names(renditions):
         _move(rendition, private, default_storage, keep=same_crops)
     if not images.files_exist(renditions):
-        renditions = _remake(picture, name)
+        renditions = picture.make_renditions(name)
         if not same_crops:  # copies left in private media
             _delete(private, images.file_names(renditions))
     Picture.objects.filter(pk=picture.pk).update(image=name, renditions=renditions)
@@ -218,16 +215,6 @@ def _sharers(picture, name, *, hidden):
     others = Picture.objects.exclude(pk=picture.pk).filter(**{lookup: name})
     focal_points = set(others.values_list("focal_x", "focal_y"))
     return bool(focal_points), (picture.focal_x, picture.focal_y) in focal_points
-
-
-def _remake(picture, name):
-    """The renditions of the image ``name`` for the picture's focal point, made again; none,
-    with a warning, if it cannot be read (as ``Picture.update_renditions()``)."""
-    try:
-        return images.make_renditions(name, focal=[float(picture.focal_x), float(picture.focal_y)])
-    except images.UnusableImage as error:
-        logger.warning("No renditions of %s for picture %s: %s", name, picture.pk, error)
-        return {}
 
 
 def _move(name, source, target, *, keep=False):

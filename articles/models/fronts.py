@@ -104,11 +104,13 @@ class FrontSlot(models.Model):
     def __str__(self):
         return f"{self.position}. {self.article}"
 
+    def pin_holds(self):
+        """``FrontSlotQuerySet.pinned()``, for one slot in memory."""
+        return self.pinned_until is None or self.pinned_until > timezone.now()
+
     def holds(self):
         """Whether the slot shows its article now (``pinned()`` and ``published()``)."""
-        return (
-            self.pinned_until is None or self.pinned_until > timezone.now()
-        ) and self.article.is_published()
+        return self.pin_holds() and self.article.is_published()
 
 
 def arrange(pinned, newest):

@@ -50,11 +50,6 @@ class PictureQuerySet(models.QuerySet):
         articles = articles_model().objects.all() if articles is None else articles
         return self.shown_by(articles.exclude(status=Status.WITHDRAWN))
 
-    def withdrawn_only(self):
-        """Pictures in use, and only by withdrawn articles: no page may show them."""
-        kept = Picture.objects.kept_public_by().values("pk")
-        return self.shown_by(articles_model().objects.all()).exclude(pk__in=kept)
-
     def in_withdrawn_articles(self):
         """Pictures that a caption of a withdrawn article shows (an index lookup)."""
         withdrawn = Caption.objects.filter(article__status=Status.WITHDRAWN)

@@ -35,15 +35,16 @@ def attach_pictures(articles):
     """Give each of ``articles`` its ``body_pictures`` (id -> ``Picture``): one query for all
     of them, none if no body places a picture."""
     articles = list(articles)
-    wanted = {pk for article in articles for pk in picture_ids(article.body)}
+    placed = [picture_ids(article.body) for article in articles]
+    wanted = {pk for ids in placed for pk in ids}
     found = Picture.objects.in_bulk(wanted) if wanted else {}
-    for article in articles:
-        article.body_pictures = {pk: found[pk] for pk in picture_ids(article.body) if pk in found}
+    for article, ids in zip(articles, placed, strict=True):
+        article.body_pictures = {pk: found[pk] for pk in ids if pk in found}
     return articles
 
 
 def pictures_of(article):
-    """The pictures ``article``'s body places, attached before or read now."""
+    """The pictures ``article``'s body places, in reading order, attached before or read now."""
     if not hasattr(article, "body_pictures"):
         attach_pictures([article])
     return article.body_pictures
@@ -51,10 +52,7 @@ def pictures_of(article):
 
 def shown(article):
     """The pictures of the body that readers see (in the library, with a file), in order."""
-    pictures = pictures_of(article)
-    return [
-        pictures[pk] for pk in picture_ids(article.body) if pk in pictures and pictures[pk].image
-    ]
+    return [picture for picture in pictures_of(article).values() if picture.image]
 
 
 def render(article, *, absolute=None):
