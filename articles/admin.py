@@ -349,7 +349,7 @@ class ArticleForm(forms.ModelForm):
             self.fields["opened_digests"].initial = revisions.digests(
                 revisions.parts_of(self.instance)
             )
-        if self.instance.status == Article.Status.WITHDRAWN and "status" in self.fields:
+        if self.instance.is_withdrawn() and "status" in self.fields:
             self.fields["status"].disabled = True
             self.fields[
                 "status"

@@ -87,11 +87,9 @@ def sync_pictures(article_id):
     hidden while it is withdrawn. Read under the lock of the article's row, the status is the
     latest, whichever of two runs goes first."""
     with transaction.atomic():
-        saved = Article.objects.select_for_update().filter(pk=article_id)
-        status = saved.values_list("status", flat=True).first()
-        if status is not None:
-            withdrawn = status == Article.Status.WITHDRAWN
-            (hide_pictures if withdrawn else show_pictures)(Article(pk=article_id))
+        saved = Article.objects.select_for_update().filter(pk=article_id).only("status").first()
+        if saved is not None:
+            (hide_pictures if saved.is_withdrawn() else show_pictures)(saved)
 
 
 def sync_picture(picture_id):
